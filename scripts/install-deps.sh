@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what Paredão needs on Debian 12 and is not there yet: build tools and libraries from
+# Debian, the front end's and the tests' npm packages. Uses sudo when not root. Idempotent: a
+# second run installs nothing and takes a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What building and running the embedded mode needs.
+run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
+  libboost-url1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev)
+# What the tests and benchmarks add: a real browser, load generator, reference server, CLI tools.
+test_packages=(chromium wrk nginx-light curl sqlite3 procps)
+
+packages=("${run_packages[@]}")
+[[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm ci only when the lock file changed since the last install.
+npm_install() {
+  local dir=$1
+  [[ -f "$dir/package-lock.json" ]] || return 0
+  if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_install web
+[[ "${1:-}" == "--test" ]] && npm_install tests
+exit 0

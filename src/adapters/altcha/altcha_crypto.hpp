@@ -1,0 +1,31 @@
+#pragma once
+// The few primitives ALTCHA needs, on OpenSSL: SHA-256 key derivation, HMAC-SHA-256, hex and
+// base64, and a constant-time comparison.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paredao::altcha {
+
+using Key = std::array<std::uint8_t, 32>;
+
+// ALTCHA's "SHA-256" derivation: SHA-256(salt ‖ nonce ‖ counter as big-endian uint32), then
+// `cost - 1` more rounds of SHA-256 over the previous digest.
+Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8_t> nonce,
+                  std::uint32_t counter, std::int64_t cost);
+
+Key hmac_sha256(std::string_view key, std::string_view message);
+
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// Decodes lowercase or uppercase hex of even length; nullopt otherwise.
+std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex);
+// Standard base64 with padding (what btoa produces); nullopt for anything else.
+std::optional<std::string> from_base64(std::string_view text);
+
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace paredao::altcha

@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "app/ports/human_verifier.hpp"
+
+namespace paredao {
+
+struct AltchaSettings {
+  std::string secret;            // HMAC key for challenge signatures; never leaves the server
+  std::uint32_t max_counter = 50000;  // --pow-difficulty: most hash evaluations to solve one
+  std::int64_t ttl_seconds = 300;     // a challenge expires this long after it is issued
+  std::int64_t cost = 1;              // SHA-256 rounds per evaluation (ALTCHA "cost")
+};
+
+// ALTCHA protocol v2 challenges in deterministic mode, algorithm "SHA-256":
+// the server draws a secret counter, derives key = SHA-256(salt ‖ nonce ‖ counter) and publishes
+// the first half of the key as `keyPrefix`; the client finds the counter by trying them in order,
+// so the work is exactly the counter it had to reach. `data.poll` binds the challenge to a poll;
+// `expiresAt` bounds its life; the HMAC signature over the canonical parameters makes every part
+// tamper-evident. Verification re-derives the key from the submitted counter: a payload is only
+// accepted if it carries the work its signed parameters asked for. Thread-safe.
+class AltchaVerifier final : public HumanVerifier {
+ public:
+  explicit AltchaVerifier(AltchaSettings settings);
+
+  std::string issue_challenge(std::string_view poll_id, TimePoint now) override;
+  Result<HumanProof> verify(std::string_view payload, std::string_view poll_id,
+                            TimePoint now) const override;
+
+ private:
+  AltchaSettings settings_;
+};
+
+}  // namespace paredao

@@ -1,0 +1,165 @@
+#include "adapters/altcha/altcha_verifier.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <boost/json.hpp>
+
+#include "adapters/altcha/altcha_crypto.hpp"
+
+namespace paredao {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::seconds;
+
+const TimePoint kNow = *parse_rfc3339("2026-11-25T20:00:00Z");
+
+std::string to_base64(std::string_view text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                     reinterpret_cast<const unsigned char*>(text.data()),
+                                     int(text.size()));
+  out.resize(length);
+  return out;
+}
+
+// Solves like a client: tries counters from 0 until the key carries the prefix.
+json::object solve(const json::object& challenge) {
+  const auto& p = challenge.at("parameters").as_object();
+  const auto salt = *altcha::from_hex(p.at("salt").as_string());
+  const auto nonce = *altcha::from_hex(p.at("nonce").as_string());
+  const std::string prefix(p.at("keyPrefix").as_string());
+  for (std::uint32_t counter = 0;; ++counter) {
+    const auto key = altcha::to_hex(altcha::derive_sha256(salt, nonce, counter, 1));
+    if (key.starts_with(prefix)) {
+      return json::object{{"counter", counter}, {"derivedKey", key}, {"time", 1.5}};
+    }
+  }
+}
+
+std::string encode(const json::value& payload) { return to_base64(json::serialize(payload)); }
+
+class AltchaVerifierTest : public ::testing::Test {
+ protected:
+  AltchaVerifier verifier{AltchaSettings{.secret = "s3cret", .max_counter = 1000}};
+
+  json::object fresh_payload(std::string_view poll = "poll-1") {
+    const auto challenge = json::parse(verifier.issue_challenge(poll, kNow)).as_object();
+    return json::object{{"challenge", challenge}, {"solution", solve(challenge)}};
+  }
+  bool accepted(const json::value& payload, TimePoint at = kNow) {
+    return verifier.verify(encode(payload), "poll-1", at).ok();
+  }
+  static json::object& parameters(json::object& payload) {
+    return payload["challenge"].as_object()["parameters"].as_object();
+  }
+};
+
+TEST_F(AltchaVerifierTest, AcceptsASolvedChallengeAndNamesItByNonce) {
+  auto payload = fresh_payload();
+  const auto proof = verifier.verify(encode(payload), "poll-1", kNow);
+  ASSERT_TRUE(proof.ok()) << proof.error().detail;
+  EXPECT_EQ(proof.value().challenge_id, std::string(parameters(payload)["nonce"].as_string()));
+  EXPECT_EQ(proof.value().expires_at, kNow + seconds(300));
+}
+
+TEST_F(AltchaVerifierTest, ChallengeAsksForAtMostTheConfiguredWork) {
+  for (int i = 0; i < 20; ++i) {
+    const auto payload = fresh_payload();
+    const auto counter = payload.at("solution").at("counter").to_number<std::int64_t>();
+    EXPECT_GE(counter, 500);
+    EXPECT_LT(counter, 1000);
+  }
+}
+
+TEST_F(AltchaVerifierTest, RefusesTheWidgetTestPayload) {
+  EXPECT_FALSE(accepted(json::object{{"challenge", nullptr}, {"solution", nullptr}, {"test", true}}));
+  auto payload = fresh_payload();
+  payload["test"] = true;
+  EXPECT_FALSE(accepted(payload));
+}
+
+TEST_F(AltchaVerifierTest, RefusesGarbage) {
+  for (const char* bad : {"", "not base64!", "aGVsbG8=", "e30=", "W10="}) {
+    EXPECT_FALSE(verifier.verify(bad, "poll-1", kNow).ok()) << bad;
+  }
+}
+
+TEST_F(AltchaVerifierTest, RefusesATamperedSignature) {
+  auto payload = fresh_payload();
+  auto& signature = payload["challenge"].as_object()["signature"].as_string();
+  signature[0] = signature[0] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(accepted(payload));
+}
+
+TEST_F(AltchaVerifierTest, RefusesEachTamperedParameter) {
+  for (const char* field : {"keyPrefix", "nonce", "salt"}) {
+    auto payload = fresh_payload();
+    auto& value = parameters(payload)[field].as_string();
+    value[0] = value[0] == '0' ? '1' : '0';
+    EXPECT_FALSE(accepted(payload)) << field;
+  }
+  auto payload = fresh_payload();
+  parameters(payload)["expiresAt"] = parameters(payload)["expiresAt"].as_int64() + 3600;
+  EXPECT_FALSE(accepted(payload)) << "expiresAt";
+  payload = fresh_payload();
+  parameters(payload)["cost"] = 0;
+  EXPECT_FALSE(accepted(payload)) << "cost";
+}
+
+TEST_F(AltchaVerifierTest, RefusesAWrongDerivedKeyOrCounter) {
+  auto payload = fresh_payload();
+  auto& key = payload["solution"].as_object()["derivedKey"].as_string();
+  key[63] = key[63] == '0' ? '1' : '0';  // prefix intact, key wrong
+  EXPECT_FALSE(accepted(payload));
+
+  payload = fresh_payload();
+  auto& counter = payload["solution"].as_object()["counter"];
+  counter = counter.to_number<std::int64_t>() + 1;  // right key, wrong counter
+  EXPECT_FALSE(accepted(payload));
+
+  payload = fresh_payload();
+  payload["solution"].as_object()["counter"] = "12";
+  EXPECT_FALSE(accepted(payload));
+}
+
+TEST_F(AltchaVerifierTest, RefusesAKeyWithoutTheWork) {
+  // A key derived from some other counter is genuine SHA-256 output but lacks the signed prefix.
+  auto payload = fresh_payload();
+  const auto& p = parameters(payload);
+  const auto key = altcha::derive_sha256(*altcha::from_hex(p.at("salt").as_string()),
+                                         *altcha::from_hex(p.at("nonce").as_string()), 0, 1);
+  payload["solution"] = json::object{{"counter", 0}, {"derivedKey", altcha::to_hex(key)}};
+  EXPECT_FALSE(accepted(payload));
+}
+
+TEST_F(AltchaVerifierTest, RefusesAnExpiredChallenge) {
+  const auto payload = fresh_payload();
+  EXPECT_TRUE(accepted(payload, kNow + seconds(299)));
+  EXPECT_FALSE(accepted(payload, kNow + seconds(300)));
+}
+
+TEST_F(AltchaVerifierTest, RefusesAChallengeOfAnotherPoll) {
+  auto payload = fresh_payload("poll-2");
+  EXPECT_FALSE(accepted(payload));
+  parameters(payload)["data"].as_object()["poll"] = "poll-1";  // rebinding breaks the signature
+  EXPECT_FALSE(accepted(payload));
+}
+
+TEST_F(AltchaVerifierTest, RefusesAChallengeSignedWithAnotherSecret) {
+  AltchaVerifier other{AltchaSettings{.secret = "other", .max_counter = 1000}};
+  const auto challenge = json::parse(other.issue_challenge("poll-1", kNow)).as_object();
+  EXPECT_FALSE(accepted(json::object{{"challenge", challenge}, {"solution", solve(challenge)}}));
+}
+
+TEST(AltchaCrypto, Base64RoundTripsAndRefusesBadPadding) {
+  EXPECT_EQ(altcha::from_base64("aGVsbG8="), "hello");
+  EXPECT_EQ(altcha::from_base64("aGk="), "hi");
+  EXPECT_FALSE(altcha::from_base64("aGVsbG8"));
+  EXPECT_FALSE(altcha::from_base64("a=Vs"));
+  EXPECT_FALSE(altcha::from_base64("===="));
+}
+
+}  // namespace
+}  // namespace paredao

@@ -1,0 +1,237 @@
+#include "adapters/http/api.hpp"
+
+#include <openssl/crypto.h>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/http/json_views.hpp"
+#include "adapters/http/problem.hpp"
+#include "adapters/http/request_parsing.hpp"
+#include "adapters/logging/json_log.hpp"
+
+namespace paredao::http {
+namespace {
+
+namespace asio = boost::asio;
+using beast_http::field;
+using beast_http::status;
+using beast_http::verb;
+
+Response json_response(status code, std::string body, unsigned version) {
+  Response response{code, version};
+  response.set(field::content_type, "application/json");
+  response.set(field::cache_control, "no-store");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response error_response(const Error& error, unsigned version) {
+  return problem_response(error, version);
+}
+
+// Runs a blocking call on `pool` and resumes the awaiting coroutine on its own executor.
+template <class Fn>
+asio::awaitable<std::invoke_result_t<Fn>> run_blocking(asio::thread_pool& pool, Fn fn) {
+  using Value = std::invoke_result_t<Fn>;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Value)>(
+      [&pool, fn = std::move(fn)](auto handler) mutable {
+        auto executor = asio::get_associated_executor(handler);
+        asio::post(pool, [fn = std::move(fn), handler = std::move(handler), executor]() mutable {
+          auto value = fn();
+          asio::post(executor, [handler = std::move(handler), value = std::move(value)]() mutable {
+            std::move(handler)(std::move(value));
+          });
+        });
+      },
+      asio::use_awaitable);
+}
+
+}  // namespace
+
+Api::Api(ApiServices services, asio::thread_pool& blocking)
+    : services_(std::move(services)), blocking_(blocking) {}
+
+bool Api::has_admin_token(const RequestHeader& header) const {
+  const auto value = header[field::authorization];
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return false;
+  }
+  const auto token = value.substr(kScheme.size());
+  const auto& expected = services_.admin_token;
+  return token.size() == expected.size() &&
+         CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0;
+}
+
+std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMatch& match) const {
+  const unsigned version = header.version();
+  if (match.route == Route::kNotFound) {
+    return error_response({ErrorCode::kNotFound, "no route for " + std::string(header.target())},
+                          version);
+  }
+  if (!method_allowed(match.route, header.method())) {
+    return problem_response({ErrorCode::kMethodNotAllowed,
+                             std::string(header.method_string()) + " is not allowed here"},
+                            version, allowed_methods(match.route));
+  }
+  if (requires_admin(match.route) || (match.route == Route::kPolls && header.method() == verb::post)) {
+    if (!has_admin_token(header)) {
+      auto response = error_response(
+          {ErrorCode::kUnauthorized, "this route needs Authorization: Bearer <admin token>"},
+          version);
+      response.set(field::www_authenticate, "Bearer");
+      return response;
+    }
+  }
+  if (const auto length = header[field::content_length]; !length.empty()) {
+    // Beast has already refused a malformed Content-Length; here it is a plain number.
+    if (length.size() > 9 || std::stoull(std::string(length)) > kMaxBodyBytes) {
+      return error_response({ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"},
+                            version);
+    }
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<Response> Api::handle(const Request& request, const RouteMatch& match) {
+  const unsigned version = request.version();
+  if (takes_json_body(match.route, request.method()) &&
+      !is_json_media_type(request[field::content_type])) {
+    co_return error_response(
+        {ErrorCode::kUnsupportedMediaType, "the body must be sent as application/json"}, version);
+  }
+  switch (match.route) {
+    case Route::kHealthz: co_return json_response(status::ok, R"({"status":"ok"})", version);
+    case Route::kReadyz: {
+      if (auto failing = services_.failing_dependency()) {
+        co_return error_response({ErrorCode::kUnavailable, *failing + " is unavailable"}, version);
+      }
+      co_return json_response(status::ok, R"({"status":"ready"})", version);
+    }
+    case Route::kMetrics: {
+      Response response{status::ok, version};
+      response.set(field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      response.set(field::cache_control, "no-store");
+      response.body() = services_.metrics.render();
+      response.prepare_payload();
+      co_return response;
+    }
+    case Route::kPolls:
+      if (request.method() == verb::post) co_return co_await create_poll(request);
+      co_return json_response(status::ok, polls_json(services_.polls.list(has_admin_token(request))),
+                              version);
+    case Route::kPoll: {
+      const auto view = services_.polls.get(match.poll_id);
+      if (!view.ok()) co_return error_response(view.error(), version);
+      co_return json_response(status::ok, poll_json(*view.value().poll, view.value().status),
+                              version);
+    }
+    case Route::kChallenge: {
+      auto challenge = services_.challenges.issue(match.poll_id);
+      if (!challenge.ok()) co_return error_response(challenge.error(), version);
+      services_.metrics.count_challenge_issued();
+      co_return json_response(status::ok, std::move(challenge).value(), version);
+    }
+    case Route::kVotes: co_return co_await cast_vote(request, match);
+    case Route::kResults: {
+      const auto results = services_.results.results(match.poll_id);
+      if (!results.ok()) co_return error_response(results.error(), version);
+      co_return json_response(status::ok, results_json(results.value()), version);
+    }
+    case Route::kStats: {
+      const auto stats = services_.results.stats(match.poll_id);
+      if (!stats.ok()) co_return error_response(stats.error(), version);
+      co_return json_response(status::ok, stats_json(stats.value()), version);
+    }
+    case Route::kOpen:
+    case Route::kClose: co_return co_await transition(request, match);
+    case Route::kWebPage:
+    case Route::kWebFile: co_return web(request, match);
+    case Route::kNotFound: break;
+  }
+  co_return error_response({ErrorCode::kNotFound, "no route"}, version);
+}
+
+asio::awaitable<Response> Api::create_poll(const Request& request) {
+  const unsigned version = request.version();
+  const auto body = parse_json_body(request.body());
+  if (!body.ok()) co_return error_response(body.error(), version);
+  auto new_poll = parse_new_poll(body.value());
+  if (!new_poll.ok()) co_return error_response(new_poll.error(), version);
+  auto created = co_await run_blocking(
+      blocking_, [this, poll = std::move(new_poll).value()] { return services_.admin.create(poll); });
+  if (!created.ok()) co_return error_response(created.error(), version);
+  const auto& view = created.value();
+  log::info("poll_created", {{"poll_id", view.poll->id}});
+  co_return json_response(status::created, poll_json(*view.poll, view.status), version);
+}
+
+asio::awaitable<Response> Api::transition(const Request& request, const RouteMatch& match) {
+  const bool open = match.route == Route::kOpen;
+  auto changed = co_await run_blocking(blocking_, [this, open, id = match.poll_id] {
+    return open ? services_.admin.open(id) : services_.admin.close(id);
+  });
+  if (!changed.ok()) co_return error_response(changed.error(), request.version());
+  log::info(open ? "poll_opened" : "poll_closed", {{"poll_id", match.poll_id}});
+  co_return json_response(status::ok, poll_json(*changed.value().poll, changed.value().status),
+                          request.version());
+}
+
+asio::awaitable<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
+  const unsigned version = request.version();
+  const auto body = parse_json_body(request.body());
+  if (!body.ok()) {
+    services_.metrics.count_vote_refused("invalid_json");
+    co_return error_response(body.error(), version);
+  }
+  auto vote = parse_vote(body.value(), match.poll_id);
+  // The use case completes on a vote-log thread; the result is posted back to this coroutine's
+  // executor before it resumes.
+  auto outcome = co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                               void(Result<VoteReceipt>)>(
+      [this, &vote](auto handler) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        services_.votes.cast(std::move(vote), [shared, executor](Result<VoteReceipt> result) {
+          asio::post(executor, [shared, result = std::move(result)]() mutable {
+            std::move (*shared)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable);
+  if (!outcome.ok()) {
+    const auto code = describe(outcome.error().code).code;
+    services_.metrics.count_vote_refused(code);
+    if (outcome.error().code == ErrorCode::kHumanCheckFailed) {
+      log::warn("vote_refused", {{"code", code}, {"detail", outcome.error().detail}});
+    }
+    co_return error_response(outcome.error(), version);
+  }
+  services_.metrics.count_vote_accepted();
+  co_return json_response(status::accepted, receipt_json(outcome.value()), version);
+}
+
+Response Api::web(const Request& request, const RouteMatch& match) const {
+  const StaticFile* file = match.route == Route::kWebPage ? services_.web.index()
+                                                          : services_.web.find(request.target());
+  if (!file) {
+    const auto detail = match.route == Route::kWebPage && services_.web.size() == 0
+                            ? std::string("the web front end is not built (run: make web)")
+                            : "no file at " + std::string(request.target());
+    return error_response({ErrorCode::kNotFound, detail}, request.version());
+  }
+  Response response{status::ok, request.version()};
+  response.set(field::content_type, file->content_type);
+  response.set(field::cache_control, file->cache_control);
+  response.set("X-Content-Type-Options", "nosniff");
+  response.body() = file->body;
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace paredao::http

@@ -1,0 +1,59 @@
+#pragma once
+// Request → response for every route of the contract. The session (http_server.cpp) owns the
+// connection; this owns the meaning.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "adapters/http/http_types.hpp"
+#include "adapters/http/router.hpp"
+#include "adapters/http/static_files.hpp"
+#include "adapters/metrics/metrics.hpp"
+#include "app/cast_vote.hpp"
+#include "app/issue_challenge.hpp"
+#include "app/poll_admin.hpp"
+#include "app/poll_queries.hpp"
+#include "app/read_results.hpp"
+
+namespace paredao::http {
+
+struct ApiServices {
+  PollQueries& polls;
+  PollAdmin& admin;
+  IssueChallenge& challenges;
+  CastVote& votes;
+  ReadResults& results;
+  Metrics& metrics;
+  const StaticFiles& web;
+  // The name of a dependency that is down, or nullopt when ready (for /readyz).
+  std::function<std::optional<std::string>()> failing_dependency;
+  std::string admin_token;
+};
+
+// Thread-safe: handlers only call thread-safe use cases. Blocking use cases (poll
+// administration) run on `blocking`, never on the I/O thread that awaits them.
+class Api {
+ public:
+  Api(ApiServices services, boost::asio::thread_pool& blocking);
+
+  // What can be answered from the header alone, in the contract's order: route (404), method
+  // (405), token (401), declared size (413). nullopt: read the body and call handle().
+  std::optional<Response> precheck(const RequestHeader& header, const RouteMatch& match) const;
+
+  // The response to a complete request that passed precheck().
+  boost::asio::awaitable<Response> handle(const Request& request, const RouteMatch& match);
+
+ private:
+  bool has_admin_token(const RequestHeader& header) const;
+  boost::asio::awaitable<Response> create_poll(const Request& request);
+  boost::asio::awaitable<Response> transition(const Request& request, const RouteMatch& match);
+  boost::asio::awaitable<Response> cast_vote(const Request& request, const RouteMatch& match);
+  Response web(const Request& request, const RouteMatch& match) const;
+
+  ApiServices services_;
+  boost::asio::thread_pool& blocking_;
+};
+
+}  // namespace paredao::http

@@ -1,0 +1,58 @@
+#pragma once
+// The HTTP/1.1 server: an acceptor and one coroutine per connection on a pool of I/O threads,
+// with keep-alive, a deadline on every read and write, size limits, and a graceful stop.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "adapters/http/api.hpp"
+
+namespace paredao::http {
+
+struct HttpSettings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  unsigned threads = 2;
+  std::chrono::seconds idle_timeout{30};     // keep-alive connection without a request
+  std::chrono::seconds request_timeout{10};  // to receive a whole request once it has begun
+  std::chrono::seconds write_timeout{10};
+  std::chrono::seconds drain_timeout{10};    // on stop, to finish requests in flight
+};
+
+class HttpServer {
+ public:
+  // Binds at once (throws std::system_error if the address is taken or invalid).
+  HttpServer(HttpSettings settings, Api& api, Metrics& metrics);
+  ~HttpServer();
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish (votes
+  // waiting for their commit get their answer), closes idle connections and returns.
+  void run();
+
+ private:
+  struct Connection;
+
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  void begin_drain();
+  void finish_when_idle(std::chrono::steady_clock::time_point deadline);
+
+  HttpSettings settings_;
+  Api& api_;
+  Metrics& metrics_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> open_connections_{0};
+  std::mutex connections_mutex_;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;  // guarded by connections_mutex_
+};
+
+}  // namespace paredao::http

@@ -1,0 +1,116 @@
+#include "adapters/http/json_views.hpp"
+
+#include <boost/json.hpp>
+
+#include "domain/percent.hpp"
+
+namespace paredao::http {
+namespace {
+
+namespace json = boost::json;
+
+json::value time_or_null(const std::optional<TimePoint>& t) {
+  if (!t) return nullptr;
+  return json::string(format_rfc3339(*t));
+}
+
+json::object poll_object(const Poll& poll, PollStatus status) {
+  json::array candidates;
+  for (const auto& candidate : poll.candidates) {
+    candidates.push_back(json::object{
+        {"id", candidate.id},
+        {"name", candidate.name},
+        {"photo_url", candidate.photo_url ? json::value(*candidate.photo_url) : json::value(nullptr)}});
+  }
+  return json::object{{"id", poll.id},
+                      {"title", poll.title},
+                      {"status", to_string(status)},
+                      {"opens_at", time_or_null(poll.opens_at)},
+                      {"closes_at", time_or_null(poll.closes_at)},
+                      {"show_partial_results", poll.show_partial_results},
+                      {"candidates", std::move(candidates)}};
+}
+
+// Percentages are written as JSON numbers with exactly two decimals ("33.30", not 33.3), which
+// Boost.JSON cannot do for doubles: the results document is written by hand. Ids and names are
+// escaped by serializing them as JSON strings.
+void append_results(std::string& out, const ResultsView& results) {
+  out += R"({"poll_id":)";
+  out += json::serialize(json::string(results.poll->id));
+  out += R"(,"status":")";
+  out += to_string(results.status);
+  out += R"(","as_of":")";
+  out += format_rfc3339(results.as_of);
+  out += R"(","candidates":[)";
+  for (std::size_t i = 0; i < results.poll->candidates.size(); ++i) {
+    const auto& candidate = results.poll->candidates[i];
+    if (i) out += ',';
+    out += R"({"id":)";
+    out += json::serialize(json::string(candidate.id));
+    out += R"(,"name":)";
+    out += json::serialize(json::string(candidate.name));
+    out += R"(,"percent":)";
+    out += format_percent(results.percent_hundredths[i]);
+    out += '}';
+  }
+  out += "]}";
+}
+
+}  // namespace
+
+std::string poll_json(const Poll& poll, PollStatus status) {
+  return json::serialize(poll_object(poll, status));
+}
+
+std::string polls_json(const std::vector<PollView>& polls) {
+  json::array list;
+  for (const auto& view : polls) list.push_back(poll_object(*view.poll, view.status));
+  return json::serialize(json::object{{"polls", std::move(list)}});
+}
+
+std::string results_json(const ResultsView& results) {
+  std::string out;
+  out.reserve(128 + 96 * results.poll->candidates.size());
+  append_results(out, results);
+  return out;
+}
+
+std::string stats_json(const StatsView& stats) {
+  const auto& candidates = stats.poll->candidates;
+  json::array by_candidate;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    by_candidate.push_back(json::object{{"candidate_id", candidates[i].id},
+                                        {"name", candidates[i].name},
+                                        {"votes", stats.counts.by_candidate[i]}});
+  }
+  json::array by_hour;
+  for (const auto& hour : stats.counts.by_hour) {
+    json::array hour_candidates;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      hour_candidates.push_back(
+          json::object{{"candidate_id", candidates[i].id}, {"votes", hour.by_candidate[i]}});
+    }
+    by_hour.push_back(json::object{{"hour", format_rfc3339(hour.hour)},
+                                   {"total", hour.total},
+                                   {"by_candidate", std::move(hour_candidates)}});
+  }
+  return json::serialize(json::object{{"poll_id", stats.poll->id},
+                                      {"status", to_string(stats.status)},
+                                      {"as_of", format_rfc3339(stats.as_of)},
+                                      {"total", stats.counts.total},
+                                      {"by_candidate", std::move(by_candidate)},
+                                      {"by_hour", std::move(by_hour)}});
+}
+
+std::string receipt_json(const VoteReceipt& receipt) {
+  std::string out = R"({"vote_id":")" + receipt.vote_id + R"(","poll_id":)" +
+                    json::serialize(json::string(receipt.poll->id)) + R"(,"candidate_id":)" +
+                    json::serialize(json::string(receipt.candidate_id)) + R"(,"accepted_at":")" +
+                    format_rfc3339(receipt.accepted_at) + R"(","results":)";
+  if (receipt.results) append_results(out, *receipt.results);
+  else out += "null";
+  out += '}';
+  return out;
+}
+
+}  // namespace paredao::http

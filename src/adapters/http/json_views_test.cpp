@@ -1,0 +1,54 @@
+#include "adapters/http/json_views.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace paredao::http {
+namespace {
+
+const TimePoint kAsOf = *parse_rfc3339("2026-11-25T20:00:00.700Z");
+
+std::shared_ptr<const Poll> sample_poll() {
+  return std::make_shared<const Poll>(Poll{
+      .id = "p", .title = "Paredão \"1\"", .candidates = {{"a", "Ana \"A\"", {}}, {"b", "Bia", "u"}}});
+}
+
+TEST(JsonViews, ResultsHaveTwoDecimalsAndEscapedNames) {
+  const ResultsView view{sample_poll(), PollStatus::kOpen, kAsOf, {3330, 6670}};
+  const auto text = results_json(view);
+  EXPECT_NE(text.find(R"("percent":33.30)"), std::string::npos) << text;
+  const auto parsed = boost::json::parse(text);
+  EXPECT_EQ(parsed.at("as_of"), "2026-11-25T20:00:00Z");
+  EXPECT_EQ(parsed.at("candidates").at(0).at("name"), "Ana \"A\"");
+  EXPECT_DOUBLE_EQ(parsed.at("candidates").at(1).at("percent").to_number<double>(), 66.7);
+}
+
+TEST(JsonViews, PollListsCandidatesWithNullPhotos) {
+  const auto parsed = boost::json::parse(poll_json(*sample_poll(), PollStatus::kDraft));
+  EXPECT_EQ(parsed.at("status"), "draft");
+  EXPECT_TRUE(parsed.at("opens_at").is_null());
+  EXPECT_TRUE(parsed.at("candidates").at(0).at("photo_url").is_null());
+  EXPECT_EQ(parsed.at("candidates").at(1).at("photo_url"), "u");
+}
+
+TEST(JsonViews, ReceiptWithHiddenResults) {
+  const VoteReceipt receipt{"v", sample_poll(), "a", kAsOf, std::nullopt};
+  const auto parsed = boost::json::parse(receipt_json(receipt));
+  EXPECT_TRUE(parsed.at("results").is_null());
+  EXPECT_EQ(parsed.at("accepted_at"), "2026-11-25T20:00:00Z");
+}
+
+TEST(JsonViews, StatsListEveryCandidateInEveryHour) {
+  StatsView stats{sample_poll(), PollStatus::kOpen, kAsOf, {}};
+  stats.counts = PollCounts{.total = 2, .by_candidate = {2, 0},
+                            .by_hour = {{*parse_rfc3339("2026-11-25T19:00:00Z"), 2, {2, 0}}}};
+  const auto parsed = boost::json::parse(stats_json(stats));
+  EXPECT_EQ(parsed.at("total"), 2);
+  EXPECT_EQ(parsed.at("by_candidate").at(1).at("votes"), 0);
+  EXPECT_EQ(parsed.at("by_hour").at(0).at("hour"), "2026-11-25T19:00:00Z");
+  EXPECT_EQ(parsed.at("by_hour").at(0).at("by_candidate").at(1).at("candidate_id"), "b");
+}
+
+}  // namespace
+}  // namespace paredao::http

@@ -1,0 +1,26 @@
+#pragma once
+// From JSON request bodies to use-case inputs: type checks only, naming the offending field.
+// Meaning (lengths, uniqueness, schedule) is the domain's to check.
+#include <boost/json/value.hpp>
+#include <string_view>
+
+#include "app/cast_vote.hpp"
+#include "app/result.hpp"
+#include "domain/new_poll.hpp"
+
+namespace paredao::http {
+
+// Parses a body already known to be within the size limit. kInvalidJson when it is not JSON.
+Result<boost::json::value> parse_json_body(std::string_view body);
+
+// kInvalidRequest naming the field when a field is missing or of the wrong type. `null` for an
+// optional field is the same as leaving it out; unknown fields are ignored.
+Result<NewPoll> parse_new_poll(const boost::json::value& body);
+
+// Missing or non-string fields are left empty: the use case decides when to complain.
+VoteRequest parse_vote(const boost::json::value& body, std::string poll_id);
+
+// Whether a Content-Type header value is application/json (parameters allowed).
+bool is_json_media_type(std::string_view content_type);
+
+}  // namespace paredao::http

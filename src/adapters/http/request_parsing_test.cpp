@@ -1,0 +1,68 @@
+#include "adapters/http/request_parsing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace paredao::http {
+namespace {
+
+std::string failing_detail(std::string_view body) {
+  const auto parsed = parse_new_poll(boost::json::parse(body));
+  return parsed.ok() ? "" : parsed.error().detail;
+}
+
+TEST(ParseNewPoll, ReadsEveryField) {
+  const auto parsed = parse_new_poll(boost::json::parse(R"({
+    "id": "p1", "title": "T", "unknown": 1, "show_partial_results": false,
+    "opens_at": "2026-11-25T20:00:00-03:00", "closes_at": null,
+    "candidates": [{"name": "A", "photo_url": "https://x/a.png"}, {"id": "b", "name": "B", "photo_url": null}]})"));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().detail;
+  const auto& poll = parsed.value();
+  EXPECT_EQ(poll.id, "p1");
+  EXPECT_FALSE(poll.show_partial_results);
+  EXPECT_EQ(format_rfc3339(*poll.opens_at), "2026-11-25T23:00:00Z");
+  EXPECT_FALSE(poll.closes_at);
+  EXPECT_EQ(poll.candidates[0].photo_url, "https://x/a.png");
+  EXPECT_EQ(poll.candidates[1].id, "b");
+  EXPECT_FALSE(poll.candidates[1].photo_url);
+}
+
+TEST(ParseNewPoll, NamesTheFieldOfEachTypeError) {
+  EXPECT_EQ(failing_detail("[]"), "body: must be a JSON object");
+  EXPECT_EQ(failing_detail(R"({"candidates": []})"), "title: is required");
+  EXPECT_EQ(failing_detail(R"({"title": 1, "candidates": []})"), "title: must be a string");
+  EXPECT_EQ(failing_detail(R"({"title": "t"})"), "candidates: is required");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": {}})"), "candidates: must be an array");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [1]})"), "candidates[0]: must be an object");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [{"name": 2}]})"),
+            "candidates[0].name: must be a string");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [], "opens_at": "tomorrow"})"),
+            "opens_at: must be an RFC 3339 time");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [], "show_partial_results": "no"})"),
+            "show_partial_results: must be a boolean");
+}
+
+TEST(ParseVote, LeavesNonStringFieldsEmpty) {
+  const auto vote = parse_vote(boost::json::parse(R"({"candidate_id": 3, "altcha": "x"})"), "p");
+  EXPECT_FALSE(vote.candidate_id);
+  EXPECT_EQ(vote.altcha, "x");
+}
+
+TEST(MediaType, AcceptsJsonWithParameters) {
+  EXPECT_TRUE(is_json_media_type("application/json"));
+  EXPECT_TRUE(is_json_media_type("application/json; charset=utf-8"));
+  EXPECT_TRUE(is_json_media_type("Application/JSON"));
+  EXPECT_FALSE(is_json_media_type("text/plain"));
+  EXPECT_FALSE(is_json_media_type("application/jsonx"));
+  EXPECT_FALSE(is_json_media_type(""));
+}
+
+TEST(ParseJsonBody, RefusesInvalidJson) {
+  EXPECT_EQ(parse_json_body("{").error().code, ErrorCode::kInvalidJson);
+  EXPECT_EQ(parse_json_body("").error().code, ErrorCode::kInvalidJson);
+  EXPECT_TRUE(parse_json_body(R"({"a": [1]})").ok());
+}
+
+}  // namespace
+}  // namespace paredao::http

@@ -1,0 +1,53 @@
+#include "adapters/http/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace paredao::http {
+namespace {
+
+TEST(Router, MatchesEveryRouteOfTheContract) {
+  EXPECT_EQ(match_route("/healthz").route, Route::kHealthz);
+  EXPECT_EQ(match_route("/readyz").route, Route::kReadyz);
+  EXPECT_EQ(match_route("/metrics").route, Route::kMetrics);
+  EXPECT_EQ(match_route("/api/v1/polls").route, Route::kPolls);
+  EXPECT_EQ(match_route("/api/v1/polls?x=1").route, Route::kPolls);
+  const auto poll = match_route("/api/v1/polls/bbb-26");
+  EXPECT_EQ(poll.route, Route::kPoll);
+  EXPECT_EQ(poll.poll_id, "bbb-26");
+  EXPECT_EQ(match_route("/api/v1/polls/p/challenge").route, Route::kChallenge);
+  EXPECT_EQ(match_route("/api/v1/polls/p/votes").route, Route::kVotes);
+  EXPECT_EQ(match_route("/api/v1/polls/p/results").route, Route::kResults);
+  EXPECT_EQ(match_route("/api/v1/polls/p/stats").route, Route::kStats);
+  EXPECT_EQ(match_route("/api/v1/polls/p/open").route, Route::kOpen);
+  EXPECT_EQ(match_route("/api/v1/polls/p/close").route, Route::kClose);
+}
+
+TEST(Router, UnknownApiPathsAreNotFound) {
+  for (const char* path : {"/api", "/api/v1", "/api/v1/polls/", "/api/v1/polls/p/x",
+                           "/api/v1/polls/p/votes/1", "/api/v2/polls", "/api/v1/pollsx"}) {
+    EXPECT_EQ(match_route(path).route, Route::kNotFound) << path;
+  }
+}
+
+TEST(Router, PagesAndFilesOutsideTheApi) {
+  EXPECT_EQ(match_route("/").route, Route::kWebPage);
+  const auto page = match_route("/p/bbb-26");
+  EXPECT_EQ(page.route, Route::kWebPage);
+  EXPECT_EQ(page.poll_id, "bbb-26");
+  EXPECT_EQ(match_route("/assets/app-1234.js").route, Route::kWebFile);
+}
+
+TEST(Router, MethodsAdminAndBodies) {
+  using beast_http::verb;
+  EXPECT_TRUE(method_allowed(Route::kPolls, verb::post));
+  EXPECT_FALSE(method_allowed(Route::kPolls, verb::put));
+  EXPECT_EQ(allowed_methods(Route::kPolls), "GET, POST");
+  EXPECT_FALSE(method_allowed(Route::kVotes, verb::get));
+  EXPECT_TRUE(requires_admin(Route::kStats));
+  EXPECT_FALSE(requires_admin(Route::kResults));
+  EXPECT_TRUE(takes_json_body(Route::kVotes, verb::post));
+  EXPECT_FALSE(takes_json_body(Route::kOpen, verb::post));
+}
+
+}  // namespace
+}  // namespace paredao::http

@@ -1,0 +1,27 @@
+#pragma once
+// Structured logging: every line is one JSON object with time (UTC), level, event and fields.
+// info: start, stop, configuration; warn: refused input patterns; error: failures.
+#include <boost/json/object.hpp>
+#include <string_view>
+
+namespace paredao::log {
+
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+// Sets the lowest level written (default kInfo). Call once at start-up.
+void set_level(Level level);
+
+// Writes {"time":…,"level":…,"event":event, …fields}. Thread-safe.
+void write(Level level, std::string_view event, boost::json::object fields = {});
+
+inline void info(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kInfo, event, std::move(fields));
+}
+inline void warn(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kWarn, event, std::move(fields));
+}
+inline void error(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kError, event, std::move(fields));
+}
+
+}  // namespace paredao::log

@@ -1,0 +1,118 @@
+#include "adapters/metrics/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+
+namespace paredao {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets{
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+const prometheus::Histogram::BucketBoundaries kBatchBuckets{1, 2, 5, 10, 20, 50, 100, 200,
+                                                            500, 1000, 2000, 5000, 10000};
+
+}  // namespace
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("paredao_http_requests_total")
+                    .Help("HTTP requests answered, by route and status")
+                    .Register(*registry_)),
+      request_seconds_(prometheus::BuildHistogram()
+                           .Name("paredao_http_request_duration_seconds")
+                           .Help("Time from a complete request to its response, by route")
+                           .Register(*registry_)),
+      votes_accepted_(prometheus::BuildCounter()
+                          .Name("paredao_votes_accepted_total")
+                          .Help("Votes made durable and answered 202")
+                          .Register(*registry_)
+                          .Add({})),
+      votes_refused_(prometheus::BuildCounter()
+                         .Name("paredao_votes_refused_total")
+                         .Help("Votes refused, by reason (the error code of the contract)")
+                         .Register(*registry_)),
+      challenges_issued_(prometheus::BuildCounter()
+                             .Name("paredao_challenges_issued_total")
+                             .Help("Human-check challenges issued")
+                             .Register(*registry_)
+                             .Add({})),
+      batch_votes_(prometheus::BuildHistogram()
+                       .Name("paredao_vote_batch_size")
+                       .Help("Votes per group commit")
+                       .Register(*registry_)
+                       .Add({}, kBatchBuckets)),
+      commit_seconds_(prometheus::BuildHistogram()
+                          .Name("paredao_vote_commit_seconds")
+                          .Help("Time to make one batch of votes durable")
+                          .Register(*registry_)
+                          .Add({}, kLatencyBuckets)),
+      failed_batches_(prometheus::BuildCounter()
+                          .Name("paredao_vote_batches_failed_total")
+                          .Help("Batches that could not be made durable (their votes got 503)")
+                          .Register(*registry_)
+                          .Add({})),
+      open_connections_(prometheus::BuildGauge()
+                            .Name("paredao_http_open_connections")
+                            .Help("HTTP connections currently open")
+                            .Register(*registry_)
+                            .Add({})) {}
+
+void Metrics::observe_request(std::string_view route, unsigned status, double seconds) {
+  std::string key(route);
+  key += ' ';
+  key += std::to_string(status);
+  RequestMetrics metrics{};
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto found = by_route_status_.find(key); found != by_route_status_.end()) {
+      metrics = found->second;
+    }
+  }
+  if (!metrics.requests) {
+    std::unique_lock lock(mutex_);
+    auto& slot = by_route_status_[key];
+    if (!slot.requests) {
+      slot.requests =
+          &requests_.Add({{"route", std::string(route)}, {"status", std::to_string(status)}});
+      slot.latency = &request_seconds_.Add({{"route", std::string(route)}}, kLatencyBuckets);
+    }
+    metrics = slot;
+  }
+  metrics.requests->Increment();
+  metrics.latency->Observe(seconds);
+}
+
+void Metrics::count_vote_accepted() { votes_accepted_.Increment(); }
+
+void Metrics::count_vote_refused(std::string_view reason) {
+  std::string key(reason);
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto found = refused_by_reason_.find(key); found != refused_by_reason_.end()) {
+      found->second->Increment();
+      return;
+    }
+  }
+  std::unique_lock lock(mutex_);
+  auto& counter = refused_by_reason_[key];
+  if (!counter) counter = &votes_refused_.Add({{"reason", key}});
+  counter->Increment();
+}
+
+void Metrics::count_challenge_issued() { challenges_issued_.Increment(); }
+
+void Metrics::observe_batch(std::size_t votes, double seconds, bool committed) {
+  batch_votes_.Observe(double(votes));
+  commit_seconds_.Observe(seconds);
+  if (!committed) failed_batches_.Increment();
+}
+
+void Metrics::set_open_connections(double value) { open_connections_.Set(value); }
+
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace paredao

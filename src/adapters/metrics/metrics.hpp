@@ -1,0 +1,54 @@
+#pragma once
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace paredao {
+
+// The service's Prometheus metrics. Thread-safe; the per-request calls touch only atomics after
+// the first request of each (route, status) pair.
+class Metrics {
+ public:
+  Metrics();
+
+  void observe_request(std::string_view route, unsigned status, double seconds);
+  void count_vote_accepted();
+  void count_vote_refused(std::string_view reason);
+  void count_challenge_issued();
+  void observe_batch(std::size_t votes, double seconds, bool committed);
+  void set_open_connections(double value);
+
+  // The text exposition format (text/plain; version=0.0.4).
+  std::string render() const;
+
+ private:
+  struct RequestMetrics {
+    prometheus::Counter* requests;
+    prometheus::Histogram* latency;
+  };
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& request_seconds_;
+  prometheus::Counter& votes_accepted_;
+  prometheus::Family<prometheus::Counter>& votes_refused_;
+  prometheus::Counter& challenges_issued_;
+  prometheus::Histogram& batch_votes_;
+  prometheus::Histogram& commit_seconds_;
+  prometheus::Counter& failed_batches_;
+  prometheus::Gauge& open_connections_;
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, RequestMetrics> by_route_status_;  // guarded by mutex_
+  std::unordered_map<std::string, prometheus::Counter*> refused_by_reason_;  // guarded by mutex_
+};
+
+}  // namespace paredao

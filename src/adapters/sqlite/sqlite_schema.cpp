@@ -1,0 +1,53 @@
+#include "adapters/sqlite/sqlite_schema.hpp"
+
+namespace paredao::sqlite {
+
+void apply_schema(Connection& connection) {
+  connection.exec_or_throw("BEGIN IMMEDIATE");
+  Statement version(connection.handle(), "PRAGMA user_version");
+  version.step();
+  const auto current = version.integer(0);
+  if (current < 1) {
+    connection.exec_or_throw(R"sql(
+      CREATE TABLE polls (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
+        opens_at_ms INTEGER,
+        closes_at_ms INTEGER,
+        show_partial_results INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL);
+      CREATE TABLE candidates (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        position INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        photo_url TEXT,
+        PRIMARY KEY (poll_id, position),
+        UNIQUE (poll_id, id));
+      -- Every accepted vote. The challenge id is unique: a second vote with one human check
+      -- cannot be stored even if the in-memory guard were bypassed.
+      CREATE TABLE votes (
+        vote_id TEXT PRIMARY KEY,
+        poll_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        accepted_at_ms INTEGER NOT NULL,
+        challenge_id TEXT NOT NULL UNIQUE,
+        challenge_expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX votes_by_challenge_expiry ON votes (challenge_expires_at_ms);
+      -- Counts per poll, UTC hour and candidate, kept in the same transaction as the votes so
+      -- that stats and restarts never scan the votes.
+      CREATE TABLE hourly_tally (
+        poll_id TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        candidate_id TEXT NOT NULL,
+        votes INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, hour, candidate_id)) WITHOUT ROWID;
+      PRAGMA user_version = 1;
+    )sql");
+  }
+  version.reset();
+  connection.exec_or_throw("COMMIT");
+}
+
+}  // namespace paredao::sqlite

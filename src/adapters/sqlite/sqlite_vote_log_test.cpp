@@ -1,0 +1,145 @@
+#include "adapters/sqlite/sqlite_vote_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "adapters/memory/memory_tally_store.hpp"
+#include "adapters/sqlite/sqlite_recovery.hpp"
+
+namespace paredao {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::hours;
+using std::chrono::seconds;
+
+const TimePoint kNow = *parse_rfc3339("2026-11-25T20:30:00Z");
+
+class SqliteVoteLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("paredao-sqlite-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path database() const { return dir_ / "paredao.db"; }
+
+  static AcceptedVote vote(int n, const std::string& candidate, TimePoint at = kNow) {
+    return AcceptedVote{"vote-" + std::to_string(n), "poll", candidate, at,
+                        "challenge-" + std::to_string(n), kNow + seconds(300)};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
+  MemoryTallyStore tallies;
+  std::vector<std::size_t> batch_sizes;
+  std::mutex batch_mutex;
+  {
+    SqliteVoteLog log(database(), tallies, {}, [&](const BatchReport& report) {
+      std::lock_guard lock(batch_mutex);
+      batch_sizes.push_back(report.votes);
+    });
+    constexpr int kThreads = 8, kPerThread = 250;
+    std::vector<std::thread> threads;
+    std::atomic<int> durable{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        std::vector<std::future<AppendStatus>> results;
+        for (int i = 0; i < kPerThread; ++i) {
+          auto promise = std::make_shared<std::promise<AppendStatus>>();
+          results.push_back(promise->get_future());
+          const int n = t * kPerThread + i;
+          log.append(vote(n, n % 3 == 0 ? "a" : "b", kNow + hours(n % 2)),
+                     [promise](AppendStatus s) { promise->set_value(s); });
+        }
+        for (auto& result : results) durable += result.get() == AppendStatus::kDurable;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(durable.load(), kThreads * kPerThread);
+  }
+  // Fewer transactions than votes: concurrent votes shared commits.
+  EXPECT_LT(batch_sizes.size(), 2000u);
+  const auto live = tallies.read_all()->at("poll");
+  EXPECT_EQ(live.by_candidate.at("a") + live.by_candidate.at("b"), 2000);
+  EXPECT_EQ(live.by_candidate.at("a"), 667);
+
+  // A restart rebuilds the same counts from the rollup alone.
+  MemoryTallyStore rebuilt;
+  int burned = 0;
+  const auto report = recover_from_sqlite(database(), rebuilt, kNow,
+                                          [&](const std::string&, TimePoint) { ++burned; });
+  EXPECT_EQ(report.votes, 2000);
+  EXPECT_EQ(burned, 2000);
+  const auto restored = rebuilt.read_all()->at("poll");
+  EXPECT_EQ(restored.by_candidate, live.by_candidate);
+  EXPECT_EQ(restored.by_hour, live.by_hour);
+}
+
+TEST_F(SqliteVoteLogTest, RefusesASecondVoteWithTheSameChallenge) {
+  MemoryTallyStore tallies;
+  SqliteVoteLog log(database(), tallies, {});
+  std::promise<AppendStatus> first, second;
+  log.append(vote(1, "a"), [&](AppendStatus s) { first.set_value(s); });
+  auto again = vote(2, "b");
+  again.challenge_id = "challenge-1";
+  log.append(again, [&](AppendStatus s) { second.set_value(s); });
+  EXPECT_EQ(first.get_future().get(), AppendStatus::kDurable);
+  EXPECT_EQ(second.get_future().get(), AppendStatus::kDuplicate);
+  log.stop();
+  const auto live = tallies.read_all()->at("poll");
+  EXPECT_EQ(live.by_candidate.size(), 1u);
+  EXPECT_EQ(live.by_candidate.at("a"), 1);
+}
+
+TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
+  MemoryTallyStore tallies;
+  {
+    SqliteVoteLog log(database(), tallies, {});
+    std::promise<AppendStatus> done;
+    log.append(vote(1, "a"), [&](AppendStatus s) { done.set_value(s); });
+    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+  }
+  MemoryTallyStore rebuilt;
+  const auto report = recover_from_sqlite(database(), rebuilt, kNow + seconds(301),
+                                          [](const std::string&, TimePoint) {});
+  EXPECT_EQ(report.votes, 1);
+  EXPECT_EQ(report.burned_challenges, 0);
+}
+
+TEST_F(SqliteVoteLogTest, AppendsAfterStopAreUnavailable) {
+  MemoryTallyStore tallies;
+  SqliteVoteLog log(database(), tallies, {});
+  log.stop();
+  AppendStatus status = AppendStatus::kDurable;
+  log.append(vote(1, "a"), [&](AppendStatus s) { status = s; });
+  EXPECT_EQ(status, AppendStatus::kUnavailable);
+}
+
+TEST_F(SqliteVoteLogTest, FailedCommitCountsNothing) {
+  MemoryTallyStore tallies;
+  SqliteVoteLog log(database(), tallies, {});
+  // Another connection holds the write lock longer than the busy timeout would wait... instead,
+  // make the table unwritable: a trigger that aborts every insert.
+  {
+    sqlite::Connection saboteur(database());
+    saboteur.exec_or_throw(
+        "CREATE TRIGGER refuse BEFORE INSERT ON votes BEGIN SELECT RAISE(ABORT, 'disk'); END");
+  }
+  std::promise<AppendStatus> done;
+  log.append(vote(1, "a"), [&](AppendStatus s) { done.set_value(s); });
+  EXPECT_EQ(done.get_future().get(), AppendStatus::kUnavailable);
+  EXPECT_FALSE(log.healthy());
+  log.stop();
+  EXPECT_TRUE(tallies.read_all()->empty());
+}
+
+}  // namespace
+}  // namespace paredao

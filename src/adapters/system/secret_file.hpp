@@ -1,0 +1,12 @@
+#pragma once
+#include <filesystem>
+#include <string>
+
+namespace paredao {
+
+// Returns the secret stored in `path`, creating it first (mode 0600, `bytes` random bytes
+// written as hex) when the file does not exist. Throws std::runtime_error when the file cannot
+// be read or written: called at start-up only.
+std::string load_or_create_secret(const std::filesystem::path& path, std::size_t bytes);
+
+}  // namespace paredao

@@ -1,0 +1,54 @@
+#include "app/poll_admin.hpp"
+
+namespace paredao {
+
+PollAdmin::PollAdmin(PollRepository& repository, PollCatalog& catalog, const Clock& clock,
+                     IdGenerator& ids)
+    : repository_(repository), catalog_(catalog), clock_(clock), ids_(ids) {}
+
+Result<PollView> PollAdmin::create(const NewPoll& request) {
+  const auto now = clock_.now();
+  if (auto problem = validate(request, now)) {
+    return Error{ErrorCode::kInvalidRequest, problem->field + ": " + problem->message};
+  }
+  std::lock_guard lock(write_mutex_);
+  auto poll = make_poll(request, ids_.poll_id(), now);
+  if (catalog_.find(poll.id)) {
+    return Error{ErrorCode::kInvalidTransition, "a poll with id '" + poll.id + "' already exists"};
+  }
+  switch (repository_.insert(poll)) {
+    case StoreStatus::kOk: break;
+    case StoreStatus::kConflict:
+      return Error{ErrorCode::kInvalidTransition, "a poll with id '" + poll.id + "' already exists"};
+    case StoreStatus::kUnavailable:
+      return Error{ErrorCode::kUnavailable, "the poll could not be stored; try again"};
+  }
+  const auto status = poll.status_at(now);
+  const auto id = poll.id;
+  catalog_.put(std::move(poll));
+  return PollView{catalog_.find(id), status};
+}
+
+Result<PollView> PollAdmin::open(std::string_view poll_id) { return transition(poll_id, true); }
+Result<PollView> PollAdmin::close(std::string_view poll_id) { return transition(poll_id, false); }
+
+Result<PollView> PollAdmin::transition(std::string_view poll_id, bool open) {
+  std::lock_guard lock(write_mutex_);
+  const auto current = catalog_.find(poll_id);
+  if (!current) return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
+  const auto now = clock_.now();
+  auto next = open ? opened(*current, now) : closed(*current, now);
+  if (!next) {
+    return Error{ErrorCode::kInvalidTransition,
+                 std::string("cannot ") + (open ? "open" : "close") + " a poll that is " +
+                     std::string(to_string(current->status_at(now)))};
+  }
+  if (repository_.update(*next) != StoreStatus::kOk) {
+    return Error{ErrorCode::kUnavailable, "the poll could not be updated; try again"};
+  }
+  const auto status = next->status_at(now);
+  catalog_.put(std::move(*next));
+  return PollView{catalog_.find(poll_id), status};
+}
+
+}  // namespace paredao

@@ -1,0 +1,51 @@
+#pragma once
+// The one error policy of the application: expected outcomes (a closed poll, a failed human
+// check, a dependency that is down) are values of type Error, never exceptions. The HTTP
+// adapter maps each ErrorCode to its status in one place (adapters/http/problem.cpp).
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace paredao {
+
+enum class ErrorCode {
+  kInvalidJson,
+  kInvalidRequest,
+  kUnauthorized,
+  kNotFound,
+  kMethodNotAllowed,
+  kPollNotOpen,
+  kInvalidTransition,
+  kResultsHidden,
+  kPayloadTooLarge,
+  kUnsupportedMediaType,
+  kUnknownCandidate,
+  kHumanCheckFailed,
+  kRateLimited,
+  kUnavailable,
+  kMalformedRequest,
+  kInternal,
+};
+
+struct Error {
+  ErrorCode code;
+  std::string detail;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}
+  Result(Error error) : state_(std::move(error)) {}
+
+  bool ok() const { return state_.index() == 0; }
+  const T& value() const& { return std::get<0>(state_); }
+  T& value() & { return std::get<0>(state_); }
+  T&& value() && { return std::get<0>(std::move(state_)); }
+  const Error& error() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, Error> state_;
+};
+
+}  // namespace paredao

@@ -1,0 +1,34 @@
+#pragma once
+// Reads come from an immutable snapshot of the live counters, refreshed on a timer, never from
+// a scan or a store round-trip per request.
+#include <atomic>
+#include <memory>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/tally_store.hpp"
+
+namespace paredao {
+
+struct TallySnapshot {
+  TimePoint as_of{};
+  TallyMap tallies;
+};
+
+// Thread-safe: current() is lock-free and may be called from any thread; refresh() is called by
+// one timer (it may block on the store, so not from an I/O thread in distributed mode).
+class TallySnapshots {
+ public:
+  TallySnapshots(const TallyStore& store, const Clock& clock);
+
+  std::shared_ptr<const TallySnapshot> current() const { return current_.load(); }
+  // Replaces the snapshot with the store's counts. Returns false (keeping the previous snapshot)
+  // when the store cannot be read.
+  bool refresh();
+
+ private:
+  const TallyStore& store_;
+  const Clock& clock_;
+  std::atomic<std::shared_ptr<const TallySnapshot>> current_;
+};
+
+}  // namespace paredao

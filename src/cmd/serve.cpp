@@ -1,0 +1,183 @@
+#include "cmd/serve.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <fstream>
+#include <thread>
+
+#include "adapters/altcha/altcha_verifier.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/logging/json_log.hpp"
+#include "adapters/memory/memory_replay_guard.hpp"
+#include "adapters/memory/memory_tally_store.hpp"
+#include "adapters/sqlite/sqlite_poll_repository.hpp"
+#include "adapters/sqlite/sqlite_recovery.hpp"
+#include "adapters/sqlite/sqlite_vote_log.hpp"
+#include "adapters/system/random_ids.hpp"
+#include "adapters/system/secret_file.hpp"
+#include "adapters/system/system_clock.hpp"
+#include "app/cast_vote.hpp"
+#include "app/issue_challenge.hpp"
+#include "app/poll_admin.hpp"
+#include "app/poll_queries.hpp"
+#include "app/read_results.hpp"
+#include "app/tally_snapshots.hpp"
+#include "cmd/demo_poll.hpp"
+
+namespace paredao {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Enough for 5 minutes of challenges at the 25,000 votes/s record, about 1 GiB at worst.
+constexpr std::size_t kMaxRememberedChallenges = 8'000'000;
+constexpr auto kSnapshotPeriod = std::chrono::milliseconds(250);
+
+// Refreshes the read snapshot on its own thread until destroyed.
+class SnapshotRefresher {
+ public:
+  explicit SnapshotRefresher(TallySnapshots& snapshots)
+      : thread_([this, &snapshots] {
+          std::unique_lock lock(mutex_);
+          while (!stop_) {
+            wake_.wait_for(lock, kSnapshotPeriod, [this] { return stop_; });
+            snapshots.refresh();
+          }
+        }) {}
+  ~SnapshotRefresher() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& executable) {
+  if (config.web_dir) return config.web_dir;
+  std::error_code ec;
+  const auto beside = fs::weakly_canonical(executable, ec).parent_path();
+  for (const auto& candidate : {beside / ".." / "web" / "dist", fs::path("web") / "dist",
+                                fs::path("/usr/share/paredao/web")}) {
+    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_serve(const ServeConfig& config, const fs::path& executable) {
+  fs::create_directories(config.data_dir);
+  const auto database = config.data_dir / "paredao.db";
+  const auto first_start_marker = config.data_dir / "initialized";
+  const bool first_start = !fs::exists(first_start_marker);
+
+  std::string admin_token;
+  if (config.admin_token) {
+    admin_token = *config.admin_token;
+  } else {
+    admin_token = load_or_create_secret(config.data_dir / "admin-token", 24);
+    log::info("admin_token", {{"token", admin_token},
+                              {"file", (config.data_dir / "admin-token").string()},
+                              {"hint", "Authorization: Bearer <token> for /admin and the production routes"}});
+  }
+
+  SystemClock clock;
+  RandomIdGenerator ids;
+  SqlitePollRepository polls_store(database);
+  PollCatalog catalog;
+  for (auto& poll : polls_store.load_all()) catalog.put(std::move(poll));
+
+  MemoryTallyStore tallies;
+  MemoryReplayGuard replay_guard(kMaxRememberedChallenges);
+  const auto now = clock.now();
+  const auto recovered = recover_from_sqlite(
+      database, tallies, now, [&](const std::string& id, TimePoint expires_at) {
+        (void)replay_guard.burn(id, expires_at, now);
+      });
+
+  Metrics metrics;
+  TallySnapshots snapshots(tallies, clock);
+  SqliteVoteLog vote_log(database, tallies, SqliteVoteLogSettings{},
+                         [&metrics, &snapshots](const BatchReport& report) {
+                           metrics.observe_batch(report.votes, report.seconds, report.committed);
+                           // On change, so that a voter's receipt already counts the vote.
+                           if (report.committed) snapshots.refresh();
+                           if (!report.committed) {
+                             log::error("vote_batch_failed", {{"votes", report.votes}});
+                           }
+                         });
+  AltchaVerifier verifier(AltchaSettings{
+      .secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
+      .max_counter = config.pow_difficulty,
+      .ttl_seconds = config.challenge_ttl_seconds});
+
+  PollAdmin admin(polls_store, catalog, clock, ids);
+  if (first_start && config.demo && !catalog.find("demo")) {
+    auto demo = admin.create(demo_poll());
+    if (demo.ok()) (void)admin.open("demo");
+    log::info("demo_created", {{"poll_id", "demo"}, {"ok", demo.ok()}});
+  }
+  std::ofstream(first_start_marker) << "paredao\n";
+
+  PollQueries queries(catalog, clock);
+  IssueChallenge challenges(catalog, verifier, clock);
+  ReadResults results(catalog, snapshots, clock);
+  CastVote votes(catalog, verifier, replay_guard, vote_log, ids, clock, results);
+  const auto web_dir = find_web_dir(config, executable);
+  http::StaticFiles web(web_dir);
+  if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
+
+  boost::asio::thread_pool blocking(1);
+  http::Api api(
+      http::ApiServices{
+          .polls = queries,
+          .admin = admin,
+          .challenges = challenges,
+          .votes = votes,
+          .results = results,
+          .metrics = metrics,
+          .web = web,
+          .failing_dependency = [&vote_log]() -> std::optional<std::string> {
+            if (!vote_log.healthy()) return std::string("sqlite");
+            return std::nullopt;
+          },
+          .admin_token = admin_token},
+      blocking);
+
+  const unsigned threads = config.threads ? config.threads
+                                          : std::max(1u, std::thread::hardware_concurrency());
+  http::HttpServer server(
+      http::HttpSettings{.host = config.listen.host, .port = config.listen.port, .threads = threads},
+      api, metrics);
+  SnapshotRefresher refresher(snapshots);
+
+  const auto endpoint = server.local_endpoint();
+  const auto address = endpoint.address().is_v6()
+                           ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
+                           : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  log::info("listening", {{"address", address},
+                          {"url", "http://" + address + "/"},
+                          {"mode", "embedded"},
+                          {"data_dir", config.data_dir.string()},
+                          {"web_dir", web_dir ? web_dir->string() : ""},
+                          {"threads", threads},
+                          {"pow_difficulty", config.pow_difficulty},
+                          {"recovered_votes", recovered.votes},
+                          {"recovered_challenges", recovered.burned_challenges}});
+  server.run();
+  // Every request in flight has been answered; commit anything still queued, then stop.
+  vote_log.stop();
+  blocking.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace paredao

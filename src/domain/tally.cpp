@@ -1,0 +1,39 @@
+#include "domain/tally.hpp"
+
+namespace paredao {
+namespace {
+
+std::vector<std::int64_t> in_candidate_order(const Poll& poll, const CountsById& counts,
+                                             std::int64_t& total) {
+  std::vector<std::int64_t> ordered;
+  ordered.reserve(poll.candidates.size());
+  for (const auto& candidate : poll.candidates) {
+    const auto found = counts.find(candidate.id);
+    const std::int64_t votes = found == counts.end() ? 0 : found->second;
+    ordered.push_back(votes);
+    total += votes;
+  }
+  return ordered;
+}
+
+}  // namespace
+
+void PollTally::add(const std::string& candidate_id, std::int64_t hour, std::int64_t votes) {
+  by_candidate[candidate_id] += votes;
+  by_hour[hour][candidate_id] += votes;
+}
+
+PollCounts project(const Poll& poll, const PollTally* tally) {
+  PollCounts counts;
+  static const CountsById kEmpty;
+  counts.by_candidate = in_candidate_order(poll, tally ? tally->by_candidate : kEmpty, counts.total);
+  if (!tally) return counts;
+  for (const auto& [hour, by_id] : tally->by_hour) {
+    HourCounts hour_counts{.hour = from_unix_seconds(hour)};
+    hour_counts.by_candidate = in_candidate_order(poll, by_id, hour_counts.total);
+    if (hour_counts.total > 0) counts.by_hour.push_back(std::move(hour_counts));
+  }
+  return counts;
+}
+
+}  // namespace paredao

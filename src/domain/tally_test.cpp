@@ -1,0 +1,32 @@
+#include "domain/tally.hpp"
+
+#include <gtest/gtest.h>
+
+namespace paredao {
+namespace {
+
+TEST(Tally, ProjectsOntoCandidateOrderWithZeros) {
+  const Poll poll{.id = "p", .candidates = {{"a", "A", {}}, {"b", "B", {}}, {"c", "C", {}}}};
+  PollTally tally;
+  tally.add("c", 7200, 2);
+  tally.add("a", 3600, 1);
+  tally.add("c", 3600, 1);
+  const auto counts = project(poll, &tally);
+  EXPECT_EQ(counts.total, 4);
+  EXPECT_EQ(counts.by_candidate, (std::vector<std::int64_t>{1, 0, 3}));
+  ASSERT_EQ(counts.by_hour.size(), 2u);
+  EXPECT_EQ(unix_seconds(counts.by_hour[0].hour), 3600);
+  EXPECT_EQ(counts.by_hour[0].by_candidate, (std::vector<std::int64_t>{1, 0, 1}));
+  EXPECT_EQ(counts.by_hour[1].total, 2);
+}
+
+TEST(Tally, EmptyTallyIsAllZeros) {
+  const Poll poll{.id = "p", .candidates = {{"a", "A", {}}, {"b", "B", {}}}};
+  const auto counts = project(poll, nullptr);
+  EXPECT_EQ(counts.total, 0);
+  EXPECT_EQ(counts.by_candidate, (std::vector<std::int64_t>{0, 0}));
+  EXPECT_TRUE(counts.by_hour.empty());
+}
+
+}  // namespace
+}  // namespace paredao

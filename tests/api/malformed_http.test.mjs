@@ -1,0 +1,83 @@
+// Malformed HTTP over raw sockets: 400 / 414 / 431 malformed_request, and the server keeps serving.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/harness.mjs';
+import { rawHttp, chunks, expectRawProblem } from './util.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); server?.cleanup(); });
+
+async function stillServing() {
+  const res = await fetch(`${server.url}/healthz`);
+  assert.equal(res.status, 200);
+  const { responses } = await rawHttp(server.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(responses[0]?.status, 200);
+}
+
+async function expectMalformed(parts, status) {
+  const { responses, raw, why } = await rawHttp(server.port, parts, { timeout: 5000 });
+  assert.ok(responses.length >= 1, `no parsable response (${why}): ${JSON.stringify(raw.slice(0, 300))}`);
+  expectRawProblem(responses[0], status, 'malformed_request');
+  await stillServing();
+}
+
+describe('400 malformed_request', () => {
+  const cases = {
+    'garbage request line': 'THIS IS NOT HTTP\r\n\r\n',
+    'binary garbage': Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, 0x0d, 0x0a, 0x0d, 0x0a]),
+    'request line without version': 'GET /healthz\r\nHost: x\r\n\r\n',
+    'bad HTTP version': 'GET /healthz HTTP/x.y\r\nHost: x\r\n\r\n',
+    'header line without colon': 'GET /healthz HTTP/1.1\r\nHost: x\r\nthis header has no colon\r\n\r\n',
+    'space before the header colon': 'GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n',
+    'non-numeric Content-Length': 'POST /api/v1/polls/x/votes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}',
+    'negative Content-Length': 'POST /api/v1/polls/x/votes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}',
+    'bad chunk size': 'POST /api/v1/polls/x/votes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+  };
+  for (const [name, data] of Object.entries(cases)) {
+    test(name, async () => { await expectMalformed(data, 400); });
+  }
+});
+
+test('URI of 16 KiB → 414 malformed_request', async () => {
+  const line = `GET /api/v1/polls/${'a'.repeat(16 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  await expectMalformed(chunks(line, 1024), 414);
+});
+
+test('URI of 64 KiB in the query string → 414 malformed_request', async () => {
+  const line = `GET /api/v1/polls?x=${'b'.repeat(64 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  await expectMalformed(chunks(line, 1024), 414);
+});
+
+test('64 KiB of headers → 431 malformed_request', async () => {
+  let head = 'GET /healthz HTTP/1.1\r\nHost: x\r\n';
+  for (let i = 0; i < 64; i++) head += `X-Pad-${i}: ${'p'.repeat(1000)}\r\n`;
+  head += '\r\n';
+  await expectMalformed(chunks(head, 1024), 431);
+});
+
+test('one 64 KiB header → 431 malformed_request', async () => {
+  const head = `GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: ${'c'.repeat(64 * 1024)}\r\n\r\n`;
+  await expectMalformed(chunks(head, 1024), 431);
+});
+
+test('pipelined requests on one connection are all answered in order', async () => {
+  const req = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+  const { responses, raw } = await rawHttp(server.port, req, { expect: 3 });
+  assert.deepEqual(responses.map((r) => r.status), [200, 404, 200], raw.slice(0, 500));
+  expectRawProblem(responses[1], 404, 'not_found');
+});
+
+test('a keep-alive connection serves several requests, then a malformed one ends it with 400', async () => {
+  const req = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nNOT HTTP AT ALL\r\n\r\n';
+  const { responses, raw } = await rawHttp(server.port, req, { expect: 2 });
+  assert.equal(responses[0]?.status, 200, raw.slice(0, 300));
+  assert.ok(responses[1], `no answer to the malformed request: ${raw.slice(0, 400)}`);
+  expectRawProblem(responses[1], 400, 'malformed_request');
+  await stillServing();
+});
+
+test('many half-open garbage connections do not stop the server', async () => {
+  await Promise.all(Array.from({ length: 30 }, () => rawHttp(server.port, 'GARBAGE\r\n\r\n', { timeout: 3000 })));
+  await stillServing();
+});

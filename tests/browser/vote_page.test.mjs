@@ -1,0 +1,294 @@
+// Browser test of the viewer's vote page (web/): Debian's Chromium, driven by playwright-core,
+// against the real `paredao serve` binary serving the built page (web/dist) with --web-dir.
+// The real ALTCHA widget fetches and solves the challenges (--pow-difficulty 1000 keeps it fast).
+//
+// Needs: build/paredao (or PAREDAO_BIN) and web/dist (cd web && npm ci && npm run build).
+// Screenshots go to docs/screenshots/ (vote-page.png, receipt.png).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { startServer, createPoll, openPoll, adminHeaders, repoRoot, binaryPath } from '../lib/harness.mjs';
+
+const WEB_DIST = join(repoRoot, 'web', 'dist');
+const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const PHONE = { width: 360, height: 740 };
+const TZ = 'America/Sao_Paulo';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STEP_MS = 30_000; // bound for one UI step that includes solving a challenge
+const TEST_MS = 120_000;
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(binaryPath), `paredao binary not found at ${binaryPath} (build it first)`);
+  assert.ok(existsSync(join(WEB_DIST, 'index.html')),
+    `web/dist/index.html missing: run "npm ci && npm run build" in ${join(repoRoot, 'web')}`);
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ args: ['--web-dir', WEB_DIST] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server) {
+    await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+    await server.kill();
+    server.cleanup();
+  }
+});
+
+/** A phone-sized page in pt-BR / São Paulo time; uncaught page errors fail the test. */
+async function phonePage(t) {
+  const context = await browser.newContext({
+    viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'pt-BR', timezoneId: TZ,
+  });
+  context.setDefaultTimeout(STEP_MS);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err));
+  t.after(async () => { await context.close().catch(() => {}); });
+  return { page, pageErrors };
+}
+
+async function closePoll(pollId) {
+  const res = await fetch(`${server.url}/api/v1/polls/${pollId}/close`, { method: 'POST', headers: adminHeaders(server) });
+  assert.equal(res.status, 200, `close poll: ${res.status} ${await res.text()}`);
+}
+
+async function stats(pollId) {
+  const res = await fetch(`${server.url}/api/v1/polls/${pollId}/stats`, { headers: adminHeaders(server) });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+/** Fails on serious or critical axe-core violations of the current page. */
+async function assertAccessible(page, label) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [], `${label}: accessibility violations`);
+}
+
+function voteButton(page, name) {
+  return page.getByRole('button', { name: `Votar para eliminar ${name}`, exact: true });
+}
+
+/** Clicks (or presses) a participant's vote action and returns the 202 body once the receipt shows. */
+async function castVote(page, pollId, act) {
+  const accepted = page.waitForResponse(
+    (r) => r.url().endsWith(`/api/v1/polls/${pollId}/votes`) && r.request().method() === 'POST' && r.status() === 202,
+    { timeout: STEP_MS });
+  await act();
+  const res = await accepted;
+  const body = await res.json();
+  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor({ state: 'visible' });
+  return body;
+}
+
+async function receiptPercents(page) {
+  return page.locator('.receipt .results .result').evaluateAll((items) =>
+    items.map((el) => ({ id: el.getAttribute('data-candidate-id'), percent: Number(el.getAttribute('data-percent')) })));
+}
+
+async function checkReceipt(page, body, candidateName) {
+  const receipt = page.locator('section.receipt');
+  const shownId = (await receipt.getByTestId('vote-id').textContent()).trim();
+  assert.match(shownId, UUID_RE, 'vote id has the UUID format');
+  assert.equal(shownId, body.vote_id, 'the receipt shows the vote id of the 202 answer');
+  const time = receipt.locator('time.vote-time');
+  assert.equal(await time.getAttribute('datetime'), body.accepted_at);
+  const hms = new Intl.DateTimeFormat('pt-BR', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    .format(new Date(body.accepted_at));
+  const dmy = new Intl.DateTimeFormat('pt-BR', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date(body.accepted_at));
+  const shownTime = await time.textContent();
+  assert.ok(shownTime.includes(hms) && shownTime.includes(dmy), `receipt time "${shownTime}" is ${dmy} ${hms} (local, pt-BR)`);
+  assert.match(await receipt.locator('.receipt-lead').textContent(), new RegExp(`Você votou para eliminar ${candidateName}`));
+}
+
+function sum(list) { return list.reduce((a, b) => a + b.percent, 0); }
+
+test('no open paredão: friendly empty state', { timeout: TEST_MS }, async (t) => {
+  const { page, pageErrors } = await phonePage(t);
+  await page.goto(`${server.url}/`);
+  await page.getByRole('heading', { name: 'Nenhum paredão aberto agora' }).waitFor();
+  await page.getByRole('button', { name: 'Atualizar' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'pt-BR');
+  await assertAccessible(page, 'empty state');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('phone: vote with the real widget, receipt, vote again; stats count exactly 2', { timeout: TEST_MS }, async (t) => {
+  const poll = await createPoll(server, {
+    id: 'paredao-browser', title: 'Paredão da semana',
+    candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bruno', name: 'Bruno Souza' }, { id: 'carla', name: 'Carla' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, pageErrors } = await phonePage(t);
+
+  await page.goto(`${server.url}/`);
+  await page.getByRole('heading', { level: 1, name: 'Paredão da semana' }).waitFor();
+  for (const name of ['Ana Clara', 'Bruno Souza', 'Carla']) await voteButton(page, name).waitFor();
+  await page.locator('altcha-widget input[type="checkbox"]').waitFor({ state: 'attached' });
+  await assertAccessible(page, 'vote page');
+  await page.screenshot({ path: join(SHOTS, 'vote-page.png'), fullPage: true });
+
+  // First vote: tap a card; the widget solves the real challenge and the vote goes out.
+  const first = await castVote(page, poll.id, () => voteButton(page, 'Bruno Souza').click());
+  const firstAt = Date.now();
+  assert.equal(first.poll_id, poll.id);
+  assert.equal(first.candidate_id, 'bruno');
+  await checkReceipt(page, first, 'Bruno Souza');
+  const p1 = await receiptPercents(page);
+  assert.deepEqual(p1.map((r) => r.id), ['ana', 'bruno', 'carla'], 'every participant, in creation order');
+  // Results may lag accepted votes by up to 2 s (contract): all zero is then allowed for the first vote.
+  assert.ok(Math.abs(sum(p1) - 100) < 0.05 || p1.every((r) => r.percent === 0), `percentages ${JSON.stringify(p1)}`);
+  await assertAccessible(page, 'receipt');
+  await page.screenshot({ path: join(SHOTS, 'receipt.png'), fullPage: true });
+
+  // Vote again, by keyboard: "Votar novamente" puts the focus on the poll title; Tab reaches the
+  // first participant's button and Enter votes. Wait out the result lag so vote 1 is in the results.
+  await page.getByRole('button', { name: 'Votar novamente' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Paredão da semana' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'poll-title');
+  const widgetState = await page.locator('altcha-widget').evaluate((w) => w.getState());
+  assert.equal(widgetState, 'unverified', 'the widget was reset for a fresh check');
+  await page.waitForTimeout(Math.max(0, 2100 - (Date.now() - firstAt)));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-candidate-id')), 'ana');
+  const second = await castVote(page, poll.id, () => page.keyboard.press('Enter'));
+  assert.equal(second.candidate_id, 'ana');
+  assert.notEqual(second.vote_id, first.vote_id);
+  await checkReceipt(page, second, 'Ana Clara');
+  const p2 = await receiptPercents(page);
+  assert.ok(Math.abs(sum(p2) - 100) < 0.05, `percentages add up to 100: ${JSON.stringify(p2)}`);
+  assert.ok(p2.find((r) => r.id === 'carla').percent === 0);
+
+  // Exactly two votes counted (stats may lag up to 2 s).
+  const deadline = Date.now() + 5000;
+  let s = await stats(poll.id);
+  while (s.total < 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    s = await stats(poll.id);
+  }
+  assert.equal(s.total, 2);
+  assert.deepEqual(s.by_candidate.map((c) => [c.candidate_id, c.votes]), [['ana', 1], ['bruno', 1], ['carla', 0]]);
+  await closePoll(poll.id);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('hidden partials: the receipt says the result is only published at the end', { timeout: TEST_MS }, async (t) => {
+  const poll = await createPoll(server, {
+    id: 'paredao-oculto', title: 'Paredão secreto', show_partial_results: false,
+    candidates: [{ id: 'davi', name: 'Davi' }, { id: 'elis', name: 'Elis' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, pageErrors } = await phonePage(t);
+  await page.goto(`${server.url}/p/${poll.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Paredão secreto' }).waitFor();
+  const body = await castVote(page, poll.id, () => voteButton(page, 'Elis').click());
+  assert.equal(body.results, null);
+  await checkReceipt(page, body, 'Elis');
+  await page.locator('section.receipt')
+    .getByText('O resultado parcial deste paredão só será divulgado no encerramento.').waitFor();
+  assert.equal(await page.locator('section.receipt .results').count(), 0);
+  await closePoll(poll.id);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a refused human check is redone automatically; a busy server offers a retry', { timeout: TEST_MS }, async (t) => {
+  const poll = await createPoll(server, {
+    id: 'paredao-erros', title: 'Paredão dos erros',
+    candidates: [{ id: 'fabi', name: 'Fabi' }, { id: 'gil', name: 'Gil' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, pageErrors } = await phonePage(t);
+  const votesUrl = `${server.url}/api/v1/polls/${poll.id}/votes`;
+  let posts = 0;
+  const statuses = [];
+  page.on('response', (r) => { if (r.url() === votesUrl) statuses.push(r.status()); });
+  // 1st POST: the altcha payload's signature is tampered with on its way: the real server refuses it (422).
+  // 2nd POST: answered 503 + Retry-After without reaching the server. 3rd: goes through.
+  await page.route(votesUrl, async (route) => {
+    posts += 1;
+    if (posts === 1) {
+      const sent = JSON.parse(route.request().postData());
+      const decoded = JSON.parse(Buffer.from(sent.altcha, 'base64').toString());
+      const sig = decoded.challenge.signature;
+      decoded.challenge.signature = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+      sent.altcha = Buffer.from(JSON.stringify(decoded)).toString('base64');
+      await route.continue({ postData: JSON.stringify(sent) });
+    } else if (posts === 2) {
+      await route.fulfill({
+        status: 503, contentType: 'application/problem+json', headers: { 'retry-after': '1' },
+        body: JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, detail: 'busy', code: 'unavailable' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(`${server.url}/p/${poll.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Paredão dos erros' }).waitFor();
+  await voteButton(page, 'Gil').click();
+  const alert = page.locator('#vote-error');
+  await alert.getByText('Serviço ocupado, tente novamente.').waitFor();
+  assert.deepEqual(statuses.slice(0, 2), [422, 503], 'the refused check was redone without asking');
+  const retry = alert.getByRole('button', { name: /^Tentar novamente/ });
+  await assertAccessible(page, 'busy message');
+  const body = await castVote(page, poll.id, async () => {
+    await page.waitForFunction(() => !document.querySelector('#vote-error button')?.disabled, null, { timeout: 5000 });
+    await retry.click();
+  });
+  assert.equal(body.candidate_id, 'gil');
+  assert.equal(posts, 3);
+  const deadline = Date.now() + 5000;
+  let s = await stats(poll.id);
+  while (s.total < 1 && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 250)); s = await stats(poll.id); }
+  assert.equal(s.total, 1, 'only the accepted vote is counted');
+  await closePoll(poll.id);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('closed paredão: friendly message, also when it closes while the page is open', { timeout: TEST_MS }, async (t) => {
+  const closed = await createPoll(server, {
+    id: 'paredao-fechado', title: 'Paredão encerrado',
+    candidates: [{ id: 'hugo', name: 'Hugo' }, { id: 'iris', name: 'Iris' }],
+  });
+  await openPoll(server, closed.id);
+  await closePoll(closed.id);
+  const { page, pageErrors } = await phonePage(t);
+  await page.goto(`${server.url}/p/${closed.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Paredão encerrado' }).waitFor();
+  await page.getByText('A votação deste paredão está encerrada.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Votar para eliminar/ }).count(), 0);
+  await assertAccessible(page, 'closed poll');
+
+  // Open when the page loads, closed before the viewer votes: the challenge (or the vote) is
+  // refused with poll_not_open and the page says the vote is closed.
+  const late = await createPoll(server, {
+    id: 'paredao-tarde', title: 'Paredão que fecha',
+    candidates: [{ id: 'joao', name: 'João' }, { id: 'kiki', name: 'Kiki' }],
+  });
+  await openPoll(server, late.id);
+  await page.goto(`${server.url}/p/${late.id}`);
+  await voteButton(page, 'Kiki').waitFor();
+  await closePoll(late.id);
+  await voteButton(page, 'Kiki').click();
+  await page.getByText('A votação deste paredão está encerrada.').waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Paredão que fecha' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: /Votar para eliminar/ }).count(), 0);
+  assert.equal((await stats(late.id)).total, 0);
+  assert.deepEqual(pageErrors, []);
+});

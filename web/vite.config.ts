@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+
+// The paredao binary serves web/dist: `/` and `/p/{poll_id}` → index.html, `/assets/…` → files.
+// Asset URLs must therefore be absolute (base '/') so they resolve from /p/{id} too.
+export default defineConfig({
+  base: '/',
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    // Keep the CSS in a file; everything else is one hashed JS chunk.
+    cssCodeSplit: false,
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    // `npm run dev` proxies the API to a locally running `paredao serve` (default listen address).
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+});
