@@ -33,21 +33,22 @@ Response error_response(const Error& error, unsigned version) {
   return problem_response(error, version);
 }
 
-// Runs a blocking call on `pool` and resumes the awaiting coroutine on its own executor.
+// Runs a blocking call on `pool` and resumes the awaiting coroutine on its own executor. Not a
+// coroutine itself: g++ 12 mishandles lambda temporaries passed to coroutine parameters.
 template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn>> run_blocking(asio::thread_pool& pool, Fn fn) {
+auto run_blocking(asio::thread_pool& pool, Fn fn) {
   using Value = std::invoke_result_t<Fn>;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Value)>(
-      [&pool, fn = std::move(fn)](auto handler) mutable {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(Value)>(
+      [&pool](auto handler, Fn call) {
         auto executor = asio::get_associated_executor(handler);
-        asio::post(pool, [fn = std::move(fn), handler = std::move(handler), executor]() mutable {
-          auto value = fn();
+        asio::post(pool, [call = std::move(call), handler = std::move(handler), executor]() mutable {
+          auto value = call();
           asio::post(executor, [handler = std::move(handler), value = std::move(value)]() mutable {
             std::move(handler)(std::move(value));
           });
         });
       },
-      asio::use_awaitable);
+      asio::use_awaitable, std::move(fn));
 }
 
 }  // namespace
@@ -163,8 +164,8 @@ asio::awaitable<Response> Api::create_poll(const Request& request) {
   if (!body.ok()) co_return error_response(body.error(), version);
   auto new_poll = parse_new_poll(body.value());
   if (!new_poll.ok()) co_return error_response(new_poll.error(), version);
-  auto created = co_await run_blocking(
-      blocking_, [this, poll = std::move(new_poll).value()] { return services_.admin.create(poll); });
+  auto create = [this, poll = std::move(new_poll).value()] { return services_.admin.create(poll); };
+  auto created = co_await run_blocking(blocking_, std::move(create));
   if (!created.ok()) co_return error_response(created.error(), version);
   const auto& view = created.value();
   log::info("poll_created", {{"poll_id", view.poll->id}});
@@ -173,9 +174,10 @@ asio::awaitable<Response> Api::create_poll(const Request& request) {
 
 asio::awaitable<Response> Api::transition(const Request& request, const RouteMatch& match) {
   const bool open = match.route == Route::kOpen;
-  auto changed = co_await run_blocking(blocking_, [this, open, id = match.poll_id] {
+  auto change = [this, open, id = match.poll_id] {
     return open ? services_.admin.open(id) : services_.admin.close(id);
-  });
+  };
+  auto changed = co_await run_blocking(blocking_, std::move(change));
   if (!changed.ok()) co_return error_response(changed.error(), request.version());
   log::info(open ? "poll_opened" : "poll_closed", {{"poll_id", match.poll_id}});
   co_return json_response(status::ok, poll_json(*changed.value().poll, changed.value().status),

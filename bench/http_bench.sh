@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `paredao serve` against a stock nginx answering the same requests with a
+# fixed `return`, measured in the same run on the same machine (ratios, not absolute figures,
+# are what compare across these shared, noisy machines). Loopback only; bounded in time.
+#
+#   bench/http_bench.sh            (make bench)
+#   DURATION=20 CONNECTIONS=128 bench/http_bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${PAREDAO_BIN:-build/paredao}
+GEN=${GEN:-build/bench/make_vote_payloads}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+SERVER_THREADS=${SERVER_THREADS:-2}
+VOTES=${VOTES:-400000}
+PAREDAO_PORT=${PAREDAO_PORT:-18481}
+NGINX_PORT=${NGINX_PORT:-18482}
+TOKEN=bench-admin-token
+
+work=$(mktemp -d /tmp/paredao-bench.XXXXXX)
+cleanup() {
+  [[ -n "${paredao_pid:-}" ]] && kill "$paredao_pid" 2>/dev/null && wait "$paredao_pid" 2>/dev/null
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_http() {
+  for _ in $(seq 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# --- paredao: embedded mode, minimum difficulty, its own data dir --------------------------------
+"$BIN" serve --listen "127.0.0.1:$PAREDAO_PORT" --data-dir "$work/data" --admin-token "$TOKEN" \
+  --pow-difficulty 1 --no-demo --threads "$SERVER_THREADS" >"$work/paredao.log" 2>&1 &
+paredao_pid=$!
+wait_http "http://127.0.0.1:$PAREDAO_PORT/healthz"
+api="http://127.0.0.1:$PAREDAO_PORT/api/v1"
+auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+curl -fs "${auth[@]}" -d '{"id":"bench","title":"Paredão de benchmark","candidates":[{"id":"ana","name":"Ana Clara"},{"id":"bruno","name":"Bruno"},{"id":"camila","name":"Camila"}]}' "$api/polls" >/dev/null
+curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
+
+echo "Solving $VOTES challenges signed with the server's secret..."
+"$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + 1))" "$work/all-payloads"
+head -n "$VOTES" "$work/all-payloads" >"$work/payloads"
+# One real vote and one real results document give nginx bodies of the same size.
+vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
+sleep 0.3
+results_body=$(curl -fs "$api/polls/bench/results")
+
+# --- nginx: the reference, same worker count, access log off ---------------------------------------
+cat >"$work/nginx.conf" <<NGINX
+worker_processes $SERVER_THREADS;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/nginx-body;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    default_type application/json;
+    location = /api/v1/polls/bench/votes { return 202 '$vote_body'; }
+    location = /api/v1/polls/bench/results { return 200 '$results_body'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+wait_http "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
+
+run_wrk() {  # name url [extra env...]
+  local name=$1 url=$2
+  shift 2
+  env PAYLOADS="$work/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
+    wrk -t "$WRK_THREADS" -c "${WRK_CONNECTIONS:-$CONNECTIONS}" -d "${DURATION}s" --latency \
+    ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" >"$work/$name.txt"
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/$name.txt")
+  echo "$name $rps $p50 $p99"
+}
+
+echo "Running wrk: ${DURATION}s, $CONNECTIONS connections, $WRK_THREADS threads; servers with $SERVER_THREADS workers"
+{
+  WRK_SCRIPT=bench/votes.lua run_wrk nginx-votes "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes"
+  accepted_before=$(curl -fs "http://127.0.0.1:$PAREDAO_PORT/metrics" | awk '/^paredao_votes_accepted_total/ {print $2}')
+  WRK_SCRIPT=bench/votes.lua run_wrk paredao-votes "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes"
+  WRK_SCRIPT= run_wrk nginx-results "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
+  WRK_SCRIPT= run_wrk paredao-results "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/results"
+} | tee "$work/summary"
+
+# --- steady 1,000 votes/s: 10 connections, each waiting 10 ms between votes ------------------------
+steady_first_line=$((VOTES / 2))
+tail -n "+$steady_first_line" "$work/payloads" >"$work/steady-payloads"
+WRK_SCRIPT=bench/votes.lua WRK_CONNECTIONS=10 run_wrk paredao-steady \
+  "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/steady-payloads" DELAY_MS=9 \
+  | tee -a "$work/summary"
+
+sleep 1
+metrics=$(curl -fs "http://127.0.0.1:$PAREDAO_PORT/metrics")
+accepted=$(awk '/^paredao_votes_accepted_total/ {print $2}' <<<"$metrics")
+refused=$(awk '/^paredao_votes_refused_total/ {sum += $2} END {print sum + 0}' <<<"$metrics")
+total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | sed -E 's/.*"total":([0-9]+).*/\1/')
+steady_requests=$(awk '/requests in/ {print $1}' "$work/paredao-steady.txt")
+steady_seconds=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$work/paredao-steady.txt")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
+echo
+echo "| request | paredao req/s | nginx req/s | ratio | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"
+echo "|---|---|---|---|---|---|---|---|"
+for kind in votes results; do
+  echo "| $kind | $(field paredao-$kind 2) | $(field nginx-$kind 2) | $(ratio "$(field paredao-$kind 2)" "$(field nginx-$kind 2)") | $(field paredao-$kind 3) | $(field paredao-$kind 4) | $(field nginx-$kind 3) | $(field nginx-$kind 4) |"
+done
+echo
+echo "Steady load: $(field paredao-steady 2) votes/s, p50 $(field paredao-steady 3), p99 $(field paredao-steady 4) ($steady_requests requests in $steady_seconds)"
+echo "Votes accepted (202): ${accepted:-0}; refused: $refused; stats.total: $total"
+if [[ "${accepted%.*}" != "$total" ]]; then
+  echo "MISMATCH: stats.total differs from the number of 202 answers" >&2
+  exit 1
+fi
