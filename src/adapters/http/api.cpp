@@ -38,7 +38,7 @@ Response error_response(const Error& error, unsigned version) {
 template <class Fn>
 auto run_blocking(asio::thread_pool& pool, Fn fn) {
   using Value = std::invoke_result_t<Fn>;
-  return asio::async_initiate<decltype(asio::use_awaitable), void(Value)>(
+  return asio::async_initiate<const UseTask, void(Value)>(
       [&pool](auto handler, Fn call) {
         auto executor = asio::get_associated_executor(handler);
         asio::post(pool, [call = std::move(call), handler = std::move(handler), executor]() mutable {
@@ -48,7 +48,7 @@ auto run_blocking(asio::thread_pool& pool, Fn fn) {
           });
         });
       },
-      asio::use_awaitable, std::move(fn));
+      use_task, std::move(fn));
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
   return std::nullopt;
 }
 
-asio::awaitable<Response> Api::handle(const Request& request, const RouteMatch& match) {
+Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
   const unsigned version = request.version();
   if (takes_json_body(match.route, request.method()) &&
       !is_json_media_type(request[field::content_type])) {
@@ -158,7 +158,7 @@ asio::awaitable<Response> Api::handle(const Request& request, const RouteMatch& 
   co_return error_response({ErrorCode::kNotFound, "no route"}, version);
 }
 
-asio::awaitable<Response> Api::create_poll(const Request& request) {
+Task<Response> Api::create_poll(const Request& request) {
   const unsigned version = request.version();
   const auto body = parse_json_body(request.body());
   if (!body.ok()) co_return error_response(body.error(), version);
@@ -172,7 +172,7 @@ asio::awaitable<Response> Api::create_poll(const Request& request) {
   co_return json_response(status::created, poll_json(*view.poll, view.status), version);
 }
 
-asio::awaitable<Response> Api::transition(const Request& request, const RouteMatch& match) {
+Task<Response> Api::transition(const Request& request, const RouteMatch& match) {
   const bool open = match.route == Route::kOpen;
   auto change = [this, open, id = match.poll_id] {
     return open ? services_.admin.open(id) : services_.admin.close(id);
@@ -184,7 +184,7 @@ asio::awaitable<Response> Api::transition(const Request& request, const RouteMat
                           request.version());
 }
 
-asio::awaitable<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
+Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
   const unsigned version = request.version();
   const auto body = parse_json_body(request.body());
   if (!body.ok()) {
@@ -194,7 +194,7 @@ asio::awaitable<Response> Api::cast_vote(const Request& request, const RouteMatc
   auto vote = parse_vote(body.value(), match.poll_id);
   // The use case completes on a vote-log thread; the result is posted back to this coroutine's
   // executor before it resumes.
-  auto outcome = co_await asio::async_initiate<decltype(asio::use_awaitable),
+  auto outcome = co_await asio::async_initiate<const UseTask,
                                                void(Result<VoteReceipt>)>(
       [this, &vote](auto handler) {
         auto executor = asio::get_associated_executor(handler);
@@ -205,7 +205,7 @@ asio::awaitable<Response> Api::cast_vote(const Request& request, const RouteMatc
           });
         });
       },
-      asio::use_awaitable);
+      use_task);
   if (!outcome.ok()) {
     const auto code = describe(outcome.error().code).code;
     services_.metrics.count_vote_refused(code);

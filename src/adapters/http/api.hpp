@@ -43,13 +43,13 @@ class Api {
   std::optional<Response> precheck(const RequestHeader& header, const RouteMatch& match) const;
 
   // The response to a complete request that passed precheck().
-  boost::asio::awaitable<Response> handle(const Request& request, const RouteMatch& match);
+  Task<Response> handle(const Request& request, const RouteMatch& match);
 
  private:
   bool has_admin_token(const RequestHeader& header) const;
-  boost::asio::awaitable<Response> create_poll(const Request& request);
-  boost::asio::awaitable<Response> transition(const Request& request, const RouteMatch& match);
-  boost::asio::awaitable<Response> cast_vote(const Request& request, const RouteMatch& match);
+  Task<Response> create_poll(const Request& request);
+  Task<Response> transition(const Request& request, const RouteMatch& match);
+  Task<Response> cast_vote(const Request& request, const RouteMatch& match);
   Response web(const Request& request, const RouteMatch& match) const;
 
   ApiServices services_;

@@ -5,7 +5,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <thread>
@@ -21,7 +20,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 using beast_http::status;
-constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kAwaitTuple = asio::as_tuple(use_task);
+using Stream = beast::basic_stream<tcp, Executor>;
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
@@ -30,14 +31,16 @@ bool is_disconnect(const boost::system::error_code& ec) {
          ec == beast_http::error::partial_message;
 }
 
-// A header that overflows the limit before its request line ended is a URI too long (414);
-// otherwise the header fields are too large (431).
-Response header_limit_response(const beast::flat_buffer& buffer) {
-  const std::string_view received(static_cast<const char*>(buffer.data().data()),
-                                  buffer.data().size());
-  if (received.find("\r\n") == std::string_view::npos && received.find('\n') == std::string_view::npos) {
+// A header that overflows the limit before its request line was parsed is a URI too long (414);
+// otherwise the header fields are too large (431). Beast consumes the request line as soon as it
+// is complete, so a parsed target tells the two apart.
+Response header_limit_response(const beast_http::request_parser<beast_http::string_body>& parser) {
+  if (parser.get().target().empty()) {
     return malformed_response(status::uri_too_long, "the request URI is too long");
   }
+  return malformed_response(status::request_header_fields_too_large,
+                            "the request header fields are too large");
+}
   return malformed_response(status::request_header_fields_too_large,
                             "the request header fields are too large");
 }
@@ -46,62 +49,80 @@ Response header_limit_response(const beast::flat_buffer& buffer) {
 
 // What the server knows of a connection, to close it when it is idle during a drain.
 struct HttpServer::Connection {
-  explicit Connection(beast::tcp_stream& s) : stream(s) {}
-  beast::tcp_stream& stream;
+  explicit Connection(Stream& s) : stream(s) {}
+  Stream& stream;
   bool idle = true;     // accessed on the connection's strand only
   bool closed = false;  // set on the strand before the stream is destroyed
 };
 
+// One I/O thread: its own io_context (so its connections need no strand) and its own acceptor.
+struct HttpServer::Worker {
+  asio::io_context io{1};
+  Acceptor acceptor{io.get_executor()};
+};
+
 HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
-    : settings_(std::move(settings)),
-      api_(api),
-      metrics_(metrics),
-      io_(int(settings_.threads)),
-      acceptor_(io_) {
-  const tcp::endpoint endpoint{asio::ip::make_address(settings_.host), settings_.port};
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
+    : settings_(std::move(settings)), api_(api), metrics_(metrics) {
+  tcp::endpoint endpoint{asio::ip::make_address(settings_.host), settings_.port};
+  for (unsigned i = 0; i < std::max(1u, settings_.threads); ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->acceptor.open(endpoint.protocol());
+    worker->acceptor.set_option(asio::socket_base::reuse_address(true));
+    worker->acceptor.set_option(ReusePort(true));
+    worker->acceptor.bind(endpoint);
+    worker->acceptor.listen(asio::socket_base::max_listen_connections);
+    endpoint = worker->acceptor.local_endpoint();  // port 0: the others join the port chosen
+    workers_.push_back(std::move(worker));
+  }
 }
 
 HttpServer::~HttpServer() = default;
 
-tcp::endpoint HttpServer::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint HttpServer::local_endpoint() const { return workers_.front()->acceptor.local_endpoint(); }
 
 void HttpServer::run() {
-  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  auto& main_io = workers_.front()->io;
+  asio::signal_set signals(main_io, SIGINT, SIGTERM);
   signals.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log::info("stopping", {{"signal", signal}});
     begin_drain();
   });
-  asio::co_spawn(io_, accept_loop(), asio::detached);
+  for (auto& worker : workers_) asio::co_spawn(worker->io, accept_loop(*worker), asio::detached);
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < settings_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (std::size_t i = 1; i < workers_.size(); ++i) {
+    threads.emplace_back([this, i] {
+      // Keep running while idle: work arrives from the acceptor and from the vote log.
+      auto guard = asio::make_work_guard(workers_[i]->io);
+      workers_[i]->io.run();
+    });
+  }
+  {
+    auto guard = asio::make_work_guard(main_io);
+    main_io.run();
+  }
   for (auto& thread : threads) thread.join();
 }
 
-asio::awaitable<void> HttpServer::accept_loop() {
+Task<void> HttpServer::accept_loop(Worker& worker) {
   while (!draining_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kAwaitTuple);
+    auto [ec, socket] = co_await worker.acceptor.async_accept(kAwaitTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || draining_) break;
       // Out of file descriptors or similar: say so, breathe, go on.
       log::error("accept_failed", {{"error", ec.message()}});
-      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>
+          pause(worker.io.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(kAwaitTuple);
       continue;
     }
     socket.set_option(tcp::no_delay(true));
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+    asio::co_spawn(worker.io, serve(std::move(socket)), asio::detached);
   }
 }
 
-asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+Task<void> HttpServer::serve(Socket socket) {
+  Stream stream(std::move(socket));
   auto connection = std::make_shared<Connection>(stream);
   {
     std::lock_guard lock(connections_mutex_);
@@ -123,7 +144,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     RouteMatch match;
     if (read_error) {
       if (is_disconnect(read_error) && buffer.size() == 0) break;
-      if (read_error == beast_http::error::header_limit) response = header_limit_response(buffer);
+      if (read_error == beast_http::error::header_limit) response = header_limit_response(parser);
       else if (is_disconnect(read_error)) break;
       else response = malformed_response(status::bad_request, "the request is not valid HTTP/1.1");
     } else {
@@ -183,8 +204,12 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
 
 void HttpServer::begin_drain() {
   if (draining_.exchange(true)) return;
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  for (auto& worker : workers_) {
+    asio::post(worker->io, [&acceptor = worker->acceptor] {
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
+    });
+  }
   {
     // Idle keep-alive connections would wait for their timeout: close them now. Busy ones see
     // draining_ after their response and close themselves.
@@ -203,13 +228,21 @@ void HttpServer::finish_when_idle(std::chrono::steady_clock::time_point deadline
     if (open_connections_ != 0) {
       log::warn("drain_timeout", {{"open_connections", open_connections_.load()}});
     }
-    io_.stop();
+    stop_all();
     return;
   }
-  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
+  auto timer = std::make_shared<asio::steady_timer>(workers_.front()->io, std::chrono::milliseconds(20));
   timer->async_wait([this, timer, deadline](const boost::system::error_code&) {
     finish_when_idle(deadline);
   });
+}
+
+}  // namespace paredao::http
+
+namespace paredao::http {
+
+void HttpServer::stop_all() {
+  for (auto& worker : workers_) worker->io.stop();
 }
 
 }  // namespace paredao::http

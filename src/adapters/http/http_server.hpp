@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP/1.1 server: an acceptor and one coroutine per connection on a pool of I/O threads,
-// with keep-alive, a deadline on every read and write, size limits, and a graceful stop.
+// The HTTP/1.1 server: one io_context per I/O thread, each with its own SO_REUSEPORT acceptor so
+// the kernel spreads connections; one coroutine per connection, which never leaves its thread.
+// Keep-alive, a deadline on every read and write, size limits, and a graceful stop.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "adapters/http/api.hpp"
 
@@ -37,18 +39,21 @@ class HttpServer {
   void run();
 
  private:
+  using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+  struct Worker;
   struct Connection;
 
-  boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  Task<void> accept_loop(Worker& worker);
+  Task<void> serve(Socket socket);
   void begin_drain();
   void finish_when_idle(std::chrono::steady_clock::time_point deadline);
+  void stop_all();
 
   HttpSettings settings_;
   Api& api_;
   Metrics& metrics_;
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> draining_{false};
   std::atomic<int> open_connections_{0};
   std::mutex connections_mutex_;

@@ -1,7 +1,18 @@
 #pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
 namespace paredao::http {
+
+// Each I/O thread runs its own io_context and every connection stays on one thread, so the
+// concrete executor type is used throughout: no strands, no type-erased executors on the hot path.
+using Executor = boost::asio::io_context::executor_type;
+template <class T>
+using Task = boost::asio::awaitable<T, Executor>;
+using UseTask = boost::asio::use_awaitable_t<Executor>;
+inline constexpr UseTask use_task{};
 
 namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
