@@ -41,9 +41,6 @@ Response header_limit_response(const beast_http::request_parser<beast_http::stri
   return malformed_response(status::request_header_fields_too_large,
                             "the request header fields are too large");
 }
-  return malformed_response(status::request_header_fields_too_large,
-                            "the request header fields are too large");
-}
 
 }  // namespace
 
