@@ -25,14 +25,16 @@ void apply_schema(Connection& connection) {
         photo_url TEXT,
         PRIMARY KEY (poll_id, position),
         UNIQUE (poll_id, id));
-      -- Every accepted vote. The challenge id is unique: a second vote with one human check
-      -- cannot be stored even if the in-memory guard were bypassed.
+      -- Every accepted vote, keyed by its time-ordered id so that inserts append. The challenge
+      -- id is kept (and indexed by expiry, also append-only) so that the replay guard can be
+      -- rebuilt at start; it is deliberately not a unique index: random keys would scatter every
+      -- commit over the whole index, and the replay guard already makes challenges single-use.
       CREATE TABLE votes (
         vote_id TEXT PRIMARY KEY,
         poll_id TEXT NOT NULL,
         candidate_id TEXT NOT NULL,
         accepted_at_ms INTEGER NOT NULL,
-        challenge_id TEXT NOT NULL UNIQUE,
+        challenge_id TEXT NOT NULL,
         challenge_expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX votes_by_challenge_expiry ON votes (challenge_expires_at_ms);
       -- Counts per poll, UTC hour and candidate, kept in the same transaction as the votes so

@@ -13,9 +13,18 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
     : tallies_(tallies),
       settings_(settings),
       observer_(std::move(observer)),
-      connection_(database) {
+      connection_(database),
+      checkpoint_connection_(database) {
   sqlite::apply_schema(connection_);
+  connection_.exec_or_throw("PRAGMA wal_autocheckpoint=0");
+  insert_vote_ = std::make_unique<sqlite::Statement>(
+      connection_.handle(), "INSERT OR IGNORE INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  add_hourly_ = std::make_unique<sqlite::Statement>(
+      connection_.handle(),
+      "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
   committer_ = std::thread([this] { run(); });
+  checkpointer_ = std::thread([this] { checkpoint_periodically(); });
 }
 
 SqliteVoteLog::~SqliteVoteLog() { stop(); }
@@ -25,7 +34,7 @@ void SqliteVoteLog::append(AcceptedVote vote, AppendCallback done) {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < settings_.max_pending) {
       queue_.push_back(Pending{std::move(vote), std::move(done)});
-      if (queue_.size() == 1) wake_.notify_one();
+      if (queue_.size() == 1) wake_.notify_all();
       return;
     }
   }
@@ -37,8 +46,20 @@ void SqliteVoteLog::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_one();
+  wake_.notify_all();
   if (committer_.joinable()) committer_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void SqliteVoteLog::checkpoint_periodically() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::seconds(1));
+    lock.unlock();
+    // PASSIVE: copies what it can without blocking the committer; a failure is retried later.
+    checkpoint_connection_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
 }
 
 void SqliteVoteLog::run() {
@@ -82,10 +103,7 @@ bool SqliteVoteLog::write_batch(const std::vector<Pending>& batch,
   deltas.clear();
   if (connection_.exec("BEGIN IMMEDIATE") != SQLITE_OK) return false;
   try {
-    // Prepared once per batch: cheap next to the fsync, and keeps no statement open between
-    // batches that could hold the WAL back.
-    sqlite::Statement insert_vote(connection_.handle(),
-                                  "INSERT OR IGNORE INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto& insert_vote = *insert_vote_;
     std::map<std::tuple<std::string, std::int64_t, std::string>, std::int64_t> counts;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& vote = batch[i].vote;
@@ -95,8 +113,9 @@ bool SqliteVoteLog::write_batch(const std::vector<Pending>& batch,
           .bind(4, std::int64_t(vote.accepted_at.time_since_epoch().count()))
           .bind(5, vote.challenge_id)
           .bind(6, std::int64_t(vote.challenge_expires_at.time_since_epoch().count()));
-      if (insert_vote.step() != SQLITE_DONE) throw std::runtime_error("insert vote failed");
+      const int inserted = insert_vote.step();
       insert_vote.reset();
+      if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
       if (sqlite3_changes(connection_.handle()) == 0) {
         statuses[i] = AppendStatus::kDuplicate;
         continue;
@@ -104,14 +123,13 @@ bool SqliteVoteLog::write_batch(const std::vector<Pending>& batch,
       statuses[i] = AppendStatus::kDurable;
       ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.candidate_id}];
     }
-    sqlite::Statement add_hourly(connection_.handle(),
-                                 "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
-                                 "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
+    auto& add_hourly = *add_hourly_;
     for (const auto& [key, votes] : counts) {
       const auto& [poll_id, hour, candidate_id] = key;
       add_hourly.bind(1, poll_id).bind(2, hour).bind(3, candidate_id).bind(4, votes);
-      if (add_hourly.step() != SQLITE_DONE) throw std::runtime_error("update rollup failed");
+      const int added = add_hourly.step();
       add_hourly.reset();
+      if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
       deltas.push_back(TallyDelta{poll_id, candidate_id, hour, votes});
     }
     if (connection_.exec("COMMIT") == SQLITE_OK) return true;

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -31,7 +32,8 @@ struct BatchReport {
 // transaction each vote is inserted (a vote or challenge already stored is skipped and reported
 // kDuplicate) and the hourly rollup is updated; after COMMIT the same counts are applied to the
 // live TallyStore, then the callbacks run. A failed transaction is rolled back and every vote in
-// it is reported kUnavailable: nothing of it is counted.
+// it is reported kUnavailable: nothing of it is counted. Checkpoints run on a thread of their own
+// so that a commit never waits for the WAL to be copied into the database.
 class SqliteVoteLog final : public VoteLog {
  public:
   using BatchObserver = std::function<void(const BatchReport&)>;
@@ -53,6 +55,8 @@ class SqliteVoteLog final : public VoteLog {
   };
 
   void run();
+  // Copies the WAL back into the database file once a second, off the commit path.
+  void checkpoint_periodically();
   // Writes one batch; fills `statuses` (one per vote) and `deltas` (only for stored votes).
   bool write_batch(const std::vector<Pending>& batch, std::vector<AppendStatus>& statuses,
                    std::vector<TallyDelta>& deltas);
@@ -61,6 +65,9 @@ class SqliteVoteLog final : public VoteLog {
   const SqliteVoteLogSettings settings_;
   BatchObserver observer_;
   sqlite::Connection connection_;  // committer thread only (after construction)
+  std::unique_ptr<sqlite::Statement> insert_vote_;  // committer thread only
+  std::unique_ptr<sqlite::Statement> add_hourly_;   // committer thread only
+  sqlite::Connection checkpoint_connection_;        // checkpointer thread only
   std::atomic<bool> healthy_{true};
 
   std::mutex mutex_;
@@ -68,6 +75,7 @@ class SqliteVoteLog final : public VoteLog {
   std::vector<Pending> queue_;  // guarded by mutex_
   bool stopping_ = false;       // guarded by mutex_
   std::thread committer_;
+  std::thread checkpointer_;
 };
 
 }  // namespace paredao

@@ -83,13 +83,12 @@ TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
   EXPECT_EQ(restored.by_hour, live.by_hour);
 }
 
-TEST_F(SqliteVoteLogTest, RefusesASecondVoteWithTheSameChallenge) {
+TEST_F(SqliteVoteLogTest, AVoteAlreadyStoredIsNotCountedAgain) {
   MemoryTallyStore tallies;
   SqliteVoteLog log(database(), tallies, {});
   std::promise<AppendStatus> first, second;
   log.append(vote(1, "a"), [&](AppendStatus s) { first.set_value(s); });
-  auto again = vote(2, "b");
-  again.challenge_id = "challenge-1";
+  auto again = vote(1, "b");  // same vote id, e.g. a redelivery
   log.append(again, [&](AppendStatus s) { second.set_value(s); });
   EXPECT_EQ(first.get_future().get(), AppendStatus::kDurable);
   EXPECT_EQ(second.get_future().get(), AppendStatus::kDuplicate);
