@@ -67,3 +67,35 @@ test('150 parallel votes (75/50/25) are all accepted and counted exactly', async
   assert.deepEqual(r.candidates.map((c) => [c.id, c.percent]), [['ana', 50], ['beto', 33.33], ['caio', 16.67]]);
   assert.equal(hundredths(r.candidates), 10000);
 });
+
+test('closing by the admin in the middle of a stream: total equals the 202s, the rest is 409 poll_not_open', async () => {
+  const poll = await createPoll(server, { id: pid('midclose'), title: 'Fecha', candidates: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }] });
+  await openPoll(server, poll.id);
+  const N = 300;
+  const payloads = await pool(N, 20, async () => solve(await fetchChallenge(server, poll.id)));
+  let closedAt = null; // time the close answer arrived
+  let closing = null;
+  let acks = 0;
+  const out = await pool(N, 40, async (i) => {
+    const sentAt = Date.now();
+    const res = await postVote(server, poll.id, i % 2 ? 'a' : 'b', payloads[i]);
+    const text = await res.text();
+    if (res.status === 202 && ++acks === 100 && !closing) {
+      closing = fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } })
+        .then(async (r) => { assert.equal(r.status, 200, await r.text()); closedAt = Date.now(); });
+    }
+    return { sentAt, status: res.status, text };
+  });
+  await closing;
+  const ok = out.filter((o) => o.status === 202);
+  const rest = out.filter((o) => o.status !== 202);
+  assert.ok(rest.length > 0, 'some votes came after the close');
+  for (const o of rest) assert.equal(o.status, 409, o.text);
+  for (const o of out.filter((x) => x.sentAt > closedAt)) assert.equal(o.status, 409, 'a vote sent after the close answered was accepted');
+  await sleep(2200);
+  const s = await getStats(server, poll.id);
+  assert.equal(s.status, 'closed');
+  assert.equal(s.total, ok.length, `stats.total ${s.total} vs ${ok.length} 202s`);
+  const per = (c) => ok.filter((o) => JSON.parse(o.text).candidate_id === c).length;
+  assert.deepEqual(s.by_candidate.map((c) => [c.candidate_id, c.votes]), [['a', per('a')], ['b', per('b')]]);
+});

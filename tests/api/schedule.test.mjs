@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, createPoll, fetchChallenge, solve } from '../lib/harness.mjs';
-import { expectProblem, expectJson, api, pid, basicPoll, iso, sleep, postVote, getStats, TIME_RE } from './util.mjs';
+import { expectProblem, expectJson, api, pid, basicPoll, iso, sleep, postVote, getStats, pool, TIME_RE } from './util.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -87,4 +87,42 @@ test('a draft with only closes_at, opened by the admin, closes by itself', async
   assert.equal(opened.closes_at, iso(closesMs));
   const closeSeen = await waitStatus(id, 'closed', closesMs + 1500);
   assert.ok(closeSeen >= closesMs - 100 && closeSeen <= closesMs + 1100, `closed at ${closeSeen - closesMs} ms from closes_at`);
+});
+
+test('the scheduled cut-off is exact under load: no 202 for a vote sent after closes_at', async () => {
+  const opensMs = (Math.floor(Date.now() / 1000) + 2) * 1000;
+  const closesMs = opensMs + 3000;
+  const id = pid('cutoff');
+  await createPoll(server, { ...basicPoll({ id }), opens_at: iso(opensMs), closes_at: iso(closesMs) });
+  await waitStatus(id, 'open', opensMs + 1500);
+  // Solve payloads while it is open, then send them paced across closes_at.
+  const N = 300;
+  const payloads = [];
+  await pool(N, 20, async (i) => { payloads[i] = await solve(await fetchChallenge(server, id)); });
+  const startMs = closesMs - 1000;
+  assert.ok(Date.now() < startMs, 'too slow to prepare the stream before the cut-off');
+  const out = await pool(N, 60, async (i) => {
+    const due = startMs + i * (2000 / N); // 150 votes/s from closes_at-1s to closes_at+1s
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const sentAt = Date.now();
+    const res = await postVote(server, id, ['a', 'b', 'c'][i % 3], payloads[i]);
+    return { sentAt, status: res.status, text: await res.text() };
+  });
+  const ok = out.filter((o) => o.status === 202);
+  const refusedOut = out.filter((o) => o.status !== 202);
+  assert.ok(ok.length > 0 && refusedOut.length > 0, `stream did not straddle the cut-off: ${ok.length} accepted, ${refusedOut.length} refused`);
+  for (const o of refusedOut) assert.equal(o.status, 409, `refused with ${o.status} ${o.text}`);
+  for (const o of refusedOut) assert.equal(JSON.parse(o.text).code, 'poll_not_open');
+  for (const o of ok) {
+    const b = JSON.parse(o.text);
+    assert.ok(Date.parse(b.accepted_at) < closesMs, `accepted_at ${b.accepted_at} ≥ closes_at ${iso(closesMs)}`);
+    assert.ok(o.sentAt <= closesMs + 5, `a vote sent ${o.sentAt - closesMs} ms after closes_at got 202`);
+  }
+  const lateSent = out.filter((o) => o.sentAt > closesMs + 5);
+  assert.ok(lateSent.length > 50, 'enough votes sent after the cut-off');
+  // After the close and the drain, stats.total equals the 202s.
+  await sleep(2200);
+  const stats = await getStats(server, id);
+  assert.equal(stats.total, ok.length, `stats.total ${stats.total} vs ${ok.length} 202s`);
 });

@@ -3,7 +3,8 @@
 // The real ALTCHA widget fetches and solves the challenges (--pow-difficulty 1000 keeps it fast).
 //
 // Needs: build/paredao (or PAREDAO_BIN) and web/dist (cd web && npm ci && npm run build).
-// Screenshots go to docs/screenshots/ (vote-page.png, receipt.png).
+// Screenshots (vote-page.png, receipt.png) go to tests/output/screenshots/, or to
+// docs/screenshots/ (the ones the README shows) when UPDATE_SCREENSHOTS=1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,7 +14,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { startServer, createPoll, openPoll, adminHeaders, repoRoot, binaryPath } from '../lib/harness.mjs';
 
 const WEB_DIST = join(repoRoot, 'web', 'dist');
-const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? join(repoRoot, 'docs', 'screenshots')
+  : join(repoRoot, 'tests', 'output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PHONE = { width: 360, height: 740 };
 const TZ = 'America/Sao_Paulo';
