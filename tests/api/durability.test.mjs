@@ -71,7 +71,8 @@ describe('kill -9 in the middle of a vote stream', () => {
   });
   after(async () => { await after1?.stop(); });
 
-  test('the stream was really cut in the middle', () => {
+  test('the stream was really cut in the middle', (t) => {
+    t.diagnostic(`acknowledged ${acked.length}, cut/refused ${other.length}: ${JSON.stringify([...new Set(other.map((o) => o.status ?? o.error))])}`);
     assert.ok(acked.length >= 120 && acked.length < 400, `acked ${acked.length}`);
     assert.ok(other.length > 0, 'some votes must have been cut by the crash');
     const statuses = other.filter((o) => o.status).map((o) => `${o.status} ${o.text}`);
@@ -92,15 +93,26 @@ describe('kill -9 in the middle of a vote stream', () => {
     for (const c of s.by_candidate) assert.ok(c.votes >= per[c.candidate_id], `${c.candidate_id}: ${c.votes} < ${per[c.candidate_id]}`);
   });
 
-  test('exactly the acknowledged votes are counted (total == number of 202s, by_candidate equal)', async () => {
-    // Contract: "its stats.total equals the number of 202 answers it gave" and "any other status
-    // means the vote was not counted". A vote made durable whose 202 never left the process shows
-    // up here as total > 202s.
+  test('no vote refused or never received is counted (acked ≤ total ≤ acked + cut in flight)', async (t) => {
+    // Contract: "stats.total equals the number of 202 answers it gave"; "any other status means the
+    // vote was not counted". A request cut by the kill (connection reset while waiting for its
+    // answer) is in doubt: its vote may have been made durable just before the kill without its 202
+    // ever leaving the process — no implementation can exclude that window, so those are the only
+    // votes allowed on top of the 202s. Votes refused with a status, or never received
+    // (ECONNREFUSED after the kill), must not count.
     const s = await settledStats(after1, pollId);
-    const per = CANDS.map((c) => [c, acked.filter((v) => v.candidate_id === c).length]);
-    assert.equal(s.total, acked.length, `stats.total ${s.total} vs ${acked.length} 202s (cut: ${other.length})`);
-    assert.deepEqual(s.by_candidate.map((c) => [c.candidate_id, c.votes]), per);
-    assert.equal(s.by_hour.reduce((a, h) => a + h.total, 0), s.total);
+    const inDoubt = other.filter((o) => o.error && o.error !== 'ECONNREFUSED').length;
+    t.diagnostic(`stats.total after restart ${s.total}; 202s ${acked.length}; cut in flight ${inDoubt}; never received ${other.length - inDoubt}`);
+    assert.ok(s.total >= acked.length, `stats.total ${s.total} < ${acked.length} 202s`);
+    assert.ok(s.total <= acked.length + inDoubt, `stats.total ${s.total} > ${acked.length} 202s + ${inDoubt} in doubt`);
+    for (const c of s.by_candidate) {
+      const ackedC = acked.filter((v) => v.candidate_id === c.candidate_id).length;
+      assert.ok(c.votes >= ackedC && c.votes <= ackedC + inDoubt, `${c.candidate_id}: ${c.votes} vs ${ackedC} 202s`);
+    }
+    assert.deepEqual(s.by_candidate.map((c) => c.candidate_id), CANDS);
+    assert.equal(s.by_candidate.reduce((a, c) => a + c.votes, 0), s.total, 'by_candidate adds up to total');
+    assert.equal(s.by_hour.reduce((a, h) => a + h.total, 0), s.total, 'by_hour adds up to total');
+    if (s.total !== acked.length) t.diagnostic(`NOTE: ${s.total - acked.length} vote(s) durable without a delivered 202 (in-flight at the kill)`);
   });
 
   test('a challenge used before the crash cannot be reused after the restart', async () => {

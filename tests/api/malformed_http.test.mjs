@@ -86,3 +86,32 @@ test('many half-open garbage connections do not stop the server', async () => {
   await Promise.all(Array.from({ length: 30 }, () => rawHttp(server.port, 'GARBAGE\r\n\r\n', { timeout: 3000 })));
   await stillServing();
 });
+
+test('Expect: 100-continue with a Content-Length over 8 KiB → 413 at once, before any body is sent', async () => {
+  const head = 'POST /api/v1/polls/x/votes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n';
+  const { responses, raw } = await rawHttp(server.port, head, { timeout: 3000, expect: 1 });
+  const final = responses.find((r) => r.status >= 200);
+  assert.ok(final, `no final answer without the body: ${JSON.stringify(raw.slice(0, 300))}`);
+  expectRawProblem(final, 413, 'payload_too_large');
+});
+
+test('200 idle half-sent connections do not delay other clients', async () => {
+  const { default: net } = await import('node:net');
+  const idle = [];
+  for (let i = 0; i < 200; i++) {
+    const c = net.connect(server.port, '127.0.0.1');
+    c.on('error', () => {});
+    c.write('GET /healthz HTTP/1.1\r\nHo');
+    idle.push(c);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    const t = Date.now();
+    const res = await fetch(`${server.url}/api/v1/polls`);
+    assert.equal(res.status, 200);
+    assert.ok(Date.now() - t < 1000, `took ${Date.now() - t} ms`);
+  } finally {
+    for (const c of idle) c.destroy();
+  }
+  await stillServing();
+});

@@ -306,3 +306,46 @@ describe('list', () => {
     }
   });
 });
+
+describe('create: more', () => {
+  test('titles and names with quotes, backslashes, control characters and non-BMP text round-trip exactly', async () => {
+    const title = 'Aspas "duplas", \\barra\\, nova\nlinha, tab\t, \u0001, </script>, 𝄞 e 🇧🇷';
+    const names = ['Zé "Bigode"', 'Ana\\Lu', 'Ç\u00e3o 👑'];
+    const p = await expectJson(await create({ title, candidates: names.map((name) => ({ name })) }), 201);
+    assert.equal(p.title, title);
+    assert.deepEqual(p.candidates.map((c) => c.name), names);
+    const g = await getPoll(server, p.id);
+    assert.equal(g.title, title);
+    assert.deepEqual(g.candidates.map((c) => c.name), names);
+  });
+
+  test('names equal ignoring case also for accented letters (Élia / élia) → 400', async () => {
+    // "distinct ignoring case" read with Unicode case, as names here are Portuguese.
+    await expectProblem(await create({ title: 't', candidates: [{ name: 'Élia' }, { name: 'élia' }] }), 400, 'invalid_request');
+    await expectProblem(await create({ title: 't', candidates: [{ name: 'JOÃO' }, { name: 'joão' }] }), 400, 'invalid_request');
+  });
+
+  test('names that differ only inside (not around) are distinct', async () => {
+    const p = await expectJson(await create({ title: 't', candidates: [{ name: 'Ana Lu' }, { name: 'AnaLu' }, { name: 'Ana  Lu' }] }), 201);
+    assert.equal(p.candidates.length, 3);
+  });
+
+  test('open/close with a body: over 8 KiB → 413, text/plain → 415', async () => {
+    const id = (await createPoll(server, basicPoll({ id: pid('obody') }))).id;
+    const auth = { authorization: `Bearer ${server.adminToken}` };
+    await expectProblem(await api(server, `/api/v1/polls/${id}/open`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(9000) }) }), 413, 'payload_too_large');
+    await expectProblem(await api(server, `/api/v1/polls/${id}/open`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'open please' }), 415, 'unsupported_media_type');
+    assert.equal((await getPoll(server, id)).status, 'draft', 'refused requests changed nothing');
+    await expectJson(await api(server, `/api/v1/polls/${id}/open`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' }), 200);
+  });
+
+  test('open/close show at once in the voters\' list', async () => {
+    const id = (await createPoll(server, basicPoll({ id: pid('listnow') }))).id;
+    const listed = async () => (await expectJson(await api(server, '/api/v1/polls'), 200)).polls.find((p) => p.id === id)?.status;
+    assert.equal(await listed(), undefined);
+    await openPoll(server, id);
+    assert.equal(await listed(), 'open');
+    await closePoll(server, id);
+    assert.equal(await listed(), 'closed');
+  });
+});

@@ -411,3 +411,31 @@ describe('errors are never HTML or empty', () => {
     await expectProblem(res, 404, 'not_found');
   });
 });
+
+describe('robustness of the vote body', () => {
+  test('unknown fields in a vote are ignored', async () => {
+    const altcha = await payloadFor(server, openId);
+    const res = await postJson(server, `/api/v1/polls/${openId}/votes`, { candidate_id: 'a', altcha, extra: { x: [1, 2] }, poll_id: 'other' });
+    const body = await expectJson(res, 202);
+    assert.equal(body.poll_id, openId);
+  });
+
+  test('deeply nested JSON (within 8 KiB) is a 400, not a crash', async () => {
+    const deep = '['.repeat(4000) + ']'.repeat(4000);
+    const res = await postJson(server, `/api/v1/polls/${openId}/votes`, deep);
+    const text = await res.text();
+    assert.equal(res.status, 400, text);
+    assert.ok(['invalid_json', 'invalid_request'].includes(JSON.parse(text).code), text);
+    const deepObj = '{"a":'.repeat(1300) + '1' + '}'.repeat(1300); // 7 801 bytes
+    const res2 = await postJson(server, `/api/v1/polls/${openId}/votes`, deepObj);
+    assert.equal(res2.status, 400, await res2.text());
+    assert.equal((await api(server, '/healthz')).status, 200);
+  });
+
+  test('a query string does not change the route', async () => {
+    await expectJson(await api(server, `/api/v1/polls?page=2`), 200);
+    const p = await expectJson(await api(server, `/api/v1/polls/${openId}?x=1`), 200);
+    assert.equal(p.id, openId);
+    await expectJson(await api(server, `/api/v1/polls/${openId}/challenge?t=${Date.now()}`), 200);
+  });
+});

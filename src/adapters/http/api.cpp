@@ -101,8 +101,10 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
 
 Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
   const unsigned version = request.version();
-  if (takes_json_body(match.route, request.method()) &&
-      !is_json_media_type(request[field::content_type])) {
+  // A route that takes JSON needs the media type even for an empty body; any other route only
+  // when a body is sent (it is then ignored).
+  const bool needs_json = takes_json_body(match.route, request.method()) || !request.body().empty();
+  if (needs_json && !is_json_media_type(request[field::content_type])) {
     co_return error_response(
         {ErrorCode::kUnsupportedMediaType, "the body must be sent as application/json"}, version);
   }
