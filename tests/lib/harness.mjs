@@ -57,6 +57,7 @@ export async function startServer(options = {}) {
       }
     });
     proc.stderr.on('data', (chunk) => process.stderr.write(chunk));
+    proc.once('error', (error) => { clearTimeout(timer); rej(new Error(`cannot start ${binaryPath}: ${error.message}`)); });
     exited.then(({ code, signal }) => { clearTimeout(timer); rej(new Error(`paredao exited early (${code ?? signal})`)); });
   });
   const port = Number(address.split(':').pop());
