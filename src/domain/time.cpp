@@ -1,6 +1,5 @@
 #include "domain/time.hpp"
 
-#include <cstdio>
 
 namespace paredao {
 namespace {
@@ -74,11 +73,19 @@ std::string format_rfc3339(TimePoint t) {
   const auto day_point = floor<days>(secs);
   const year_month_day date{day_point};
   const hh_mm_ss clock{secs - day_point};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(date.year()),
-                unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
-                int(clock.minutes().count()), int(clock.seconds().count()));
-  return buffer;
+  // Written digit by digit: this runs for every results document, and snprintf costs ten times
+  // as much.
+  std::string text = "0000-00-00T00:00:00Z";
+  auto put = [&text](std::size_t at, unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) text[at + i] = char('0' + value % 10);
+  };
+  put(0, unsigned(int(date.year())), 4);
+  put(5, unsigned(date.month()), 2);
+  put(8, unsigned(date.day()), 2);
+  put(11, unsigned(clock.hours().count()), 2);
+  put(14, unsigned(clock.minutes().count()), 2);
+  put(17, unsigned(clock.seconds().count()), 2);
+  return text;
 }
 
 TimePoint floor_to_second(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }

@@ -1,7 +1,6 @@
 #include "adapters/altcha/altcha_crypto.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
@@ -27,6 +26,34 @@ Key hmac_sha256(std::string_view key, std::string_view message) {
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), int(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &length);
+  return mac;
+}
+
+HmacSha256::HmacSha256(std::string_view key) {
+  constexpr std::size_t kBlock = 64;
+  std::array<std::uint8_t, kBlock> block{};
+  if (key.size() > kBlock) {
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block.data());
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
+  }
+  std::array<std::uint8_t, kBlock> pad;
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
+  SHA256_Init(&inner_);
+  SHA256_Update(&inner_, pad.data(), pad.size());
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
+  SHA256_Init(&outer_);
+  SHA256_Update(&outer_, pad.data(), pad.size());
+}
+
+Key HmacSha256::sign(std::string_view message) const {
+  Key inner_digest, mac;
+  SHA256_CTX context = inner_;
+  SHA256_Update(&context, message.data(), message.size());
+  SHA256_Final(inner_digest.data(), &context);
+  context = outer_;
+  SHA256_Update(&context, inner_digest.data(), inner_digest.size());
+  SHA256_Final(mac.data(), &context);
   return mac;
 }
 
@@ -59,25 +86,33 @@ std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
 }
 
 std::optional<std::string> from_base64(std::string_view text) {
+  // 0..63 for the alphabet, 64 for '=', 255 for anything else.
+  static constexpr auto kTable = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(255);
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) table[std::uint8_t(kAlphabet[i])] = std::uint8_t(i);
+    table[std::uint8_t('=')] = 64;
+    return table;
+  }();
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '+' || c == '/';
-    const bool padding = c == '=' && i + 2 >= text.size() &&
-                         (i + 1 == text.size() || text[i + 1] == '=');
-    if (!alphabet && !padding) return std::nullopt;
+  const std::size_t padding = text.back() != '=' ? 0 : text[text.size() - 2] == '=' ? 2 : 1;
+  std::string decoded(text.size() / 4 * 3 - padding, '\0');
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    std::uint32_t quad = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const auto value = kTable[std::uint8_t(text[i + k])];
+      // '=' only as the final one or two characters.
+      if (value == 255 || (value == 64 && !(last && k >= 4 - padding))) return std::nullopt;
+      quad = quad << 6 | (value == 64 ? 0 : value);
+    }
+    decoded[out++] = char(quad >> 16);
+    if (!last || padding < 2) decoded[out++] = char(quad >> 8 & 0xFF);
+    if (!last || padding < 1) decoded[out++] = char(quad & 0xFF);
   }
-  std::string decoded(text.size() / 4 * 3, '\0');
-  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                     reinterpret_cast<const unsigned char*>(text.data()),
-                                     int(text.size()));
-  if (length < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes; drop them.
-  std::size_t padding = 0;
-  if (text.back() == '=') ++padding;
-  if (text[text.size() - 2] == '=') ++padding;
-  decoded.resize(std::size_t(length) - padding);
   return decoded;
 }
 

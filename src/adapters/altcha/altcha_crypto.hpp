@@ -1,6 +1,8 @@
 #pragma once
 // The few primitives ALTCHA needs, on OpenSSL: SHA-256 key derivation, HMAC-SHA-256, hex and
 // base64, and a constant-time comparison.
+#include <openssl/sha.h>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -19,6 +21,19 @@ Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8
                   std::uint32_t counter, std::int64_t cost);
 
 Key hmac_sha256(std::string_view key, std::string_view message);
+
+// HMAC-SHA-256 with the key absorbed once: signing is then two SHA-256 finishes. OpenSSL's
+// one-shot HMAC() looks the digest up and builds contexts on every call, which measured at about
+// 26,000 instructions per signature, a third of a vote's verification. Immutable, thread-safe.
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  Key sign(std::string_view message) const;
+
+ private:
+  SHA256_CTX inner_;  // state after hashing key ⊕ ipad
+  SHA256_CTX outer_;  // state after hashing key ⊕ opad
+};
 
 std::string to_hex(std::span<const std::uint8_t> bytes);
 // Decodes lowercase or uppercase hex of even length; nullopt otherwise.

@@ -1,5 +1,6 @@
 #include "adapters/altcha/altcha_verifier.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -51,7 +52,8 @@ std::optional<std::int64_t> integer_member(const boost::json::object& object,
 
 }  // namespace
 
-AltchaVerifier::AltchaVerifier(AltchaSettings settings) : settings_(std::move(settings)) {
+AltchaVerifier::AltchaVerifier(AltchaSettings settings)
+    : settings_(std::move(settings)), signer_(settings_.secret) {
   if (settings_.max_counter < 1) settings_.max_counter = 1;
 }
 
@@ -74,7 +76,7 @@ std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint 
       std::to_string(unix_seconds(now) + settings_.ttl_seconds) +
       R"(,"keyLength":32,"keyPrefix":")" + altcha::to_hex(std::span(key).first(kPrefixBytes)) +
       R"(","nonce":")" + altcha::to_hex(nonce) + R"(","salt":")" + altcha::to_hex(salt) + R"("})";
-  const auto signature = altcha::to_hex(altcha::hmac_sha256(settings_.secret, parameters));
+  const auto signature = altcha::to_hex(signer_.sign(parameters));
   return R"({"parameters":)" + parameters + R"(,"signature":")" + signature + R"("})";
 }
 
@@ -83,8 +85,11 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   if (payload.size() > kMaxPayloadBytes) return refused("payload too long");
   const auto decoded = altcha::from_base64(payload);
   if (!decoded) return refused("payload is not base64");
+  // A payload is about 400 bytes of JSON: parse it into a stack buffer, not the heap.
+  unsigned char arena[4096];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
   boost::system::error_code ec;
-  const auto document = boost::json::parse(*decoded, ec);
+  const auto document = boost::json::parse(*decoded, ec, &resource);
   if (ec || !document.is_object()) return refused("payload is not a JSON object");
   const auto& root = document.get_object();
   if (const auto* test = member(root, "test"); test && !test->is_null() &&
@@ -106,7 +111,7 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto canonical = altcha::canonical_json(*parameters_value);
   if (!canonical || !is_lower_hex(*signature, 64) ||
       !altcha::constant_time_equal(
-          *signature, altcha::to_hex(altcha::hmac_sha256(settings_.secret, *canonical)))) {
+          *signature, altcha::to_hex(signer_.sign(*canonical)))) {
     return refused("signature does not match");
   }
   const auto& parameters = parameters_value->get_object();

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 
+#include "adapters/altcha/altcha_crypto.hpp"
 #include "app/ports/human_verifier.hpp"
 
 namespace paredao {
@@ -30,6 +31,7 @@ class AltchaVerifier final : public HumanVerifier {
 
  private:
   AltchaSettings settings_;
+  altcha::HmacSha256 signer_;
 };
 
 }  // namespace paredao

@@ -18,3 +18,15 @@ TEST(CanonicalJson, RefusesNonIntegerNumbers) {
 
 }  // namespace
 }  // namespace paredao::altcha
+
+namespace paredao::altcha {
+namespace {
+
+TEST(CanonicalJson, EscapesStringsLikeJsonStringify) {
+  // JSON.stringify({a: 'x"\\\n\u0001é\t'}) === '{"a":"x\"\\\n\u0001é\t"}'
+  const auto value = boost::json::parse("{\"a\":\"x\\\"\\\\\\n\\u0001\xC3\xA9\\t\"}");
+  EXPECT_EQ(canonical_json(value), "{\"a\":\"x\\\"\\\\\\n\\u0001\xC3\xA9\\t\"}");
+}
+
+}  // namespace
+}  // namespace paredao::altcha

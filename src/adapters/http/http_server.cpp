@@ -7,6 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <array>
+#include <boost/asio/write.hpp>
 #include <thread>
 #include <vector>
 
@@ -40,6 +42,28 @@ Response header_limit_response(const beast_http::request_parser<beast_http::stri
   }
   return malformed_response(status::request_header_fields_too_large,
                             "the request header fields are too large");
+}
+
+// The status line and header fields of a response, ready to be written before its body. Beast's
+// serializer is general (chunked bodies, buffer sequences of any shape) and measured at almost
+// half of the instructions of a small response; ours are all complete strings.
+void serialize_head(const Response& response, std::string& out) {
+  out.clear();
+  out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(response.result_int());
+  out += ' ';
+  const auto reason = response.reason();
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& field : response.base()) {
+    const auto name = field.name_string();
+    const auto value = field.value();
+    out.append(name.data(), name.size());
+    out += ": ";
+    out.append(value.data(), value.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
 }
 
 }  // namespace
@@ -127,6 +151,7 @@ Task<void> HttpServer::serve(Socket socket) {
   }
   metrics_.set_open_connections(++open_connections_);
   beast::flat_buffer buffer;
+  std::string head;  // reused for every response of the connection
 
   for (bool keep_alive = true; keep_alive && !draining_;) {
     beast_http::request_parser<beast_http::string_body> parser;
@@ -148,8 +173,8 @@ Task<void> HttpServer::serve(Socket socket) {
       match = match_route(parser.get().target());
       if (auto early = api_.precheck(parser.get(), match)) {
         response = std::move(*early);
-        // The body, if any, was not read: the connection cannot carry another request.
-        response.keep_alive(false);
+        // A body left unread makes the connection unusable for another request.
+        response.keep_alive(parser.is_done() && parser.get().keep_alive() && !draining_);
       } else {
         if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
           beast_http::response<beast_http::empty_body> go_on{status::continue_, parser.get().version()};
@@ -181,10 +206,19 @@ Task<void> HttpServer::serve(Socket socket) {
     }
     keep_alive = response.keep_alive();
     const auto code = response.result_int();
+    serialize_head(response, head);
     stream.expires_after(settings_.write_timeout);
-    auto [write_error, written] = co_await beast_http::async_write(stream, response, kAwaitTuple);
-    metrics_.observe_request(
-        route_name(match.route), code,
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body())};
+    auto [write_error, written] = co_await asio::async_write(stream, buffers, kAwaitTuple);
+    // Per I/O thread, so the handles are found without a lock after the first request of a kind.
+    thread_local std::unordered_map<std::uint32_t, Metrics::RequestHandle> handles;
+    const auto key = std::uint32_t(match.route) << 16 | code;
+    auto handle = handles.find(key);
+    if (handle == handles.end()) {
+      handle = handles.emplace(key, metrics_.request_handle(route_name(match.route), code)).first;
+    }
+    Metrics::observe_request(
+        handle->second,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (write_error) break;
   }

@@ -31,12 +31,36 @@ json::object poll_object(const Poll& poll, PollStatus status) {
                       {"candidates", std::move(candidates)}};
 }
 
+// Appends `text` as a JSON string. Names are valid UTF-8 (checked when the poll was created), so
+// only the quote, the backslash and control characters need escaping.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run of characters that need no escape
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte != '"' && byte != '\\' && byte >= 0x20) continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    } else {
+      out += '\\';
+      out += char(byte);
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out += '"';
+}
+
 // Percentages are written as JSON numbers with exactly two decimals ("33.30", not 33.3), which
 // Boost.JSON cannot do for doubles: the results document is written by hand. Ids and names are
 // escaped by serializing them as JSON strings.
 void append_results(std::string& out, const ResultsView& results) {
   out += R"({"poll_id":)";
-  out += json::serialize(json::string(results.poll->id));
+  append_json_string(out, results.poll->id);
   out += R"(,"status":")";
   out += to_string(results.status);
   out += R"(","as_of":")";
@@ -46,9 +70,9 @@ void append_results(std::string& out, const ResultsView& results) {
     const auto& candidate = results.poll->candidates[i];
     if (i) out += ',';
     out += R"({"id":)";
-    out += json::serialize(json::string(candidate.id));
+    append_json_string(out, candidate.id);
     out += R"(,"name":)";
-    out += json::serialize(json::string(candidate.name));
+    append_json_string(out, candidate.name);
     out += R"(,"percent":)";
     out += format_percent(results.percent_hundredths[i]);
     out += '}';
@@ -103,10 +127,17 @@ std::string stats_json(const StatsView& stats) {
 }
 
 std::string receipt_json(const VoteReceipt& receipt) {
-  std::string out = R"({"vote_id":")" + receipt.vote_id + R"(","poll_id":)" +
-                    json::serialize(json::string(receipt.poll->id)) + R"(,"candidate_id":)" +
-                    json::serialize(json::string(receipt.candidate_id)) + R"(,"accepted_at":")" +
-                    format_rfc3339(receipt.accepted_at) + R"(","results":)";
+  std::string out;
+  out.reserve(256 + 96 * receipt.poll->candidates.size());
+  out += R"({"vote_id":")";
+  out += receipt.vote_id;
+  out += R"(","poll_id":)";
+  append_json_string(out, receipt.poll->id);
+  out += R"(,"candidate_id":)";
+  append_json_string(out, receipt.candidate_id);
+  out += R"(,"accepted_at":")";
+  out += format_rfc3339(receipt.accepted_at);
+  out += R"(","results":)";
   if (receipt.results) append_results(out, *receipt.results);
   else out += "null";
   out += '}';

@@ -52,3 +52,17 @@ TEST(JsonViews, StatsListEveryCandidateInEveryHour) {
 
 }  // namespace
 }  // namespace paredao::http
+
+namespace paredao::http {
+namespace {
+
+TEST(JsonViews, EscapesQuotesBackslashesAndControlCharactersInNames) {
+  auto poll = std::make_shared<const Poll>(
+      Poll{.id = "p", .candidates = {{"a", "A\\\"\n\x01 é", {}}, {"b", "B", {}}}});
+  const ResultsView view{poll, PollStatus::kOpen, kAsOf, {5000, 5000}};
+  const auto parsed = boost::json::parse(results_json(view));
+  EXPECT_EQ(parsed.at("candidates").at(0).at("name"), "A\\\"\n\x01 é");
+}
+
+}  // namespace
+}  // namespace paredao::http

@@ -58,11 +58,11 @@ Result<NewCandidate> parse_candidate(const json::value& value, std::size_t index
 
 }  // namespace
 
-Result<json::value> parse_json_body(std::string_view body) {
+Result<json::value> parse_json_body(std::string_view body, json::storage_ptr storage) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 16;
-  auto value = json::parse(body, ec, {}, options);
+  auto value = json::parse(body, ec, std::move(storage), options);
   if (ec) return Error{ErrorCode::kInvalidJson, "the body is not valid JSON: " + ec.message()};
   return value;
 }

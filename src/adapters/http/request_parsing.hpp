@@ -1,6 +1,7 @@
 #pragma once
 // From JSON request bodies to use-case inputs: type checks only, naming the offending field.
 // Meaning (lengths, uniqueness, schedule) is the domain's to check.
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <string_view>
 
@@ -11,7 +12,9 @@
 namespace paredao::http {
 
 // Parses a body already known to be within the size limit. kInvalidJson when it is not JSON.
-Result<boost::json::value> parse_json_body(std::string_view body);
+// `storage` lets a caller parse into its own arena (the value must not outlive it).
+Result<boost::json::value> parse_json_body(std::string_view body,
+                                           boost::json::storage_ptr storage = {});
 
 // kInvalidRequest naming the field when a field is missing or of the wrong type. `null` for an
 // optional field is the same as leaving it out; unknown fields are ignored.

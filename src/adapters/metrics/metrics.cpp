@@ -59,29 +59,24 @@ Metrics::Metrics()
                             .Register(*registry_)
                             .Add({})) {}
 
-void Metrics::observe_request(std::string_view route, unsigned status, double seconds) {
+Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned status) {
   std::string key(route);
   key += ' ';
   key += std::to_string(status);
-  RequestMetrics metrics{};
   {
     std::shared_lock lock(mutex_);
     if (const auto found = by_route_status_.find(key); found != by_route_status_.end()) {
-      metrics = found->second;
+      return found->second;
     }
   }
-  if (!metrics.requests) {
-    std::unique_lock lock(mutex_);
-    auto& slot = by_route_status_[key];
-    if (!slot.requests) {
-      slot.requests =
-          &requests_.Add({{"route", std::string(route)}, {"status", std::to_string(status)}});
-      slot.latency = &request_seconds_.Add({{"route", std::string(route)}}, kLatencyBuckets);
-    }
-    metrics = slot;
+  std::unique_lock lock(mutex_);
+  auto& slot = by_route_status_[key];
+  if (!slot.requests) {
+    slot.requests =
+        &requests_.Add({{"route", std::string(route)}, {"status", std::to_string(status)}});
+    slot.latency = &request_seconds_.Add({{"route", std::string(route)}}, kLatencyBuckets);
   }
-  metrics.requests->Increment();
-  metrics.latency->Observe(seconds);
+  return slot;
 }
 
 void Metrics::count_vote_accepted() { votes_accepted_.Increment(); }
