@@ -43,9 +43,13 @@ auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
 curl -fs "${auth[@]}" -d '{"id":"bench","title":"Paredão de benchmark","candidates":[{"id":"ana","name":"Ana Clara"},{"id":"bruno","name":"Bruno"},{"id":"camila","name":"Camila"}]}' "$api/polls" >/dev/null
 curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
 
-echo "Solving $VOTES challenges signed with the server's secret..."
-"$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + 1))" "$work/all-payloads"
+# Flood payloads, then a separate set for the steady run (1,000 votes/s for DURATION, with room),
+# then one for the sample vote: no payload is ever sent twice.
+STEADY_VOTES=$((DURATION * 1200 + 1000))
+echo "Solving $((VOTES + STEADY_VOTES + 1)) challenges signed with the server's secret..."
+"$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + STEADY_VOTES + 1))" "$work/all-payloads"
 head -n "$VOTES" "$work/all-payloads" >"$work/payloads"
+tail -n "+$((VOTES + 1))" "$work/all-payloads" | head -n "$STEADY_VOTES" >"$work/steady-payloads"
 # One real vote and one real results document give nginx bodies of the same size.
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
 sleep 0.3
@@ -95,9 +99,7 @@ echo "Running wrk: ${DURATION}s, $CONNECTIONS connections, $WRK_THREADS threads;
   WRK_SCRIPT= run_wrk paredao-results "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/results"
 } | tee "$work/summary"
 
-# --- steady 1,000 votes/s: 10 connections, each waiting 10 ms between votes ------------------------
-steady_first_line=$((VOTES / 2))
-tail -n "+$steady_first_line" "$work/payloads" >"$work/steady-payloads"
+# --- steady ~1,000 votes/s: 10 connections, each waiting 9 ms after each answer -------------------
 WRK_SCRIPT=bench/votes.lua WRK_CONNECTIONS=10 run_wrk paredao-steady \
   "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/steady-payloads" DELAY_MS=9 \
   | tee -a "$work/summary"

@@ -206,6 +206,11 @@ Task<void> HttpServer::serve(Socket socket) {
     }
     keep_alive = response.keep_alive();
     const auto code = response.result_int();
+    if (match.route == Route::kNotFound && code >= 400 && response.result() != status::not_found) {
+      // Requests that could not even be routed: malformed HTTP, 414, 431.
+      log::write_sampled(log::Level::kWarn, "malformed_request",
+                         {{"status", code}, {"detail", read_error ? read_error.message() : ""}});
+    }
     serialize_head(response, head);
     stream.expires_after(settings_.write_timeout);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body())};

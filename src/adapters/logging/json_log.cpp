@@ -5,6 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
 
 namespace paredao::log {
 namespace {
@@ -46,6 +49,27 @@ void write(Level level, std::string_view event, boost::json::object fields) {
   std::string text = boost::json::serialize(line);
   // Drop the braces: the pattern supplies them around time and level.
   sink.log(to_spdlog(level), std::string_view(text).substr(1, text.size() - 2));
+}
+
+void write_sampled(Level level, std::string_view event, boost::json::object fields) {
+  struct Window {
+    std::chrono::steady_clock::time_point last{};
+    std::int64_t count = 0;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Window, std::less<>> windows;  // guarded by mutex
+  const auto now = std::chrono::steady_clock::now();
+  std::int64_t occurrences = 0;
+  {
+    std::lock_guard lock(mutex);
+    auto& window = windows[std::string(event)];
+    ++window.count;
+    if (now - window.last < std::chrono::seconds(1)) return;
+    occurrences = window.count;
+    window = Window{now, 0};
+  }
+  fields["occurrences"] = occurrences;
+  write(level, event, std::move(fields));
 }
 
 }  // namespace paredao::log

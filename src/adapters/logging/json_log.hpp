@@ -14,6 +14,10 @@ void set_level(Level level);
 // Writes {"time":…,"level":…,"event":event, …fields}. Thread-safe.
 void write(Level level, std::string_view event, boost::json::object fields = {});
 
+// Like write(), but at most one line per `event` per second: for input patterns that an attacker
+// can repeat at will. The line counts the occurrences it stands for ("occurrences").
+void write_sampled(Level level, std::string_view event, boost::json::object fields = {});
+
 inline void info(std::string_view event, boost::json::object fields = {}) {
   write(Level::kInfo, event, std::move(fields));
 }
