@@ -1,11 +1,11 @@
 #include "adapters/altcha/altcha_verifier.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <boost/json.hpp>
 
 #include "adapters/altcha/altcha_crypto.hpp"
+#include "adapters/altcha/altcha_solver.hpp"
 
 namespace paredao {
 namespace {
@@ -15,28 +15,8 @@ using std::chrono::seconds;
 
 const TimePoint kNow = *parse_rfc3339("2026-11-25T20:00:00Z");
 
-std::string to_base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(text.data()),
-                                     int(text.size()));
-  out.resize(length);
-  return out;
-}
-
-// Solves like a client: tries counters from 0 until the key carries the prefix.
-json::object solve(const json::object& challenge) {
-  const auto& p = challenge.at("parameters").as_object();
-  const auto salt = *altcha::from_hex(p.at("salt").as_string());
-  const auto nonce = *altcha::from_hex(p.at("nonce").as_string());
-  const std::string prefix(p.at("keyPrefix").as_string());
-  for (std::uint32_t counter = 0;; ++counter) {
-    const auto key = altcha::to_hex(altcha::derive_sha256(salt, nonce, counter, 1));
-    if (key.starts_with(prefix)) {
-      return json::object{{"counter", counter}, {"derivedKey", key}, {"time", 1.5}};
-    }
-  }
-}
+using altcha::solve;
+using altcha::to_base64;
 
 std::string encode(const json::value& payload) { return to_base64(json::serialize(payload)); }
 

@@ -1,0 +1,37 @@
+#include "adapters/altcha/altcha_solver.hpp"
+
+#include <openssl/evp.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "adapters/altcha/altcha_crypto.hpp"
+
+namespace paredao::altcha {
+
+std::string to_base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  out.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                             reinterpret_cast<const unsigned char*>(bytes.data()), int(bytes.size())));
+  return out;
+}
+
+boost::json::object solve(const boost::json::object& challenge) {
+  const auto& parameters = challenge.at("parameters").as_object();
+  const auto salt = *from_hex(parameters.at("salt").as_string());
+  const auto nonce = *from_hex(parameters.at("nonce").as_string());
+  const std::string prefix(parameters.at("keyPrefix").as_string());
+  const auto cost = parameters.at("cost").to_number<std::int64_t>();
+  for (std::uint32_t counter = 0;; ++counter) {
+    const auto key = to_hex(derive_sha256(salt, nonce, counter, cost));
+    if (key.starts_with(prefix)) return {{"counter", counter}, {"derivedKey", key}};
+  }
+}
+
+std::string solve_to_payload(std::string_view challenge_json) {
+  const auto challenge = boost::json::parse(challenge_json).as_object();
+  return to_base64(boost::json::serialize(
+      boost::json::object{{"challenge", challenge}, {"solution", solve(challenge)}}));
+}
+
+}  // namespace paredao::altcha
