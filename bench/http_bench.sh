@@ -4,17 +4,17 @@
 # are what compare across these shared, noisy machines). Loopback only; bounded in time.
 #
 #   bench/http_bench.sh            (make bench)
-#   DURATION=20 CONNECTIONS=128 bench/http_bench.sh
+#   DURATION=20 CONNECTION_LEVELS="64 512" bench/http_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=${PAREDAO_BIN:-build/paredao}
 GEN=${GEN:-build/bench/make_vote_payloads}
 DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-64}
+CONNECTION_LEVELS=${CONNECTION_LEVELS:-64 256}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
-VOTES=${VOTES:-400000}
+VOTES=${VOTES:-800000}  # split among the connection levels; more than a flood can use
 PAREDAO_PORT=${PAREDAO_PORT:-18481}
 NGINX_PORT=${NGINX_PORT:-18482}
 TOKEN=bench-admin-token
@@ -48,8 +48,8 @@ curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
 STEADY_VOTES=$((DURATION * 1200 + 1000))
 echo "Solving $((VOTES + STEADY_VOTES + 1)) challenges signed with the server's secret..."
 "$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + STEADY_VOTES + 1))" "$work/all-payloads"
-head -n "$VOTES" "$work/all-payloads" >"$work/payloads"
-tail -n "+$((VOTES + 1))" "$work/all-payloads" | head -n "$STEADY_VOTES" >"$work/steady-payloads"
+sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads"
+sed -n "$((VOTES + 1)),$((VOTES + STEADY_VOTES))p" "$work/all-payloads" >"$work/steady-payloads"
 # One real vote and one real results document give nginx bodies of the same size.
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
 sleep 0.3
@@ -81,7 +81,7 @@ run_wrk() {  # name url [extra env...]
   local name=$1 url=$2
   shift 2
   env PAYLOADS="$work/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
-    wrk -t "$WRK_THREADS" -c "${WRK_CONNECTIONS:-$CONNECTIONS}" -d "${DURATION}s" --latency \
+    wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${DURATION}s" --latency \
     ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" >"$work/$name.txt"
   local rps p50 p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
@@ -90,14 +90,24 @@ run_wrk() {  # name url [extra env...]
   echo "$name $rps $p50 $p99"
 }
 
-echo "Running wrk: ${DURATION}s, $CONNECTIONS connections, $WRK_THREADS threads; servers with $SERVER_THREADS workers"
-{
-  WRK_SCRIPT=bench/votes.lua run_wrk nginx-votes "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes"
-  accepted_before=$(curl -fs "http://127.0.0.1:$PAREDAO_PORT/metrics" | awk '/^paredao_votes_accepted_total/ {print $2}')
-  WRK_SCRIPT=bench/votes.lua run_wrk paredao-votes "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes"
-  WRK_SCRIPT= run_wrk nginx-results "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
-  WRK_SCRIPT= run_wrk paredao-results "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/results"
-} | tee "$work/summary"
+echo "Running wrk: ${DURATION}s per run, $WRK_THREADS threads, connections: $CONNECTION_LEVELS; servers with $SERVER_THREADS workers"
+: >"$work/summary"
+for connections in $CONNECTION_LEVELS; do
+  # Each flood takes its own slice of the payload file: no human check is used twice.
+  slice=$((VOTES / $(wc -w <<<"$CONNECTION_LEVELS")))
+  sed -n "$((slice * ${level_index:-0} + 1)),$((slice * (${level_index:-0} + 1)))p" "$work/payloads" >"$work/flood-payloads"
+  level_index=$((${level_index:-0} + 1))
+  {
+    WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk nginx-votes-$connections \
+      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/flood-payloads"
+    WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk paredao-votes-$connections \
+      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/flood-payloads"
+    WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk nginx-results-$connections \
+      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
+    WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk paredao-results-$connections \
+      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/results"
+  } | tee -a "$work/summary"
+done
 
 # --- steady ~1,000 votes/s: 10 connections, each waiting 9 ms after each answer -------------------
 WRK_SCRIPT=bench/votes.lua WRK_CONNECTIONS=10 run_wrk paredao-steady \
@@ -115,10 +125,13 @@ steady_seconds=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$work/paredao
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
 echo
-echo "| request | paredao req/s | nginx req/s | ratio | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| request | connections | paredao req/s | nginx req/s | ratio | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for kind in votes results; do
-  echo "| $kind | $(field paredao-$kind 2) | $(field nginx-$kind 2) | $(ratio "$(field paredao-$kind 2)" "$(field nginx-$kind 2)") | $(field paredao-$kind 3) | $(field paredao-$kind 4) | $(field nginx-$kind 3) | $(field nginx-$kind 4) |"
+  for c in $CONNECTION_LEVELS; do
+    p=paredao-$kind-$c n=nginx-$kind-$c
+    echo "| $kind | $c | $(field $p 2) | $(field $n 2) | $(ratio "$(field $p 2)" "$(field $n 2)") | $(field $p 3) | $(field $p 4) | $(field $n 3) | $(field $n 4) |"
+  done
 done
 echo
 echo "Steady load: $(field paredao-steady 2) votes/s, p50 $(field paredao-steady 3), p99 $(field paredao-steady 4) ($steady_requests requests in $steady_seconds)"
