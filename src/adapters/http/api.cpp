@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
+#include "adapters/http/completion_inbox.hpp"
 #include "adapters/http/json_views.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/http/request_parsing.hpp"
@@ -205,10 +206,13 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
       [this, &vote](auto handler) {
         auto executor = asio::get_associated_executor(handler);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        services_.votes.cast(std::move(vote), [shared, executor](Result<VoteReceipt> result) {
-          asio::post(executor, [shared, result = std::move(result)]() mutable {
+        auto* inbox = CompletionInbox::of_this_thread();
+        services_.votes.cast(std::move(vote), [shared, executor, inbox](Result<VoteReceipt> result) {
+          auto resume = [shared, result = std::move(result)]() mutable {
             std::move (*shared)(std::move(result));
-          });
+          };
+          if (inbox) inbox->post(std::move(resume));
+          else asio::post(executor, std::move(resume));
         });
       },
       use_task);

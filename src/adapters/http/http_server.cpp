@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/http/completion_inbox.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/logging/json_log.hpp"
 
@@ -80,6 +81,14 @@ struct HttpServer::Connection {
 struct HttpServer::Worker {
   asio::io_context io{1};
   Acceptor acceptor{io.get_executor()};
+  CompletionInbox inbox{io.get_executor()};
+
+  void run() {
+    CompletionInbox::bind_to_this_thread(&inbox);
+    // Keep running while idle: work arrives from the acceptor and from the vote log.
+    auto guard = asio::make_work_guard(io);
+    io.run();
+  }
 };
 
 HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
@@ -112,16 +121,9 @@ void HttpServer::run() {
   for (auto& worker : workers_) asio::co_spawn(worker->io, accept_loop(*worker), asio::detached);
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers_.size(); ++i) {
-    threads.emplace_back([this, i] {
-      // Keep running while idle: work arrives from the acceptor and from the vote log.
-      auto guard = asio::make_work_guard(workers_[i]->io);
-      workers_[i]->io.run();
-    });
+    threads.emplace_back([this, i] { workers_[i]->run(); });
   }
-  {
-    auto guard = asio::make_work_guard(main_io);
-    main_io.run();
-  }
+  workers_.front()->run();
   for (auto& thread : threads) thread.join();
 }
 
