@@ -66,7 +66,7 @@ std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& 
   const auto beside = fs::weakly_canonical(executable, ec).parent_path();
   for (const auto& candidate : {beside / ".." / "web" / "dist", fs::path("web") / "dist",
                                 fs::path("/usr/share/paredao/web")}) {
-    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate;
+    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.lexically_normal();
   }
   return std::nullopt;
 }

@@ -6,9 +6,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <array>
-#include <boost/asio/write.hpp>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -24,7 +25,6 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 using beast_http::status;
 constexpr auto kAwaitTuple = asio::as_tuple(use_task);
-using Stream = beast::basic_stream<tcp, Executor>;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 bool is_disconnect(const boost::system::error_code& ec) {
@@ -156,77 +156,15 @@ Task<void> HttpServer::serve(Socket socket) {
   std::string head;  // reused for every response of the connection
 
   for (bool keep_alive = true; keep_alive && !draining_;) {
-    beast_http::request_parser<beast_http::string_body> parser;
-    parser.header_limit(kMaxHeaderBytes);
-    parser.body_limit(boost::none);  // the declared size is judged after route and token
-    connection->idle = true;
-    stream.expires_after(settings_.idle_timeout);
-    auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kAwaitTuple);
-    connection->idle = false;
-    const auto started = std::chrono::steady_clock::now();
-    Response response;
-    RouteMatch match;
-    if (read_error) {
-      if (is_disconnect(read_error) && buffer.size() == 0) break;
-      if (read_error == beast_http::error::header_limit) response = header_limit_response(parser);
-      else if (is_disconnect(read_error)) break;
-      else response = malformed_response(status::bad_request, "the request is not valid HTTP/1.1");
-    } else {
-      match = match_route(parser.get().target());
-      if (auto early = api_.precheck(parser.get(), match)) {
-        response = std::move(*early);
-        // A body left unread makes the connection unusable for another request.
-        response.keep_alive(parser.is_done() && parser.get().keep_alive() && !draining_);
-      } else {
-        if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
-          beast_http::response<beast_http::empty_body> go_on{status::continue_, parser.get().version()};
-          stream.expires_after(settings_.write_timeout);
-          auto [ec, n] = co_await beast_http::async_write(stream, go_on, kAwaitTuple);
-          if (ec) break;
-        }
-        parser.body_limit(kMaxBodyBytes);
-        stream.expires_after(settings_.request_timeout);
-        auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kAwaitTuple);
-        if (body_error == beast_http::error::body_limit) {
-          response = problem_response({ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"},
-                                      parser.get().version());
-          response.keep_alive(false);
-        } else if (body_error) {
-          if (is_disconnect(body_error)) break;
-          response = malformed_response(status::bad_request, "the request body is malformed");
-        } else {
-          const auto& request = parser.get();
-          response = co_await api_.handle(request, match);
-          response.keep_alive(request.keep_alive() && !draining_);
-          if (request.method() == beast_http::verb::head) {
-            const auto length = response.body().size();
-            response.body().clear();
-            response.content_length(length);
-          }
-        }
-      }
-    }
-    keep_alive = response.keep_alive();
-    const auto code = response.result_int();
-    if (match.route == Route::kNotFound && code >= 400 && response.result() != status::not_found) {
-      // Requests that could not even be routed: malformed HTTP, 414, 431.
-      log::write_sampled(log::Level::kWarn, "malformed_request",
-                         {{"status", code}, {"detail", read_error ? read_error.message() : ""}});
-    }
-    serialize_head(response, head);
+    auto exchange = co_await next_exchange(stream, buffer, *connection);
+    if (!exchange) break;  // the peer went away or timed out
+    keep_alive = exchange->response.keep_alive();
+    serialize_head(exchange->response, head);
     stream.expires_after(settings_.write_timeout);
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body())};
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                    asio::buffer(exchange->response.body())};
     auto [write_error, written] = co_await asio::async_write(stream, buffers, kAwaitTuple);
-    // Per I/O thread, so the handles are found without a lock after the first request of a kind.
-    thread_local std::unordered_map<std::uint32_t, Metrics::RequestHandle> handles;
-    const auto key = std::uint32_t(match.route) << 16 | code;
-    auto handle = handles.find(key);
-    if (handle == handles.end()) {
-      handle = handles.emplace(key, metrics_.request_handle(route_name(match.route), code)).first;
-    }
-    Metrics::observe_request(
-        handle->second,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    record(*exchange);
     if (write_error) break;
   }
 
@@ -238,6 +176,83 @@ Task<void> HttpServer::serve(Socket socket) {
     connections_.erase(connection);
   }
   metrics_.set_open_connections(--open_connections_);
+}
+
+Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Stream& stream,
+                                                                    beast::flat_buffer& buffer,
+                                                                    Connection& connection) {
+  beast_http::request_parser<beast_http::string_body> parser;
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(boost::none);  // the declared size is judged after route and token
+  connection.idle = true;
+  stream.expires_after(settings_.idle_timeout);
+  auto [read_error, header_bytes] =
+      co_await beast_http::async_read_header(stream, buffer, parser, kAwaitTuple);
+  connection.idle = false;
+  Exchange exchange{.started = std::chrono::steady_clock::now()};
+  if (read_error) {
+    if (is_disconnect(read_error)) co_return std::nullopt;
+    exchange.response = read_error == beast_http::error::header_limit
+                            ? header_limit_response(parser)
+                            : malformed_response(status::bad_request,
+                                                 "the request is not valid HTTP/1.1");
+    // Requests that could not even be routed; an attacker can repeat them at will.
+    log::write_sampled(log::Level::kWarn, "malformed_request",
+                       {{"status", exchange.response.result_int()}, {"detail", read_error.message()}});
+    co_return exchange;
+  }
+
+  exchange.match = match_route(parser.get().target());
+  if (auto early = api_.precheck(parser.get(), exchange.match)) {
+    exchange.response = std::move(*early);
+    // A body left unread makes the connection unusable for another request.
+    exchange.response.keep_alive(parser.is_done() && parser.get().keep_alive() && !draining_);
+    co_return exchange;
+  }
+  if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
+    beast_http::response<beast_http::empty_body> go_on{status::continue_, parser.get().version()};
+    stream.expires_after(settings_.write_timeout);
+    auto [ec, n] = co_await beast_http::async_write(stream, go_on, kAwaitTuple);
+    if (ec) co_return std::nullopt;
+  }
+  parser.body_limit(kMaxBodyBytes);
+  stream.expires_after(settings_.request_timeout);
+  auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kAwaitTuple);
+  if (body_error == beast_http::error::body_limit) {
+    exchange.response = problem_response(
+        {ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"}, parser.get().version());
+    exchange.response.keep_alive(false);
+    co_return exchange;
+  }
+  if (body_error) {
+    if (is_disconnect(body_error)) co_return std::nullopt;
+    exchange.response = malformed_response(status::bad_request, "the request body is malformed");
+    co_return exchange;
+  }
+
+  const auto& request = parser.get();
+  exchange.response = co_await api_.handle(request, exchange.match);
+  exchange.response.keep_alive(request.keep_alive() && !draining_);
+  if (request.method() == beast_http::verb::head) {
+    const auto length = exchange.response.body().size();
+    exchange.response.body().clear();
+    exchange.response.content_length(length);
+  }
+  co_return exchange;
+}
+
+void HttpServer::record(const Exchange& exchange) {
+  // Per I/O thread, so the handles are found without a lock after the first request of a kind.
+  thread_local std::unordered_map<std::uint32_t, Metrics::RequestHandle> handles;
+  const unsigned code = exchange.response.result_int();
+  const auto key = std::uint32_t(exchange.match.route) << 16 | code;
+  auto handle = handles.find(key);
+  if (handle == handles.end()) {
+    handle = handles.emplace(key, metrics_.request_handle(route_name(exchange.match.route), code)).first;
+  }
+  Metrics::observe_request(
+      handle->second,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - exchange.started).count());
 }
 
 void HttpServer::begin_drain() {

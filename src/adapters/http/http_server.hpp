@@ -5,9 +5,12 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -41,11 +44,23 @@ class HttpServer {
  private:
   using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
   using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
   struct Worker;
   struct Connection;
+  // One request and its response.
+  struct Exchange {
+    std::chrono::steady_clock::time_point started;  // when the request header was complete
+    RouteMatch match;
+    Response response;
+  };
 
   Task<void> accept_loop(Worker& worker);
   Task<void> serve(Socket socket);
+  // Reads one request and computes its answer (404/405/401/413 before the body is read);
+  // nullopt when the peer went away or timed out.
+  Task<std::optional<Exchange>> next_exchange(Stream& stream, boost::beast::flat_buffer& buffer,
+                                              Connection& connection);
+  void record(const Exchange& exchange);
   void begin_drain();
   void finish_when_idle(std::chrono::steady_clock::time_point deadline);
   void stop_all();
