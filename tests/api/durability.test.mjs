@@ -181,3 +181,49 @@ describe('graceful SIGTERM restart keeps everything', () => {
     }
   });
 });
+
+describe('SIGTERM in the middle of a vote stream', () => {
+  test('votes in flight are answered before the process exits; exactly the 202s are counted', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const s1 = await startServer({ dataDir });
+    let s2;
+    try {
+      const poll = await createPoll(s1, { id: pid('term'), title: 'SIGTERM', candidates: CANDS.map((id) => ({ id, name: `N${id}` })) });
+      await openPoll(s1, poll.id);
+      const N = 300;
+      const payloads = [];
+      await pool(N, 20, async (i) => { payloads[i] = await solve(await fetchChallenge(s1, poll.id)); });
+      let answered = 0;
+      let terminated = false;
+      const outcomes = await pool(N, 30, async (i) => {
+        if (answered >= 100 && !terminated) {
+          terminated = true;
+          s1.proc.kill('SIGTERM');
+        }
+        try {
+          const res = await postVote(s1, poll.id, CANDS[i % 3], payloads[i]);
+          answered += 1;
+          return { status: res.status, candidate: CANDS[i % 3] };
+        } catch (error) {
+          return { status: 'cut', candidate: CANDS[i % 3] };
+        }
+      });
+      const exit = await s1.exited;
+      assert.equal(exit.code, 0, `graceful stop exits 0 (got ${JSON.stringify(exit)})`);
+      const accepted = outcomes.filter((o) => o.status === 202);
+      const other = outcomes.filter((o) => o.status !== 202 && o.status !== 'cut');
+      assert.ok(accepted.length >= 100, `at least the first 100 votes were accepted (${accepted.length})`);
+      assert.deepEqual(other, [], 'no vote was refused with a status: the stream was cut, not failed');
+
+      s2 = await startServer({ dataDir });
+      const stats = await settledStats(s2, poll.id);
+      assert.equal(stats.total, accepted.length, `stats.total ${stats.total} vs ${accepted.length} answered 202`);
+      assert.deepEqual(stats.by_candidate.map((c) => c.votes),
+        CANDS.map((c) => accepted.filter((o) => o.candidate === c).length));
+    } finally {
+      await s1.kill();
+      await s2?.stop();
+    }
+  });
+});
