@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # What building and running the embedded mode needs.
 run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libboost-url1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev)
+  libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev)
 # What the tests and benchmarks add: a real browser, load generator, reference server, CLI tools.
 test_packages=(chromium wrk nginx-light curl sqlite3 procps)
 
