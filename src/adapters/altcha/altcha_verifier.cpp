@@ -1,5 +1,7 @@
 #include "adapters/altcha/altcha_verifier.hpp"
 
+#include <array>
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -21,11 +23,15 @@ Error refused(std::string reason) {
 }
 
 bool is_lower_hex(std::string_view text, std::size_t length) {
+  static constexpr auto kLowerHex = [] {
+    std::array<bool, 256> table{};
+    for (char c : std::string_view("0123456789abcdef")) table[static_cast<unsigned char>(c)] = true;
+    return table;
+  }();
   if (text.size() != length) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  bool all = true;
+  for (char c : text) all &= kLowerHex[static_cast<unsigned char>(c)];
+  return all;
 }
 
 const boost::json::value* member(const boost::json::object& object, std::string_view key) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,13 +23,23 @@ class MemoryReplayGuard final : public ReplayGuard {
   std::size_t size() const;
 
  private:
+  // 128 bits standing for an id: the id itself when it is 32 hex digits (a challenge nonce, random),
+  // else the first half of its SHA-256. Fixed size: no allocation per id, a trivial hash.
+  struct Key {
+    std::uint64_t high = 0, low = 0;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& key) const { return key.low ^ (key.high * 0x9E3779B97F4A7C15ull); }
+  };
+  static Key key_of(std::string_view id);
   void forget_expired(TimePoint now);  // requires mutex_
 
   const std::size_t max_entries_;
   mutable std::mutex mutex_;
-  std::unordered_set<std::string> used_;  // guarded by mutex_
+  std::unordered_set<Key, KeyHash> used_;  // guarded by mutex_
   // Ids grouped by the second their challenge expires, so expiry is one erase per second.
-  std::map<std::int64_t, std::vector<std::string>> by_expiry_;  // guarded by mutex_
+  std::map<std::int64_t, std::vector<Key>> by_expiry_;  // guarded by mutex_
 };
 
 }  // namespace paredao

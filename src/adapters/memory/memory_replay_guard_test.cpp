@@ -24,6 +24,18 @@ TEST(MemoryReplayGuard, ForgetsIdsOnceTheirChallengeExpired) {
   EXPECT_EQ(guard.size(), 0u);
 }
 
+TEST(MemoryReplayGuard, TellsNonceLikeAndOtherIdsApart) {
+  MemoryReplayGuard guard(100);
+  const std::string nonce = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(guard.burn(nonce, kNow + seconds(60), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn(nonce, kNow + seconds(60), kNow), BurnResult::kAlreadyUsed);
+  // Same length, not hex, or one digit off: other ids.
+  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdeg", kNow + seconds(60), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdee", kNow + seconds(60), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow), BurnResult::kAlreadyUsed);
+}
+
 TEST(MemoryReplayGuard, RefusesRatherThanForgetWhenFull) {
   MemoryReplayGuard guard(2);
   EXPECT_EQ(guard.burn("a", kNow + seconds(60), kNow), BurnResult::kFirstUse);
