@@ -8,6 +8,7 @@ TallySnapshots::TallySnapshots(const TallyStore& store, const Clock& clock)
 }
 
 bool TallySnapshots::refresh() {
+  std::lock_guard lock(refresh_mutex_);
   const auto as_of = clock_.now();
   auto tallies = store_.read_all();
   if (!tallies) return false;

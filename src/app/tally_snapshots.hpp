@@ -3,6 +3,7 @@
 // a scan or a store round-trip per request.
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "app/ports/clock.hpp"
 #include "app/ports/tally_store.hpp"
@@ -28,6 +29,9 @@ class TallySnapshots {
  private:
   const TallyStore& store_;
   const Clock& clock_;
+  // Serializes refreshes (the timer's and the vote log's): a snapshot read earlier must never be
+  // published after one read later, or counts would step back for a moment.
+  std::mutex refresh_mutex_;
   std::atomic<std::shared_ptr<const TallySnapshot>> current_;
 };
 
