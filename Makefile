@@ -1,7 +1,7 @@
 # Paredão — the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the embedded mode on http://127.0.0.1:8080/
 #   make test   install what is missing, build, run every test (unit, API, interop, browser)
-.PHONY: run test deps test-deps build web unit-test node-test bench microbench clean
+.PHONY: run test deps test-deps build web unit-test node-test bench microbench fuzz sanitize clean
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -40,5 +40,26 @@ bench: test-deps build
 microbench: build
 	./$(BUILD_DIR)/bench/paredao_microbench
 
+# libFuzzer (clang) on the parsers of untrusted input, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DPAREDAO_FUZZ_ONLY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-fuzz -j $(JOBS)
+	for target in fuzz_altcha_verify fuzz_new_poll fuzz_rfc3339; do \
+	  mkdir -p build-fuzz/corpus/$$target && \
+	  ./build-fuzz/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) \
+	    build-fuzz/corpus/$$target tests/fuzz/seeds/$$target || exit 1; \
+	done
+
+# The whole test suite against a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: test-deps web
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPAREDAO_BUILD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
+	cd tests && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	  PAREDAO_BIN=$(CURDIR)/build-asan/paredao node --test --test-concurrency=1
+
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist

@@ -14,6 +14,7 @@ test_packages=(chromium wrk nginx-light curl sqlite3 procps)
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")
+[[ "${1:-}" == "--fuzz" ]] && packages+=(clang libclang-rt-14-dev)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
