@@ -1,7 +1,6 @@
 #include "adapters/altcha/altcha_crypto.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 namespace paredao::altcha {
@@ -19,14 +18,6 @@ Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8
   SHA256_Final(key.data(), &context);
   for (std::int64_t round = 1; round < cost; ++round) SHA256(key.data(), key.size(), key.data());
   return key;
-}
-
-Key hmac_sha256(std::string_view key, std::string_view message) {
-  Key mac;
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &length);
-  return mac;
 }
 
 HmacSha256::HmacSha256(std::string_view key) {

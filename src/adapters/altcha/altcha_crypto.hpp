@@ -20,8 +20,6 @@ using Key = std::array<std::uint8_t, 32>;
 Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8_t> nonce,
                   std::uint32_t counter, std::int64_t cost);
 
-Key hmac_sha256(std::string_view key, std::string_view message);
-
 // HMAC-SHA-256 with the key absorbed once: signing is then two SHA-256 finishes. OpenSSL's
 // one-shot HMAC() looks the digest up and builds contexts on every call, which measured at about
 // 26,000 instructions per signature, a third of a vote's verification. Immutable, thread-safe.

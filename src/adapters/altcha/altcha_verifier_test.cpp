@@ -147,14 +147,12 @@ TEST(AltchaCrypto, Base64RoundTripsAndRefusesBadPadding) {
 namespace paredao {
 namespace {
 
-TEST(AltchaCrypto, HmacMatchesRfc4231AndTheOneShotFunction) {
+TEST(AltchaCrypto, HmacMatchesRfc4231) {
   const altcha::HmacSha256 jefe("Jefe");
   EXPECT_EQ(altcha::to_hex(jefe.sign("what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   const std::string long_key(131, '\xaa');  // longer than a block: hashed first
   const altcha::HmacSha256 hashed(long_key);
-  EXPECT_EQ(hashed.sign("Test Using Larger Than Block-Size Key - Hash Key First"),
-            altcha::hmac_sha256(long_key, "Test Using Larger Than Block-Size Key - Hash Key First"));
   EXPECT_EQ(altcha::to_hex(hashed.sign("Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
