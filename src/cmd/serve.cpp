@@ -87,7 +87,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
     admin_token = load_or_create_secret(config.data_dir / "admin-token", 24);
     log::info("admin_token", {{"token", admin_token},
                               {"file", (config.data_dir / "admin-token").string()},
-                              {"hint", "Authorization: Bearer <token> for /admin and the production routes"}});
+                              {"hint", "Authorization: Bearer <token> for the production routes"}});
   }
 
   SystemClock clock;

@@ -42,7 +42,6 @@ RouteMatch match_route(std::string_view target) {
   if (path.starts_with("/p/") && path.size() > 3 && path.find('/', 3) == std::string_view::npos) {
     return {Route::kWebPage, std::string(path.substr(3))};
   }
-  if (path == "/admin" || path == "/admin/") return {Route::kWebPage};
   return {Route::kWebFile};
 }
 
