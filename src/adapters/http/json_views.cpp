@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/json/json_text.hpp"
 #include "domain/percent.hpp"
 
 namespace paredao::http {
@@ -31,36 +32,12 @@ json::object poll_object(const Poll& poll, PollStatus status) {
                       {"candidates", std::move(candidates)}};
 }
 
-// Appends `text` as a JSON string. Names are valid UTF-8 (checked when the poll was created), so
-// only the quote, the backslash and control characters need escaping.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // start of the run of characters that need no escape
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte != '"' && byte != '\\' && byte >= 0x20) continue;
-    out.append(text.data() + plain, i - plain);
-    plain = i + 1;
-    if (byte < 0x20) {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0F];
-    } else {
-      out += '\\';
-      out += char(byte);
-    }
-  }
-  out.append(text.data() + plain, text.size() - plain);
-  out += '"';
-}
-
 // Percentages are written as JSON numbers with exactly two decimals ("33.30", not 33.3), which
 // Boost.JSON cannot do for doubles: the results document is written by hand. Ids and names are
 // escaped by serializing them as JSON strings.
 void append_results(std::string& out, const ResultsView& results) {
   out += R"({"poll_id":)";
-  append_json_string(out, results.poll->id);
+  json_text::append_string(out, results.poll->id);
   out += R"(,"status":")";
   out += to_string(results.status);
   out += R"(","as_of":")";
@@ -70,9 +47,9 @@ void append_results(std::string& out, const ResultsView& results) {
     const auto& candidate = results.poll->candidates[i];
     if (i) out += ',';
     out += R"({"id":)";
-    append_json_string(out, candidate.id);
+    json_text::append_string(out, candidate.id);
     out += R"(,"name":)";
-    append_json_string(out, candidate.name);
+    json_text::append_string(out, candidate.name);
     out += R"(,"percent":)";
     out += format_percent(results.percent_hundredths[i]);
     out += '}';
@@ -132,9 +109,9 @@ std::string receipt_json(const VoteReceipt& receipt) {
   out += R"({"vote_id":")";
   out += receipt.vote_id;
   out += R"(","poll_id":)";
-  append_json_string(out, receipt.poll->id);
+  json_text::append_string(out, receipt.poll->id);
   out += R"(,"candidate_id":)";
-  append_json_string(out, receipt.candidate_id);
+  json_text::append_string(out, receipt.candidate_id);
   out += R"(,"accepted_at":")";
   out += format_rfc3339(receipt.accepted_at);
   out += R"(","results":)";
