@@ -12,7 +12,7 @@ Result<PollView> PollAdmin::create(const NewPoll& request) {
     return Error{ErrorCode::kInvalidRequest, problem->field + ": " + problem->message};
   }
   std::lock_guard lock(write_mutex_);
-  auto poll = make_poll(request, ids_.poll_id(), now);
+  auto poll = make_poll(request, [this] { return ids_.poll_id(); }, now);
   if (catalog_.find(poll.id)) {
     return Error{ErrorCode::kInvalidTransition, "a poll with id '" + poll.id + "' already exists"};
   }

@@ -61,9 +61,10 @@ std::optional<FieldProblem> validate(const NewPoll& request, TimePoint now) {
   return std::nullopt;
 }
 
-Poll make_poll(const NewPoll& request, std::string poll_id, TimePoint now) {
+Poll make_poll(const NewPoll& request, const std::function<std::string()>& generate_id,
+               TimePoint now) {
   Poll poll;
-  poll.id = request.id ? *request.id : std::move(poll_id);
+  poll.id = request.id ? *request.id : generate_id();
   poll.title = std::string(trim(request.title));
   poll.show_partial_results = request.show_partial_results;
   poll.created_at = now;

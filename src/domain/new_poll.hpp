@@ -42,7 +42,8 @@ std::optional<FieldProblem> validate(const NewPoll& request, TimePoint now);
 
 // Builds the poll from a validated request: names and title trimmed, times rounded down to whole
 // seconds, missing candidate ids derived from the names (unique within the poll).
-// `poll_id` is the id to use when the request has none.
-Poll make_poll(const NewPoll& request, std::string poll_id, TimePoint now);
+// `generate_id` is called for the poll id only when the request has none.
+Poll make_poll(const NewPoll& request, const std::function<std::string()>& generate_id,
+               TimePoint now);
 
 }  // namespace paredao

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!body.ok()) return 0;
   const auto request = paredao::http::parse_new_poll(body.value());
   if (!request.ok() || paredao::validate(request.value(), now)) return 0;
-  const auto poll = paredao::make_poll(request.value(), "generated", now);
+  const auto poll = paredao::make_poll(request.value(), [] { return std::string("generated"); }, now);
   std::set<std::string> ids;
   for (const auto& candidate : poll.candidates) {
     if (!paredao::is_valid_id(candidate.id) || !ids.insert(candidate.id).second) __builtin_trap();

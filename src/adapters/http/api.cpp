@@ -82,7 +82,7 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
                              std::string(header.method_string()) + " is not allowed here"},
                             version, allowed_methods(match.route));
   }
-  if (requires_admin(match.route) || (match.route == Route::kPolls && header.method() == verb::post)) {
+  if (requires_admin(match.route, header.method())) {
     if (!has_admin_token(header)) {
       auto response = error_response(
           {ErrorCode::kUnauthorized, "this route needs Authorization: Bearer <admin token>"},

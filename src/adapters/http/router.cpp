@@ -87,8 +87,9 @@ std::string_view allowed_methods(Route route) {
   }
 }
 
-bool requires_admin(Route route) {
-  return route == Route::kStats || route == Route::kOpen || route == Route::kClose;
+bool requires_admin(Route route, beast_http::verb method) {
+  return route == Route::kStats || route == Route::kOpen || route == Route::kClose ||
+         (route == Route::kPolls && method == beast_http::verb::post);
 }
 
 bool takes_json_body(Route route, beast_http::verb method) {

@@ -38,7 +38,9 @@ std::string_view route_name(Route route);
 bool method_allowed(Route route, beast_http::verb method);
 // The value of the Allow header for a 405.
 std::string_view allowed_methods(Route route);
-bool requires_admin(Route route);
+// Whether the route and method need the admin bearer token (GET /api/v1/polls does not: the
+// token only adds drafts there).
+bool requires_admin(Route route, beast_http::verb method);
 bool takes_json_body(Route route, beast_http::verb method);
 
 }  // namespace paredao::http

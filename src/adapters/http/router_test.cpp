@@ -43,8 +43,8 @@ TEST(Router, MethodsAdminAndBodies) {
   EXPECT_FALSE(method_allowed(Route::kPolls, verb::put));
   EXPECT_EQ(allowed_methods(Route::kPolls), "GET, POST");
   EXPECT_FALSE(method_allowed(Route::kVotes, verb::get));
-  EXPECT_TRUE(requires_admin(Route::kStats));
-  EXPECT_FALSE(requires_admin(Route::kResults));
+  EXPECT_TRUE(requires_admin(Route::kStats, verb::get));
+  EXPECT_FALSE(requires_admin(Route::kResults, verb::get));
   EXPECT_TRUE(takes_json_body(Route::kVotes, verb::post));
   EXPECT_FALSE(takes_json_body(Route::kOpen, verb::post));
 }

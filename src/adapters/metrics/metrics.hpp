@@ -30,9 +30,7 @@ class Metrics {
     handle.requests->Increment();
     handle.latency->Observe(seconds);
   }
-  void observe_request(std::string_view route, unsigned status, double seconds) {
-    observe_request(request_handle(route, status), seconds);
-  }
+
   void count_vote_accepted();
   void count_vote_refused(std::string_view reason);
   void count_challenge_issued();

@@ -7,9 +7,10 @@ namespace {
 
 TEST(Metrics, RendersCountersByLabel) {
   Metrics metrics;
-  metrics.observe_request("votes", 202, 0.003);
-  metrics.observe_request("votes", 202, 0.004);
-  metrics.observe_request("votes", 422, 0.001);
+  const auto accepted = metrics.request_handle("votes", 202);
+  Metrics::observe_request(accepted, 0.003);
+  Metrics::observe_request(metrics.request_handle("votes", 202), 0.004);  // same counters
+  Metrics::observe_request(metrics.request_handle("votes", 422), 0.001);
   metrics.count_vote_accepted();
   metrics.count_vote_refused("human_check_failed");
   metrics.observe_batch(10, 0.002, true);
