@@ -1,7 +1,10 @@
 # Paredão — the two commands of the README, and the steps they are made of.
 #   make run    install what is missing, build, start the embedded mode on http://127.0.0.1:8080/
-#   make test   install what is missing, build, run every test (unit, API, interop, browser)
-.PHONY: run test deps test-deps build web unit-test node-test bench microbench fuzz sanitize clean
+#   make test   install what is missing, build, start PostgreSQL, Redis and RabbitMQ on loopback,
+#               run every test (unit, integration, API in both modes, faults, interop, browser)
+#   make run-distributed / make stop   the distributed mode on this machine
+.PHONY: run test deps test-deps build web unit-test node-test bench microbench fuzz sanitize clean \
+        servers integration-test node-test-distributed fault-test run-distributed stop
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -11,7 +14,7 @@ JOBS ?= $(shell nproc)
 run: deps build web
 	./$(BUILD_DIR)/paredao serve --data-dir $(DATA_DIR) $(ARGS)
 
-test: test-deps build web unit-test node-test
+test: test-deps build web unit-test node-test servers integration-test node-test-distributed fault-test
 
 deps:
 	@scripts/install-deps.sh
@@ -32,7 +35,34 @@ unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
 
 node-test: build web
-	cd tests && PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao node --test --test-concurrency=1
+	cd tests && PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao node --test --test-concurrency=1 \
+	  api/ interop/ browser/
+
+# The servers of the distributed mode, as local processes on loopback (deploy/local/servers.sh).
+SERVERS_ENV = eval "$$(deploy/local/servers.sh env | sed 's/^/export /')"
+servers: test-deps
+	deploy/local/servers.sh start
+
+integration-test: build servers
+	$(SERVERS_ENV) && cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+# The same black-box API suite, against a distributed stack per file (2 api copies behind nginx,
+# worker, reconciler); the embedded-only files (restart durability, serve's command line) apart.
+DISTRIBUTED_API_TESTS = $(filter-out api/durability.test.mjs api/serve_cli.test.mjs, \
+                          $(patsubst tests/%,%,$(wildcard tests/api/*.test.mjs)))
+node-test-distributed: build web servers
+	$(SERVERS_ENV) && cd tests && PAREDAO_MODE=distributed PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao \
+	  node --test --test-concurrency=1 $(DISTRIBUTED_API_TESTS)
+
+fault-test: build servers
+	$(SERVERS_ENV) && cd tests && PAREDAO_MODE=distributed PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao \
+	  node --test --test-concurrency=1 distributed/
+
+run-distributed: test-deps build web
+	deploy/local/stack.sh start
+
+stop:
+	deploy/local/stack.sh stop
 
 bench: test-deps build
 	bench/http_bench.sh

@@ -8,9 +8,12 @@ cd "$(dirname "$0")/.."
 # What building and running the embedded mode needs.
 run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libboost-url1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev)
-# What the tests and benchmarks add: a real browser, load generator, reference server, CLI tools.
-test_packages=(chromium wrk nginx-light curl sqlite3 procps)
+  libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev libpq-dev libhiredis-dev
+  librabbitmq-dev)
+# What the tests, benchmarks and the distributed mode add: a real browser, load generator,
+# reference server and load balancer, the servers of the distributed mode, CLI tools.
+test_packages=(chromium wrk nginx-light libnginx-mod-stream curl sqlite3 procps postgresql redis-server
+  rabbitmq-server)
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")

@@ -64,6 +64,8 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
         return done(Error{ErrorCode::kHumanCheckFailed, "this human check was already used"});
       case AppendStatus::kUnavailable:
         return done(Error{ErrorCode::kUnavailable, "the vote could not be recorded; try again"});
+      case AppendStatus::kInDoubt:
+        return done(Error{ErrorCode::kOutcomeUnknown, "the vote's fate is unknown"});
     }
   });
 }

@@ -25,6 +25,10 @@ enum class ErrorCode {
   kUnavailable,
   kMalformedRequest,
   kInternal,
+  // Whether the request took effect is unknown (a dependency failed mid-way and could not be
+  // asked): the HTTP adapter drops the connection instead of answering, since every status of
+  // the contract would claim an outcome.
+  kOutcomeUnknown,
 };
 
 struct Error {

@@ -1,5 +1,7 @@
 #include "cmd/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -14,30 +16,63 @@ std::optional<T> parse_number(const std::string& text) {
   return value;
 }
 
-// One setting: its flag, its environment variable, and how to apply a value.
+using Apply = std::function<std::optional<std::string>(ServeConfig&, const std::string&)>;
+
+constexpr unsigned bit(Command c) { return 1u << unsigned(c); }
+constexpr unsigned kHttp = bit(Command::kServe) | bit(Command::kApi);
+constexpr unsigned kPostgres =
+    bit(Command::kApi) | bit(Command::kWorker) | bit(Command::kReconcile) | bit(Command::kMigrate);
+constexpr unsigned kRedis = bit(Command::kApi) | bit(Command::kWorker) | bit(Command::kReconcile);
+constexpr unsigned kAmqp = bit(Command::kApi) | bit(Command::kWorker);
+
+// One setting: the commands that take it, its flag, its environment variable, how to apply a
+// value, and its help line.
 struct Setting {
+  unsigned commands;
   const char* flag;
   const char* env;
   bool takes_value;
-  std::function<std::optional<std::string>(ServeConfig&, const std::string&)> apply;
+  Apply apply;
+  const char* help;
 };
+
+Apply text_setting(std::string ServeConfig::*field) {
+  return [field](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+    if (v.empty()) return "must not be empty";
+    c.*field = v;
+    return std::nullopt;
+  };
+}
+
+Apply number_setting(unsigned ServeConfig::*field, unsigned low, unsigned high) {
+  return [=](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+    const auto n = parse_number<unsigned>(v);
+    if (!n || *n < low || *n > high) {
+      return "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high);
+    }
+    c.*field = *n;
+    return std::nullopt;
+  };
+}
 
 std::vector<Setting> settings() {
   return {
-      {"--listen", "PAREDAO_LISTEN", true,
+      {kHttp, "--listen", "PAREDAO_LISTEN", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          const auto address = parse_listen(v);
          if (!address) return "must be ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080";
          c.listen = *address;
          return std::nullopt;
-       }},
-      {"--data-dir", "PAREDAO_DATA_DIR", true,
+       },
+       "where HTTP is served (default 127.0.0.1:8080)"},
+      {bit(Command::kServe), "--data-dir", "PAREDAO_DATA_DIR", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty()) return "must not be empty";
          c.data_dir = v;
          return std::nullopt;
-       }},
-      {"--admin-token", "PAREDAO_ADMIN_TOKEN", true,
+       },
+       "where data is kept (default ./paredao-data)"},
+      {kHttp, "--admin-token", "PAREDAO_ADMIN_TOKEN", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          if (v.size() < 8) return "must have at least 8 characters";
          for (char ch : v) {
@@ -45,34 +80,77 @@ std::vector<Setting> settings() {
          }
          c.admin_token = v;
          return std::nullopt;
-       }},
-      {"--pow-difficulty", "PAREDAO_POW_DIFFICULTY", true,
+       },
+       "production bearer token; if unset one is generated, kept and printed"},
+      {kHttp, "--pow-difficulty", "PAREDAO_POW_DIFFICULTY", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<std::uint32_t>(v);
          if (!n || *n < 1) return "must be a whole number from 1 to 4294967295";
          c.pow_difficulty = *n;
          return std::nullopt;
-       }},
-      {"--no-demo", "PAREDAO_NO_DEMO", false,
+       },
+       "most hash evaluations to solve one challenge (default 50000)"},
+      {kHttp, "--no-demo", "PAREDAO_NO_DEMO", false,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {
            return "must be 1 or 0";
          }
          c.demo = !(v.empty() || v == "1" || v == "true");
          return std::nullopt;
-       }},
-      {"--web-dir", "PAREDAO_WEB_DIR", true,
+       },
+       "do not create the demo paredão on first start"},
+      {kHttp, "--web-dir", "PAREDAO_WEB_DIR", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          c.web_dir = v;
          return std::nullopt;
-       }},
-      {"--threads", "PAREDAO_THREADS", true,
+       },
+       "built vote page (default: web/dist near the binary)"},
+      {kHttp, "--threads", "PAREDAO_THREADS", true,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<unsigned>(v);
          if (!n || *n > 256) return "must be a whole number from 0 (one per core) to 256";
          c.threads = *n;
          return std::nullopt;
-       }},
+       },
+       "HTTP I/O threads (default: one per core)"},
+      {kPostgres, "--postgres-url", "PAREDAO_POSTGRES_URL", true,
+       text_setting(&ServeConfig::postgres_url), "PostgreSQL connection URL"},
+      {kRedis, "--redis-url", "PAREDAO_REDIS_URL", true, text_setting(&ServeConfig::redis_url),
+       "Redis URL, redis://[:password@]host:port[/db]"},
+      {kAmqp, "--amqp-url", "PAREDAO_AMQP_URL", true, text_setting(&ServeConfig::amqp_url),
+       "RabbitMQ URL, amqp://user:password@host:port/vhost"},
+      {kRedis | kAmqp, "--deployment", "PAREDAO_DEPLOYMENT", true,
+       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+         if (v.empty() || v.size() > 40) return "must have 1 to 40 characters";
+         for (const char ch : v) {
+           if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_')) {
+             return "may only contain a-z, 0-9, - and _";
+           }
+         }
+         c.deployment = v;
+         return std::nullopt;
+       },
+       "names the queues and prefixes the Redis keys (default paredao)"},
+      {bit(Command::kWorker) | bit(Command::kReconcile), "--metrics-listen",
+       "PAREDAO_METRICS_LISTEN", true,
+       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+         const auto address = parse_listen(v);
+         if (!address) return "must be ADDR:PORT, e.g. 127.0.0.1:9101";
+         c.metrics_listen = *address;
+         return std::nullopt;
+       },
+       "where /metrics is served (default: not served)"},
+      {bit(Command::kWorker), "--consumers", "PAREDAO_CONSUMERS", true,
+       number_setting(&ServeConfig::consumers, 1, 64), "consumer threads (default 2)"},
+      {bit(Command::kReconcile), "--interval-ms", "PAREDAO_RECONCILE_INTERVAL_MS", true,
+       number_setting(&ServeConfig::reconcile_interval_ms, 10, 3'600'000),
+       "pause between two rounds (default 1000)"},
+      {bit(Command::kReconcile), "--check", "PAREDAO_RECONCILE_CHECK", false,
+       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+         c.check_only = v.empty() || v == "1" || v == "true";
+         return std::nullopt;
+       },
+       "audit once without repairing; exit status 1 on any drift"},
   };
 }
 
@@ -98,10 +176,11 @@ std::optional<ListenAddress> parse_listen(const std::string& text) {
   return ListenAddress{host, *number};
 }
 
-std::variant<ServeConfig, HelpRequested, std::string> parse_serve_config(
-    const std::vector<std::string>& args, const GetEnv& getenv) {
+std::variant<ServeConfig, HelpRequested, std::string> parse_config(
+    Command command, const std::vector<std::string>& args, const GetEnv& getenv) {
   ServeConfig config;
-  const auto table = settings();
+  auto table = settings();
+  std::erase_if(table, [command](const Setting& s) { return !(s.commands & bit(command)); });
   for (const auto& setting : table) {
     if (const auto value = getenv(setting.env)) {
       if (auto problem = setting.apply(config, *value)) {
@@ -118,7 +197,9 @@ std::variant<ServeConfig, HelpRequested, std::string> parse_serve_config(
     for (const auto& candidate : table) {
       if (name == candidate.flag) setting = &candidate;
     }
-    if (!setting) return "unknown option " + arg + " (see paredao serve --help)";
+    if (!setting) {
+      return "unknown option " + arg + " (see paredao " + command_name(command) + " --help)";
+    }
     std::string value;
     if (!setting->takes_value) {
       if (equals != std::string::npos) return name + " takes no value";
@@ -135,24 +216,62 @@ std::variant<ServeConfig, HelpRequested, std::string> parse_serve_config(
   return config;
 }
 
-std::string serve_usage() {
-  return R"(Usage: paredao serve [options]
+std::optional<Command> command_from_name(const std::string& name) {
+  for (const auto command : {Command::kServe, Command::kApi, Command::kWorker, Command::kReconcile,
+                             Command::kMigrate}) {
+    if (command_name(command) == name) return command;
+  }
+  return std::nullopt;
+}
 
-Runs Paredão in embedded mode: one process serving the API and the vote page, votes kept
-durably in SQLite (WAL) in the data dir, live counts in memory. No other server needed.
+std::string command_name(Command command) {
+  switch (command) {
+    case Command::kServe: return "serve";
+    case Command::kApi: return "api";
+    case Command::kWorker: return "worker";
+    case Command::kReconcile: return "reconcile";
+    case Command::kMigrate: return "migrate";
+  }
+  return "";
+}
 
-Options (each also read from the environment variable shown; a flag wins):
-  --listen ADDR:PORT      PAREDAO_LISTEN          where HTTP is served (default 127.0.0.1:8080)
-  --data-dir DIR          PAREDAO_DATA_DIR        where data is kept (default ./paredao-data)
-  --admin-token TOKEN     PAREDAO_ADMIN_TOKEN     production bearer token; if unset one is
-                                                  generated, kept in the data dir and printed
-  --pow-difficulty N      PAREDAO_POW_DIFFICULTY  most hash evaluations to solve one challenge
-                                                  (default 50000, a second or less on a phone)
-  --no-demo               PAREDAO_NO_DEMO=1       do not create the demo paredão on first start
-  --web-dir DIR           PAREDAO_WEB_DIR         built vote page (default: web/dist near the binary)
-  --threads N             PAREDAO_THREADS         HTTP I/O threads (default: one per core)
-  -h, --help                                      this help
-)";
+std::string usage(Command command) {
+  std::string text = "Usage: paredao " + command_name(command) + " [options]\n\n";
+  switch (command) {
+    case Command::kServe:
+      text += "Runs Paredão in embedded mode: one process serving the API and the vote page, votes kept\n"
+              "durably in SQLite (WAL) in the data dir, live counts in memory. No other server needed.\n";
+      break;
+    case Command::kApi:
+      text += "Runs a stateless HTTP front of the distributed mode (several copies behind a load\n"
+              "balancer): polls from PostgreSQL, votes published to RabbitMQ and answered 202 once\n"
+              "the broker confirmed them, results and stats from Redis.\n";
+      break;
+    case Command::kWorker:
+      text += "Consumes the vote queue: each batch into PostgreSQL (votes, hourly rollup, applied\n"
+              "batch) in one transaction, then into the Redis counters once, then acknowledged.\n";
+      break;
+    case Command::kReconcile:
+      text += "The sync service: compares the Redis counters with the PostgreSQL rollup per poll,\n"
+              "candidate and hour, repairs Redis, and exports the drift as a metric. With --check,\n"
+              "audits once and exits 1 on any drift (0 when in sync).\n";
+      break;
+    case Command::kMigrate:
+      text += "Creates or upgrades the PostgreSQL schema (versioned), the vote partitions ahead,\n"
+              "and the settings every process shares (challenge secret, admin token).\n";
+      break;
+  }
+  text += "\nOptions (each also read from the environment variable shown; a flag wins):\n";
+  for (const auto& setting : settings()) {
+    if (!(setting.commands & bit(command))) continue;
+    std::string left = std::string("  ") + setting.flag + (setting.takes_value ? " VALUE" : "");
+    left.resize(std::max<std::size_t>(left.size() + 1, 26), ' ');
+    std::string env = setting.env;
+    env.resize(std::max<std::size_t>(env.size() + 1, 32), ' ');
+    text += left + env + setting.help + "\n";
+  }
+  text += "  -h, --help                this help\n";
+  return text;
 }
 
 }  // namespace paredao

@@ -1,4 +1,5 @@
-// paredao: one binary, one subcommand per role. `serve` is the embedded mode.
+// paredao: one binary, one subcommand per role. `serve` is the embedded mode; `api`, `worker`,
+// `reconcile` and `migrate` make up the distributed mode.
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "adapters/logging/json_log.hpp"
 #include "cmd/config.hpp"
+#include "cmd/distributed.hpp"
 #include "cmd/serve.hpp"
 
 namespace {
@@ -14,8 +16,12 @@ namespace {
 constexpr const char* kUsage = R"(Usage: paredao <command> [options]
 
 Commands:
-  serve     run the embedded mode: API, vote page, SQLite storage, one process (default)
-  version   print the version
+  serve      run the embedded mode: API, vote page, SQLite storage, one process (default)
+  api        distributed mode: a stateless HTTP front (run several behind a load balancer)
+  worker     distributed mode: vote queue -> PostgreSQL -> Redis
+  reconcile  distributed mode: keep Redis equal to PostgreSQL; --check audits once
+  migrate    distributed mode: create or upgrade the PostgreSQL schema
+  version    print the version
 
 Run 'paredao <command> --help' for the options of a command.
 )";
@@ -26,40 +32,53 @@ std::optional<std::string> getenv_string(const std::string& name) {
   return std::string(value);
 }
 
+int run(paredao::Command command, const paredao::ServeConfig& config, const char* argv0) {
+  using paredao::Command;
+  switch (command) {
+    case Command::kServe: return paredao::run_serve(config, argv0);
+    case Command::kApi: return paredao::run_api(config, argv0);
+    case Command::kWorker: return paredao::run_worker(config);
+    case Command::kReconcile: return paredao::run_reconcile(config);
+    case Command::kMigrate: return paredao::run_migrate(config);
+  }
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string command = "serve";
+  std::string name = "serve";
   if (!args.empty() && !args.front().starts_with('-')) {
-    command = args.front();
+    name = args.front();
     args.erase(args.begin());
   } else if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
     std::cout << kUsage;
     return 0;
   }
 
-  if (command == "version") {
+  if (name == "version") {
     std::cout << "paredao 0.1.0\n";
     return 0;
   }
-  if (command != "serve") {
-    std::cerr << "paredao: unknown command '" << command << "'\n\n" << kUsage;
+  const auto command = paredao::command_from_name(name);
+  if (!command) {
+    std::cerr << "paredao: unknown command '" << name << "'\n\n" << kUsage;
     return 2;
   }
-  const auto parsed = paredao::parse_serve_config(args, getenv_string);
+  const auto parsed = paredao::parse_config(*command, args, getenv_string);
   if (std::holds_alternative<paredao::HelpRequested>(parsed)) {
-    std::cout << paredao::serve_usage();
+    std::cout << paredao::usage(*command);
     return 0;
   }
   if (const auto* problem = std::get_if<std::string>(&parsed)) {
-    std::cerr << "paredao serve: " << *problem << "\n";
+    std::cerr << "paredao " << name << ": " << *problem << "\n";
     return 2;
   }
   try {
-    return paredao::run_serve(std::get<paredao::ServeConfig>(parsed), argv[0]);
+    return run(*command, std::get<paredao::ServeConfig>(parsed), argv[0]);
   } catch (const std::exception& e) {
-    paredao::log::error("start_failed", {{"error", e.what()}});
+    paredao::log::error("start_failed", {{"command", name}, {"error", e.what()}});
     return 1;
   }
 }

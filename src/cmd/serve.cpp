@@ -1,12 +1,8 @@
 #include "cmd/serve.hpp"
 
-#include <boost/asio/thread_pool.hpp>
-#include <condition_variable>
 #include <fstream>
-#include <thread>
 
 #include "adapters/altcha/altcha_verifier.hpp"
-#include "adapters/http/http_server.hpp"
 #include "adapters/logging/json_log.hpp"
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
@@ -23,6 +19,7 @@
 #include "app/read_results.hpp"
 #include "app/tally_snapshots.hpp"
 #include "cmd/demo_poll.hpp"
+#include "cmd/http_front.hpp"
 
 namespace paredao {
 namespace {
@@ -32,45 +29,6 @@ namespace fs = std::filesystem;
 // Enough for 5 minutes of challenges at the 25,000 votes/s record: about 0.5 GiB at worst
 // (16-byte keys, see MemoryReplayGuard).
 constexpr std::size_t kMaxRememberedChallenges = 8'000'000;
-constexpr auto kSnapshotPeriod = std::chrono::milliseconds(250);
-
-// Refreshes the read snapshot on its own thread until destroyed.
-class SnapshotRefresher {
- public:
-  explicit SnapshotRefresher(TallySnapshots& snapshots)
-      : thread_([this, &snapshots] {
-          std::unique_lock lock(mutex_);
-          while (!stop_) {
-            wake_.wait_for(lock, kSnapshotPeriod, [this] { return stop_; });
-            snapshots.refresh();
-          }
-        }) {}
-  ~SnapshotRefresher() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
-  std::thread thread_;
-};
-
-std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& executable) {
-  if (config.web_dir) return config.web_dir;
-  std::error_code ec;
-  const auto beside = fs::weakly_canonical(executable, ec).parent_path();
-  for (const auto& candidate : {beside / ".." / "web" / "dist", fs::path("web") / "dist",
-                                fs::path("/usr/share/paredao/web")}) {
-    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.lexically_normal();
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -85,9 +43,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
     admin_token = *config.admin_token;
   } else {
     admin_token = load_or_create_secret(config.data_dir / "admin-token", 24);
-    log::info("admin_token", {{"token", admin_token},
-                              {"file", (config.data_dir / "admin-token").string()},
-                              {"hint", "Authorization: Bearer <token> for the production routes"}});
+    log_generated_admin_token(admin_token, (config.data_dir / "admin-token").string());
   }
 
   SystemClock clock;
@@ -138,51 +94,25 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   IssueChallenge challenges(catalog, verifier, clock);
   ReadResults results(catalog, snapshots, clock);
   CastVote votes(catalog, verifier, replay_guard, vote_log, ids, clock, results);
-  const auto web_dir = find_web_dir(config, executable);
-  http::StaticFiles web(web_dir);
-  if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
-
-  boost::asio::thread_pool blocking(1);
-  http::Api api(
-      http::ApiServices{
-          .polls = queries,
-          .admin = admin,
-          .challenges = challenges,
-          .votes = votes,
-          .results = results,
-          .metrics = metrics,
-          .web = web,
-          .failing_dependency = [&vote_log]() -> std::optional<std::string> {
-            if (!vote_log.healthy()) return std::string("sqlite");
-            return std::nullopt;
-          },
-          .admin_token = admin_token},
-      blocking);
-
-  const unsigned threads = config.threads ? config.threads
-                                          : std::max(1u, std::thread::hardware_concurrency());
-  http::HttpServer server(
-      http::HttpSettings{.host = config.listen.host, .port = config.listen.port, .threads = threads},
-      api, metrics);
-  SnapshotRefresher refresher(snapshots);
-
-  const auto endpoint = server.local_endpoint();
-  const auto address = endpoint.address().is_v6()
-                           ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
-                           : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  log::info("listening", {{"address", address},
-                          {"url", "http://" + address + "/"},
-                          {"mode", "embedded"},
-                          {"data_dir", config.data_dir.string()},
-                          {"web_dir", web_dir ? web_dir->string() : ""},
-                          {"threads", threads},
-                          {"pow_difficulty", config.pow_difficulty},
-                          {"recovered_votes", recovered.votes},
-                          {"recovered_challenges", recovered.burned_challenges}});
-  server.run();
+  serve_http_front(config, executable,
+                   FrontParts{.polls = queries,
+                              .admin = admin,
+                              .challenges = challenges,
+                              .votes = votes,
+                              .results = results,
+                              .metrics = metrics,
+                              .snapshots = snapshots,
+                              .failing_dependency = [&vote_log]() -> std::optional<std::string> {
+                                if (!vote_log.healthy()) return std::string("sqlite");
+                                return std::nullopt;
+                              },
+                              .admin_token = admin_token},
+                   {{"mode", "embedded"},
+                    {"data_dir", config.data_dir.string()},
+                    {"recovered_votes", recovered.votes},
+                    {"recovered_challenges", recovered.burned_challenges}});
   // Every request in flight has been answered; commit anything still queued, then stop.
   vote_log.stop();
-  blocking.join();
   log::info("stopped");
   return 0;
 }

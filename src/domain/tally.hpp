@@ -18,6 +18,7 @@ struct PollTally {
   std::map<std::int64_t, CountsById> by_hour;  // key: unix seconds of the hour's start
 
   void add(const std::string& candidate_id, std::int64_t hour, std::int64_t votes);
+  bool operator==(const PollTally&) const = default;
 };
 
 struct HourCounts {

@@ -18,35 +18,29 @@ export function makeDataDir() {
   return mkdtempSync(join(tmpdir(), 'paredao-test-'));
 }
 
+/** 'embedded' (default) or 'distributed' (PAREDAO_MODE): which shape startServer() runs. */
+export const mode = process.env.PAREDAO_MODE ?? 'embedded';
+
 /**
- * Starts `paredao serve` and resolves once it logs its listening address.
- * Options: dataDir (reused for restart tests), args (extra flags), env, demo (default false),
- * difficulty (default 1000). The returned object has url, port, dataDir, logs (array of
- * parsed JSON log lines), stop() (SIGTERM, waits for exit) and kill() (SIGKILL, waits for exit).
+ * Spawns `paredao` with `args` and resolves once it logs the event `readyEvent` (JSON lines on
+ * stdout). The returned object has proc, logs (parsed lines), ready (that line), exited,
+ * stop() (SIGTERM, waits for exit) and kill() (SIGKILL, waits for exit).
  */
-export async function startServer(options = {}) {
-  const dataDir = options.dataDir ?? makeDataDir();
-  const args = [
-    'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
-    '--admin-token', options.adminToken ?? ADMIN_TOKEN,
-    '--pow-difficulty', String(options.difficulty ?? 1000),
-    ...(options.demo ? [] : ['--no-demo']),
-    ...(options.args ?? []),
-  ];
+export async function spawnParedao(args, { readyEvent = 'listening', env = {}, timeoutMs = 15000 } = {}) {
   const proc = spawn(binaryPath, args, {
-    env: { ...process.env, ...(options.env ?? {}) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
   const exited = new Promise((res) => proc.once('exit', (code, signal) => res({ code, signal })));
-  const address = await new Promise((res, rej) => {
+  const ready = await new Promise((res, rej) => {
     let buffered = '';
-    const timer = setTimeout(() => rej(new Error('paredao did not start within 15 s')), 15000);
+    const timer = setTimeout(() => rej(new Error(`paredao ${args[0]} did not log ${readyEvent} within ${timeoutMs} ms`)), timeoutMs);
     const onLine = (line) => {
       let entry;
       try { entry = JSON.parse(line); } catch { return; }
       logs.push(entry);
-      if (entry.event === 'listening') { clearTimeout(timer); res(entry.address); }
+      if (entry.event === readyEvent) { clearTimeout(timer); res(entry); }
     };
     proc.stdout.on('data', (chunk) => {
       buffered += chunk.toString();
@@ -58,19 +52,50 @@ export async function startServer(options = {}) {
     });
     proc.stderr.on('data', (chunk) => process.stderr.write(chunk));
     proc.once('error', (error) => { clearTimeout(timer); rej(new Error(`cannot start ${binaryPath}: ${error.message}`)); });
-    exited.then(({ code, signal }) => { clearTimeout(timer); rej(new Error(`paredao exited early (${code ?? signal})`)); });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      rej(new Error(`paredao ${args[0]} exited early (${code ?? signal}): ${JSON.stringify(logs.slice(-3))}`));
+    });
   });
-  const port = Number(address.split(':').pop());
-  const server = {
-    proc, dataDir, logs, port,
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
+  return {
+    proc, logs, ready, exited,
+    async stop() { if (alive()) proc.kill('SIGTERM'); return exited; },
+    async kill() { if (alive()) proc.kill('SIGKILL'); return exited; },
+  };
+}
+
+/**
+ * Starts the service and resolves once it listens. In embedded mode: `paredao serve` with its
+ * own data dir. In distributed mode: a whole stack of its own (see startStack). Options: dataDir
+ * (reused for restart tests, embedded), args (extra flags), env, demo (default false),
+ * difficulty (default 1000). The returned object has url, port, logs, adminToken, stop(),
+ * kill() and cleanup(); a stack also has backends (the api copies' own URLs).
+ */
+export async function startServer(options = {}) {
+  if (mode === 'distributed') {
+    const { startStack } = await import('./stack.mjs');
+    return startStack(options);
+  }
+  const dataDir = options.dataDir ?? makeDataDir();
+  const args = [
+    'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
+    '--admin-token', options.adminToken ?? ADMIN_TOKEN,
+    '--pow-difficulty', String(options.difficulty ?? 1000),
+    ...(options.demo ? [] : ['--no-demo']),
+    ...(options.args ?? []),
+  ];
+  const service = await spawnParedao(args, { env: options.env });
+  const port = Number(service.ready.address.split(':').pop());
+  return {
+    proc: service.proc, dataDir, logs: service.logs, port,
     url: `http://127.0.0.1:${port}`,
     adminToken: options.adminToken ?? ADMIN_TOKEN,
-    exited,
-    async stop() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },
-    async kill() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); return exited; },
+    exited: service.exited,
+    stop: service.stop,
+    kill: service.kill,
     cleanup() { rmSync(dataDir, { recursive: true, force: true }); },
   };
-  return server;
 }
 
 export function adminHeaders(server, extra = {}) {

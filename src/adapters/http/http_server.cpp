@@ -158,6 +158,14 @@ Task<void> HttpServer::serve(Socket socket) {
   for (bool keep_alive = true; keep_alive && !draining_;) {
     auto exchange = co_await next_exchange(stream, buffer, *connection);
     if (!exchange) break;  // the peer went away or timed out
+    if (exchange->response.result() == kNoAnswer) {
+      // Reset rather than close, so that the client sees a failed request, not an empty one.
+      record(*exchange);
+      boost::system::error_code ignored;
+      stream.socket().set_option(tcp::socket::linger(true, 0), ignored);
+      stream.socket().close(ignored);
+      break;
+    }
     keep_alive = exchange->response.keep_alive();
     serialize_head(exchange->response, head);
     stream.expires_after(settings_.write_timeout);

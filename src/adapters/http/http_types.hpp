@@ -19,6 +19,10 @@ using Request = beast_http::request<beast_http::string_body>;
 using RequestHeader = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
 
+// The status of a "response" that must not be sent: the session drops the connection instead,
+// because the outcome of the request is unknown and every real status would claim one.
+constexpr auto kNoAnswer = beast_http::status::unknown;
+
 // Limits of the contract and of this server.
 constexpr std::size_t kMaxBodyBytes = 8192;    // larger bodies: 413 before parsing
 constexpr std::size_t kMaxHeaderBytes = 8192;  // request line + headers: 414 / 431 beyond

@@ -34,6 +34,8 @@ ProblemKind describe(ErrorCode code) {
       return {status::bad_request, "malformed_request", "Malformed request"};
     case ErrorCode::kInternal:
       return {status::internal_server_error, "internal", "Internal error"};
+    case ErrorCode::kOutcomeUnknown:
+      return {kNoAnswer, "outcome_unknown", "Outcome unknown"};
   }
   return {status::internal_server_error, "internal", "Internal error"};
 }

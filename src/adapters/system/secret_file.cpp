@@ -11,6 +11,18 @@
 
 namespace paredao {
 
+std::string random_hex(std::size_t bytes) {
+  std::vector<std::uint8_t> raw(bytes);
+  random_bytes(raw);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (auto byte : raw) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0F]);
+  }
+  return hex;
+}
+
 std::string load_or_create_secret(const std::filesystem::path& path, std::size_t bytes) {
   if (std::ifstream in{path}) {
     std::string secret;
@@ -18,14 +30,7 @@ std::string load_or_create_secret(const std::filesystem::path& path, std::size_t
     if (secret.empty()) throw std::runtime_error("secret file " + path.string() + " is empty");
     return secret;
   }
-  std::vector<std::uint8_t> raw(bytes);
-  random_bytes(raw);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string secret;
-  for (auto byte : raw) {
-    secret.push_back(kHex[byte >> 4]);
-    secret.push_back(kHex[byte & 0x0F]);
-  }
+  const std::string secret = random_hex(bytes);
   // O_EXCL: if two processes race on first start, one fails loudly instead of both diverging.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) throw std::runtime_error("cannot create secret file " + path.string());

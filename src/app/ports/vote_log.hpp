@@ -20,6 +20,7 @@ enum class AppendStatus {
   kDurable,      // the vote is durable: it survives a crash and will be counted exactly once
   kDuplicate,    // the log already holds this vote or this challenge: not counted again
   kUnavailable,  // the vote could not be made durable: it is not counted
+  kInDoubt,      // the log cannot tell whether the vote was made durable: claim neither outcome
 };
 
 using AppendCallback = std::function<void(AppendStatus)>;

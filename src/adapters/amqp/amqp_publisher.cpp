@@ -1,0 +1,132 @@
+#include "adapters/amqp/amqp_publisher.hpp"
+
+#include <amqp_framing.h>
+
+#include "adapters/logging/json_log.hpp"
+
+namespace paredao::amqp {
+namespace {
+
+amqp_bytes_t bytes(std::string_view text) {
+  return amqp_bytes_t{text.size(), const_cast<char*>(text.data())};
+}
+
+}  // namespace
+
+ConfirmedPublisher::ConfirmedPublisher(Endpoint endpoint, QueueNames queues,
+                                       std::chrono::milliseconds confirm_timeout)
+    : endpoint_(std::move(endpoint)), queues_(std::move(queues)), confirm_timeout_(confirm_timeout) {}
+
+ConfirmedPublisher::~ConfirmedPublisher() = default;
+
+void ConfirmedPublisher::drop() {
+  if (connection_) connection_->mark_broken();
+  connection_.reset();
+}
+
+bool ConfirmedPublisher::connect() {
+  if (connection_) return true;
+  try {
+    auto connection = std::make_unique<Connection>(endpoint_, queues_);
+    amqp_confirm_select(connection->state(), Connection::kChannel);
+    connection->check(amqp_get_rpc_reply(connection->state()), "confirm.select");
+    connection_ = std::move(connection);
+    last_tag_ = 0;
+    return true;
+  } catch (const Error& e) {
+    log::error("rabbitmq_unreachable", {{"role", "publisher"}, {"error", e.what()}});
+    return false;
+  }
+}
+
+PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::string_view body) {
+  // One retry on a fresh connection: a connection that died while idle (a broker restart) is
+  // only noticed when used. Publishing a batch twice is harmless — the worker records each
+  // batch id once — while giving up would refuse votes that could be kept.
+  auto result = PublishResult::kNotSent;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool fresh = !connection_;
+    if (!connect()) return result;
+    const auto outcome = publish_once(message_id, body);
+    if (outcome == PublishResult::kConfirmed) return outcome;
+    if (outcome == PublishResult::kInDoubt) result = outcome;  // doubt sticks: it may be stored
+    drop();
+    if (fresh) break;  // a brand-new connection failed: the broker is really in trouble
+  }
+  return result;
+}
+
+PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std::string_view body) {
+  amqp_basic_properties_t properties{};
+  properties._flags =
+      AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
+  properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
+  properties.message_id = bytes(message_id);
+  properties.content_type = amqp_cstring_bytes("application/json");
+  const int sent = amqp_basic_publish(connection_->state(), Connection::kChannel,
+                                      amqp_empty_bytes, bytes(queues_.votes), /*mandatory=*/1,
+                                      /*immediate=*/0, &properties, bytes(body));
+  if (sent != AMQP_STATUS_OK) {
+    log::warn("rabbitmq_publish_failed", {{"error", amqp_error_string2(sent)}});
+    // The connection refused the frames (it is dead): the broker never got the whole message,
+    // and an incomplete message is discarded.
+    return PublishResult::kNotSent;
+  }
+  return await_confirm(++last_tag_);
+}
+
+PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
+  const auto deadline = std::chrono::steady_clock::now() + confirm_timeout_;
+  bool returned = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      log::warn("rabbitmq_confirm_timeout", {{"tag", tag}});
+      return PublishResult::kInDoubt;
+    }
+    timeval limit{long(left.count() / 1000000), long(left.count() % 1000000)};
+    amqp_frame_t frame;
+    const int status = amqp_simple_wait_frame_noblock(connection_->state(), &frame, &limit);
+    if (status != AMQP_STATUS_OK) {
+      log::warn("rabbitmq_confirm_failed", {{"error", amqp_error_string2(status)}});
+      return PublishResult::kInDoubt;
+    }
+    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+    switch (frame.payload.method.id) {
+      case AMQP_BASIC_ACK_METHOD: {
+        const auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+        if (ack->delivery_tag == tag || (ack->multiple && ack->delivery_tag >= tag)) {
+          if (!returned) return PublishResult::kConfirmed;
+          log::error("rabbitmq_message_returned", {{"queue", queues_.votes}});
+          return PublishResult::kNotSent;
+        }
+        break;
+      }
+      case AMQP_BASIC_NACK_METHOD: {
+        const auto* nack = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+        if (nack->delivery_tag == tag || (nack->multiple && nack->delivery_tag >= tag)) {
+          log::warn("rabbitmq_nack", {{"tag", tag}});
+          return PublishResult::kInDoubt;
+        }
+        break;
+      }
+      case AMQP_BASIC_RETURN_METHOD: {
+        // Unroutable (the queue is gone): the content follows, then the confirm.
+        returned = true;
+        amqp_message_t message;
+        const auto reply = amqp_read_message(connection_->state(), frame.channel, &message, 0);
+        if (reply.reply_type != AMQP_RESPONSE_NORMAL) return PublishResult::kInDoubt;
+        amqp_destroy_message(&message);
+        break;
+      }
+      case AMQP_CHANNEL_CLOSE_METHOD:
+      case AMQP_CONNECTION_CLOSE_METHOD:
+        log::warn("rabbitmq_closed_by_broker", {});
+        return PublishResult::kInDoubt;
+      default: break;
+    }
+  }
+}
+
+}  // namespace paredao::amqp

@@ -1,0 +1,79 @@
+#include "adapters/metrics/pipeline_metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+namespace paredao {
+
+PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      batches_(prometheus::BuildCounter()
+                   .Name("paredao_worker_batches_total")
+                   .Help("Vote batches handled by the worker, by outcome")
+                   .Register(*registry_)),
+      votes_recorded_(prometheus::BuildCounter()
+                          .Name("paredao_worker_votes_total")
+                          .Help("Votes in batches the worker counted")
+                          .Register(*registry_)
+                          .Add({})),
+      batch_seconds_(prometheus::BuildHistogram()
+                         .Name("paredao_worker_batch_seconds")
+                         .Help("Time to record one batch in PostgreSQL and Redis")
+                         .Register(*registry_)
+                         .Add({}, prometheus::Histogram::BucketBoundaries{
+                                      0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5})),
+      up_(prometheus::BuildGauge()
+              .Name("paredao_dependency_up")
+              .Help("1 when the dependency answered the last call")
+              .Register(*registry_)),
+      drift_(prometheus::BuildGauge()
+                 .Name("paredao_reconcile_drift_votes")
+                 .Help("Sum of |PostgreSQL - Redis| over the poll's candidate and hour counters, "
+                       "batches in flight excluded, found by the last round")
+                 .Register(*registry_)),
+      repairs_(prometheus::BuildCounter()
+                   .Name("paredao_reconcile_repairs_total")
+                   .Help("Polls whose Redis counters were rebuilt from PostgreSQL")
+                   .Register(*registry_)
+                   .Add({})),
+      rounds_(prometheus::BuildCounter()
+                  .Name("paredao_reconcile_rounds_total")
+                  .Help("Reconciliation rounds, by whether every poll could be read")
+                  .Register(*registry_)) {
+  if (listen) {
+    exposer_ = std::make_unique<prometheus::Exposer>(*listen);
+    exposer_->RegisterCollectable(registry_);
+  }
+}
+
+void PipelineMetrics::observe_batch(const std::string& outcome, std::size_t votes,
+                                    double seconds) {
+  batches_.Add({{"outcome", outcome}}).Increment();
+  if (outcome == "counted") votes_recorded_.Increment(double(votes));
+  batch_seconds_.Observe(seconds);
+}
+
+void PipelineMetrics::set_connected(const std::string& dependency, bool up) {
+  up_.Add({{"dependency", dependency}}).Set(up ? 1 : 0);
+}
+
+void PipelineMetrics::observe_drift(const std::string& poll_id, std::int64_t drift,
+                                    bool repaired) {
+  drift_.Add({{"poll_id", poll_id}}).Set(double(drift));
+  if (repaired) repairs_.Increment();
+}
+
+void PipelineMetrics::observe_round(bool complete) {
+  rounds_.Add({{"complete", complete ? "true" : "false"}}).Increment();
+}
+
+std::string PipelineMetrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+int PipelineMetrics::port() const {
+  if (!exposer_) return 0;
+  const auto ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+}  // namespace paredao

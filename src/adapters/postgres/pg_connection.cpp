@@ -1,0 +1,88 @@
+#include "adapters/postgres/pg_connection.hpp"
+
+#include <charconv>
+
+namespace paredao::pg {
+
+std::optional<std::string> Result::optional_text(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return std::string(text(row, column));
+}
+
+std::int64_t Result::integer(int row, int column) const {
+  const auto value = text(row, column);
+  std::int64_t number = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    throw Error("not an integer: '" + std::string(value) + "'", "");
+  }
+  return number;
+}
+
+std::int64_t Result::affected() const {
+  const char* count = PQcmdTuples(result_.get());
+  return count && *count ? std::stoll(count) : 0;
+}
+
+namespace {
+
+// Defaults that `url` may override: a bounded connect, UTC sessions, keepalives so that a dead
+// server is noticed.
+PGconn* connect(const std::string& url) {
+  const char* keys[] = {"connect_timeout", "options", "keepalives_idle", "dbname", nullptr};
+  const char* values[] = {"3", "-c TimeZone=UTC", "10", url.c_str(), nullptr};
+  return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& url) : connection_(connect(url), &PQfinish) {
+  if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
+    const std::string message =
+        connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
+    throw Error("cannot connect to PostgreSQL: " + message, "");
+  }
+  // Notices ("already exists, skipping") are expected chatter, not log lines.
+  PQsetNoticeProcessor(connection_.get(), [](void*, const char*) {}, nullptr);
+}
+
+Result Connection::check(PGresult* raw) {
+  Result result(raw);
+  const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  throw Error(PQerrorMessage(connection_.get()), state ? state : "");
+}
+
+Result Connection::exec(const std::string& sql) { return check(PQexec(connection_.get(), sql.c_str())); }
+
+Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return check(PQexecParams(connection_.get(), sql.c_str(), int(values.size()), nullptr,
+                            values.data(), nullptr, nullptr, 0));
+}
+
+std::string text_array(const std::vector<std::string_view>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (const char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+Connection& ReconnectingConnection::get() {
+  if (connection_ && !connection_->connected()) connection_.reset();
+  if (!connection_) connection_ = std::make_unique<Connection>(url_);
+  return *connection_;
+}
+
+}  // namespace paredao::pg

@@ -1,0 +1,114 @@
+#pragma once
+// A thin RAII layer over libpq: one connection, statements with text parameters, results.
+// A connection is used by one thread at a time (the caller serializes). Every session runs in
+// UTC so that hour buckets computed by SQL match the ones computed in C++.
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paredao::pg {
+
+// A failed statement or connection. `sqlstate` is the SQL error code ("23505" for a unique
+// violation), empty when the connection itself failed.
+class Error : public std::runtime_error {
+ public:
+  Error(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const { return sqlstate_; }
+  bool unique_violation() const { return sqlstate_ == "23505"; }
+
+ private:
+  std::string sqlstate_;
+};
+
+class Result {
+ public:
+  explicit Result(PGresult* result) : result_(result, &PQclear) {}
+  int rows() const { return PQntuples(result_.get()); }
+  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column); }
+  std::string_view text(int row, int column) const {
+    return {PQgetvalue(result_.get(), row, column),
+            std::size_t(PQgetlength(result_.get(), row, column))};
+  }
+  std::optional<std::string> optional_text(int row, int column) const;
+  std::int64_t integer(int row, int column) const;
+  // Rows changed by INSERT/UPDATE/DELETE.
+  std::int64_t affected() const;
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+};
+
+using Param = std::optional<std::string>;  // nullopt is SQL NULL
+
+class Connection {
+ public:
+  // Connects; throws pg::Error when the server cannot be reached. `url` is any libpq connection
+  // string ("postgresql://user@host:port/db" or "host=… dbname=…").
+  explicit Connection(const std::string& url);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements without parameters; throws pg::Error.
+  Result exec(const std::string& sql);
+  // Runs one statement with text parameters ($1, $2, …); throws pg::Error.
+  Result exec(const std::string& sql, const std::vector<Param>& params);
+  // Whether the connection is still up (after a failure, libpq knows it lost the server).
+  bool connected() const { return PQstatus(connection_.get()) == CONNECTION_OK; }
+  PGconn* handle() { return connection_.get(); }
+
+ private:
+  Result check(PGresult* result);
+  std::unique_ptr<PGconn, decltype(&PQfinish)> connection_;
+};
+
+// Runs `body` inside BEGIN … COMMIT, rolling back when it throws (and rethrowing).
+template <class Body>
+auto in_transaction(Connection& connection, Body&& body) {
+  connection.exec("BEGIN");
+  try {
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      connection.exec("COMMIT");
+    } else {
+      auto result = body();
+      connection.exec("COMMIT");
+      return result;
+    }
+  } catch (...) {
+    if (PQtransactionStatus(connection.handle()) != PQTRANS_UNKNOWN) {
+      try {
+        connection.exec("ROLLBACK");
+      } catch (const Error&) {
+        // the connection is gone; the server rolls back by itself
+      }
+    }
+    throw;
+  }
+}
+
+// A PostgreSQL array literal of text values ('{"a","b"}'), for unnest($1::text[]): one
+// parameter carries a whole batch, so a batch is one statement whatever its size.
+std::string text_array(const std::vector<std::string_view>& values);
+
+// Keeps one connection and opens a new one when it was lost. For a thread that owns it.
+class ReconnectingConnection {
+ public:
+  explicit ReconnectingConnection(std::string url) : url_(std::move(url)) {}
+  // The live connection, connecting first when needed; throws pg::Error when unreachable.
+  Connection& get();
+  // Forget the connection after a failure, so that the next get() reconnects.
+  void drop() { connection_.reset(); }
+
+ private:
+  std::string url_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace paredao::pg

@@ -1,0 +1,159 @@
+#include "adapters/postgres/pg_schema.hpp"
+
+#include <string>
+
+namespace paredao::pg {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Append only: a version, once released, is never edited.
+constexpr Migration kMigrations[] = {
+    {1, "polls, votes partitioned by day, hourly rollup, applied batches, shared settings", R"SQL(
+CREATE TABLE polls (
+  id                   text PRIMARY KEY,
+  title                text NOT NULL,
+  status               text NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
+  opens_at             timestamptz,
+  closes_at            timestamptz,
+  show_partial_results boolean NOT NULL,
+  created_at           timestamptz NOT NULL,
+  updated_at           timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE candidates (
+  poll_id   text NOT NULL REFERENCES polls (id),
+  position  integer NOT NULL,
+  id        text NOT NULL,
+  name      text NOT NULL,
+  photo_url text,
+  PRIMARY KEY (poll_id, id),
+  UNIQUE (poll_id, position)
+);
+-- Every accepted vote. vote_id is a UUIDv7 whose timestamp is accepted_at, so one vote always
+-- has the same (vote_id, accepted_at): the key deduplicates redeliveries exactly while letting
+-- the table be partitioned by time.
+CREATE TABLE votes (
+  vote_id      uuid NOT NULL,
+  accepted_at  timestamptz NOT NULL,
+  poll_id      text NOT NULL,
+  candidate_id text NOT NULL,
+  challenge_id text NOT NULL,
+  batch_id     uuid NOT NULL,
+  PRIMARY KEY (vote_id, accepted_at)
+) PARTITION BY RANGE (accepted_at);
+CREATE TABLE votes_default PARTITION OF votes DEFAULT;
+-- Counts per poll, UTC hour and candidate; the stats of the API and the reconciler read this,
+-- never the votes.
+CREATE TABLE hourly_tally (
+  poll_id      text NOT NULL,
+  hour         timestamptz NOT NULL,
+  candidate_id text NOT NULL,
+  votes        bigint NOT NULL,
+  PRIMARY KEY (poll_id, hour, candidate_id)
+);
+-- One row per vote batch recorded, with the counts it really added: a redelivered batch finds
+-- its row and applies the same delta to Redis instead of counting again.
+CREATE TABLE applied_batches (
+  batch_id   uuid PRIMARY KEY,
+  delta      jsonb NOT NULL,
+  votes      integer NOT NULL,
+  -- A batch whose publication was in doubt and that the api settled as never to count.
+  cancelled  boolean NOT NULL DEFAULT false,
+  applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX applied_batches_by_time ON applied_batches (applied_at);
+-- Secrets every api copy must share (the challenge signing key, the admin token).
+CREATE TABLE settings (
+  name  text PRIMARY KEY,
+  value text NOT NULL
+);
+-- Poll changes bump catalog_state.version and are announced (NOTIFY paredao_polls); every api
+-- copy reports the catalog version it has loaded, so that an admin change is answered only
+-- once every copy shows it.
+CREATE SEQUENCE catalog_version;
+CREATE TABLE catalog_state (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  version  bigint NOT NULL
+);
+INSERT INTO catalog_state (version) VALUES (0);
+CREATE TABLE api_instances (
+  instance_id     text PRIMARY KEY,
+  catalog_version bigint NOT NULL,
+  seen_at         timestamptz NOT NULL
+);
+-- Reports for the production team.
+CREATE VIEW report_totals AS
+  SELECT poll_id, candidate_id, sum(votes)::bigint AS votes
+  FROM hourly_tally GROUP BY poll_id, candidate_id;
+CREATE VIEW report_hourly AS
+  SELECT poll_id, hour, sum(votes)::bigint AS total,
+         jsonb_object_agg(candidate_id, votes) AS by_candidate
+  FROM hourly_tally GROUP BY poll_id, hour;
+CREATE VIEW report_per_minute AS
+  SELECT poll_id, date_trunc('minute', accepted_at) AS minute, candidate_id, count(*) AS votes
+  FROM votes GROUP BY 1, 2, 3;
+)SQL"},
+};
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+int schema_version(Connection& connection) {
+  const auto exists = connection.exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  if (exists.text(0, 0) != "t") return 0;
+  const auto version = connection.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  return int(version.integer(0, 0));
+}
+
+std::vector<int> migrate(Connection& connection) {
+  std::vector<int> applied;
+  in_transaction(connection, [&] {
+    // Serializes concurrent migrators; released at COMMIT.
+    connection.exec("SELECT pg_advisory_xact_lock(7463001)");
+    connection.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version integer PRIMARY KEY, description text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    const int current = schema_version(connection);
+    for (const auto& migration : kMigrations) {
+      if (migration.version <= current) continue;
+      connection.exec(migration.sql);
+      connection.exec("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+                      {std::to_string(migration.version), migration.description});
+      applied.push_back(migration.version);
+    }
+  });
+  return applied;
+}
+
+int ensure_vote_partitions(Connection& connection, int days_ahead) {
+  int created = 0;
+  for (int day = 0; day <= days_ahead; ++day) {
+    const auto bounds = connection.exec(
+        "SELECT to_char(d, 'YYYYMMDD'), d::text, (d + 1)::text"
+        " FROM (SELECT (now() AT TIME ZONE 'UTC')::date + $1::int AS d) days",
+        {std::to_string(day)});
+    const std::string name = "votes_" + std::string(bounds.text(0, 0));
+    const auto exists = connection.exec("SELECT to_regclass($1) IS NOT NULL", {name});
+    if (exists.text(0, 0) == "t") continue;
+    try {
+      // Names and bounds come from the server's own date arithmetic above, not from input.
+      connection.exec("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF votes FOR VALUES FROM ('" +
+                      std::string(bounds.text(0, 1)) + " 00:00:00+00') TO ('" +
+                      std::string(bounds.text(0, 2)) + " 00:00:00+00')");
+      ++created;
+    } catch (const Error& e) {
+      // Another process created it at the same moment (duplicate table) or the default
+      // partition already holds votes of that day (clock skew): the default keeps them.
+      if (e.sqlstate() != "42P07" && e.sqlstate() != "23514") throw;
+    }
+  }
+  return created;
+}
+
+}  // namespace paredao::pg

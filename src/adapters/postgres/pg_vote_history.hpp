@@ -1,0 +1,29 @@
+#pragma once
+#include <string>
+
+#include "adapters/postgres/pg_connection.hpp"
+#include "app/ports/vote_history.hpp"
+
+namespace paredao {
+
+// The history in PostgreSQL. A batch is recorded by one statement (so one implicit transaction
+// and one round trip): votes inserted with ON CONFLICT DO NOTHING, the hourly rollup increased by
+// the rows really inserted, the batch stored with those counts — or, when the batch is already
+// stored, only its stored counts read back. Blocking; one thread at a time.
+class PgVoteHistory final : public VoteHistory {
+ public:
+  explicit PgVoteHistory(std::string url) : connection_(std::move(url)) {}
+
+  std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) override;
+  std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override;
+  std::optional<std::vector<std::string>> poll_ids() override;
+  std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint since) override;
+
+ private:
+  pg::ReconnectingConnection connection_;
+};
+
+// Counts stored as JSON ([{"p","c","h","n"}, …]) back into deltas; throws std::runtime_error.
+std::vector<TallyDelta> parse_stored_deltas(std::string_view json);
+
+}  // namespace paredao

@@ -1,0 +1,255 @@
+#include "adapters/redis/redis_counters.hpp"
+
+#include <charconv>
+#include <map>
+
+#include "adapters/logging/json_log.hpp"
+
+namespace paredao {
+namespace {
+
+// KEYS: batch mark, totals, hours. ARGV: mark ttl (s), then (candidate, hour, votes) triples.
+// The mark and the additions happen atomically: a batch is added at most once.
+constexpr const char* kApplyOnce = R"LUA(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #ARGV, 3 do
+  redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 2])
+  redis.call('HINCRBY', KEYS[3], ARGV[i + 1] .. ':' .. ARGV[i], ARGV[i + 2])
+end
+return 1
+)LUA";
+
+// KEYS: totals, hours, then batch marks. ARGV: mark ttl, then four field lists, each as a count
+// followed by field/value pairs: expected totals, expected hours, true totals, true hours.
+// Replaces the hashes only when they still hold exactly what the caller read.
+constexpr const char* kReplaceIfUnchanged = R"LUA(
+local i = 2
+local function same(key)
+  local n = tonumber(ARGV[i]); i = i + 1
+  local ok = redis.call('HLEN', key) == n
+  for _ = 1, n do
+    if ok and redis.call('HGET', key, ARGV[i]) ~= ARGV[i + 1] then ok = false end
+    i = i + 2
+  end
+  return ok
+end
+local function put(key)
+  redis.call('DEL', key)
+  local n = tonumber(ARGV[i]); i = i + 1
+  for _ = 1, n do
+    redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+end
+local totals_same = same(KEYS[1])
+local hours_same = same(KEYS[2])
+if not (totals_same and hours_same) then return 0 end
+put(KEYS[1])
+put(KEYS[2])
+for k = 3, #KEYS do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
+return 1
+)LUA";
+
+std::int64_t to_integer(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw redis::Error("not an integer in Redis: '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// Field/value pairs of the totals and hours hashes for `tally`, in the scripts' list format.
+void append_fields(std::vector<std::string>& out, const PollTally& tally) {
+  out.push_back(std::to_string(tally.by_candidate.size()));
+  for (const auto& [candidate, votes] : tally.by_candidate) {
+    out.push_back(candidate);
+    out.push_back(std::to_string(votes));
+  }
+  std::size_t cells = 0;
+  for (const auto& [hour, counts] : tally.by_hour) cells += counts.size();
+  out.push_back(std::to_string(cells));
+  for (const auto& [hour, counts] : tally.by_hour) {
+    for (const auto& [candidate, votes] : counts) {
+      out.push_back(redis::hour_field(hour, candidate));
+      out.push_back(std::to_string(votes));
+    }
+  }
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& strings) {
+  return {strings.begin(), strings.end()};
+}
+
+}  // namespace
+
+namespace redis {
+std::string hour_field(std::int64_t hour, std::string_view candidate_id) {
+  return std::to_string(hour) + ":" + std::string(candidate_id);
+}
+}  // namespace redis
+
+PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
+                             std::string_view poll_id) {
+  const auto totals_key = keys.totals(poll_id);
+  const auto hours_key = keys.hours(poll_id);
+  connection.append({"HGETALL", totals_key});
+  connection.append({"HGETALL", hours_key});
+  const auto totals = connection.reply();
+  const auto hours = connection.reply();
+  if (redis::is_error(*totals) || redis::is_error(*hours)) throw redis::Error("HGETALL failed");
+  PollTally tally;
+  for (std::size_t i = 0; i + 1 < totals->elements; i += 2) {
+    tally.by_candidate[std::string(redis::text(*totals->element[i]))] =
+        to_integer(redis::text(*totals->element[i + 1]));
+  }
+  for (std::size_t i = 0; i + 1 < hours->elements; i += 2) {
+    const auto field = redis::text(*hours->element[i]);
+    const auto colon = field.find(':');
+    if (colon == std::string_view::npos) throw redis::Error("bad hour field in Redis");
+    tally.by_hour[to_integer(field.substr(0, colon))][std::string(field.substr(colon + 1))] =
+        to_integer(redis::text(*hours->element[i + 1]));
+  }
+  return tally;
+}
+
+RedisLiveCounters::RedisLiveCounters(RedisSettings settings)
+    : settings_(std::move(settings)), keys_{settings_.prefix}, connection_(settings_.endpoint) {}
+
+ApplyStatus RedisLiveCounters::apply_once(std::string_view batch_id,
+                                          std::span<const TallyDelta> deltas) {
+  // One script per poll (a poll's keys share a slot); each is guarded by its own mark, so a
+  // retry after a failure between two polls adds only what is missing.
+  std::map<std::string_view, std::vector<const TallyDelta*>> by_poll;
+  for (const auto& delta : deltas) by_poll[delta.poll_id].push_back(&delta);
+  bool any_applied = false;
+  try {
+    for (const auto& [poll, poll_deltas] : by_poll) {
+      std::vector<std::string> args{"EVAL",
+                                    kApplyOnce,
+                                    "3",
+                                    keys_.batch(poll, batch_id),
+                                    keys_.totals(poll),
+                                    keys_.hours(poll),
+                                    std::to_string(settings_.batch_mark_ttl.count())};
+      for (const auto* delta : poll_deltas) {
+        args.push_back(delta->candidate_id);
+        args.push_back(std::to_string(delta->hour));
+        args.push_back(std::to_string(delta->votes));
+      }
+      connection_.command({"SADD", keys_.polls(), poll});
+      const auto reply = connection_.command(views(args));
+      if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 1) any_applied = true;
+    }
+  } catch (const redis::Error& e) {
+    log::error("redis_apply_failed", {{"batch_id", batch_id}, {"error", e.what()}});
+    return ApplyStatus::kUnavailable;
+  }
+  return any_applied ? ApplyStatus::kApplied : ApplyStatus::kAlreadyApplied;
+}
+
+std::optional<PollTally> RedisLiveCounters::read(std::string_view poll_id) {
+  try {
+    return read_poll_counters(connection_, keys_, poll_id);
+  } catch (const redis::Error&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
+    std::string_view poll_id, std::span<const std::string> batch_ids) {
+  try {
+    std::vector<std::string> marks;
+    for (const auto& id : batch_ids) marks.push_back(keys_.batch(poll_id, id));
+    for (const auto& mark : marks) connection_.append({"EXISTS", mark});
+    std::vector<std::string> missing;
+    for (const auto& id : batch_ids) {
+      const auto reply = connection_.reply();
+      if (reply->type != REDIS_REPLY_INTEGER) throw redis::Error("EXISTS failed");
+      if (reply->integer == 0) missing.push_back(id);
+    }
+    return missing;
+  } catch (const redis::Error&) {
+    return std::nullopt;
+  }
+}
+
+ReplaceStatus RedisLiveCounters::replace_if_unchanged(std::string_view poll_id,
+                                                      const PollTally& expected,
+                                                      const PollTally& truth,
+                                                      std::span<const std::string> batch_ids) {
+  std::vector<std::string> args{"EVAL", kReplaceIfUnchanged,
+                                std::to_string(2 + batch_ids.size()), keys_.totals(poll_id),
+                                keys_.hours(poll_id)};
+  for (const auto& id : batch_ids) args.push_back(keys_.batch(poll_id, id));
+  args.push_back(std::to_string(settings_.batch_mark_ttl.count()));
+  append_fields(args, expected);
+  append_fields(args, truth);
+  try {
+    connection_.command({"SADD", keys_.polls(), poll_id});
+    const auto reply = connection_.command(views(args));
+    return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1 ? ReplaceStatus::kReplaced
+                                                                       : ReplaceStatus::kChanged;
+  } catch (const redis::Error& e) {
+    log::error("redis_repair_failed", {{"poll_id", poll_id}, {"error", e.what()}});
+    return ReplaceStatus::kUnavailable;
+  }
+}
+
+RedisTallyStore::RedisTallyStore(RedisSettings settings)
+    : keys_{settings.prefix}, connection_(settings.endpoint) {}
+
+void RedisTallyStore::apply(std::span<const TallyDelta>) {
+  throw std::logic_error("the distributed mode counts in its workers, not in the api");
+}
+
+std::optional<TallyMap> RedisTallyStore::read_all() const {
+  std::lock_guard lock(mutex_);
+  try {
+    const auto polls = connection_.command({"SMEMBERS", keys_.polls()});
+    TallyMap tallies;
+    for (std::size_t i = 0; i < polls->elements; ++i) {
+      const auto poll = std::string(redis::text(*polls->element[i]));
+      tallies[poll] = read_poll_counters(connection_, keys_, poll);
+    }
+    healthy_ = true;
+    return tallies;
+  } catch (const redis::Error& e) {
+    if (healthy_) log::error("redis_unreachable", {{"role", "snapshot"}, {"error", e.what()}});
+    healthy_ = false;
+    return std::nullopt;
+  }
+}
+
+bool RedisTallyStore::healthy() const {
+  std::lock_guard lock(mutex_);
+  return healthy_;
+}
+
+RedisReplayGuard::RedisReplayGuard(RedisSettings settings)
+    : keys_{settings.prefix}, connection_(settings.endpoint) {}
+
+std::vector<BurnResult> RedisReplayGuard::burn_all(std::span<const ChallengeUse> uses,
+                                                   TimePoint now) {
+  std::vector<BurnResult> results(uses.size(), BurnResult::kUnavailable);
+  try {
+    for (const auto& use : uses) {
+      // Remembered for the challenge's remaining life (at least 1 s): after that it is refused
+      // as expired anyway.
+      const auto left = std::max<std::int64_t>(1000, (use.expires_at - now).count());
+      connection_.append({"SET", keys_.challenge(use.poll_id, use.challenge_id), "1", "NX", "PX",
+                          std::to_string(left)});
+    }
+    for (auto& result : results) {
+      const auto reply = connection_.reply();
+      if (redis::is_error(*reply)) throw redis::Error(std::string(redis::text(*reply)));
+      result = reply->type == REDIS_REPLY_NIL ? BurnResult::kAlreadyUsed : BurnResult::kFirstUse;
+    }
+  } catch (const redis::Error& e) {
+    log::error("redis_burn_failed", {{"error", e.what()}});
+    std::fill(results.begin(), results.end(), BurnResult::kUnavailable);
+  }
+  return results;
+}
+
+}  // namespace paredao

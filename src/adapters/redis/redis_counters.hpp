@@ -1,0 +1,75 @@
+#pragma once
+// The live counters in Redis: per poll, a hash of totals by candidate and a hash of counts by
+// hour and candidate. Workers add a batch with one Lua script guarded by a per-batch SET NX key;
+// api copies read them for their snapshots; the reconciler audits and repairs them.
+#include <chrono>
+#include <mutex>
+
+#include "adapters/redis/redis_connection.hpp"
+#include "adapters/redis/redis_keys.hpp"
+#include "app/ports/live_counters.hpp"
+#include "app/ports/replay_guard.hpp"
+#include "app/ports/tally_store.hpp"
+
+namespace paredao {
+
+struct RedisSettings {
+  redis::Endpoint endpoint;
+  std::string prefix = "paredao";
+  // How long a batch's "applied" mark lives: far longer than any redelivery takes; the
+  // reconciler is the backstop beyond it.
+  std::chrono::seconds batch_mark_ttl{std::chrono::hours(48)};
+};
+
+// LiveCounters for the worker and the reconciler. Blocking; one thread at a time.
+class RedisLiveCounters final : public LiveCounters {
+ public:
+  explicit RedisLiveCounters(RedisSettings settings);
+
+  ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) override;
+  std::optional<PollTally> read(std::string_view poll_id) override;
+  std::optional<std::vector<std::string>> unapplied(
+      std::string_view poll_id, std::span<const std::string> batch_ids) override;
+  ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
+                                     const PollTally& truth,
+                                     std::span<const std::string> batch_ids) override;
+
+ private:
+  const RedisSettings settings_;
+  const redis::Keys keys_;
+  redis::Connection connection_;
+};
+
+// The api's view of the counters, read for its snapshots. Thread-safe (one connection behind a
+// mutex; only the snapshot timer reads). apply() is not how the distributed mode counts (workers
+// use RedisLiveCounters) and is refused.
+class RedisTallyStore final : public TallyStore {
+ public:
+  explicit RedisTallyStore(RedisSettings settings);
+  void apply(std::span<const TallyDelta> deltas) override;
+  std::optional<TallyMap> read_all() const override;
+  bool healthy() const;
+
+ private:
+  const redis::Keys keys_;
+  mutable std::mutex mutex_;
+  mutable redis::Connection connection_;  // guarded by mutex_
+  mutable bool healthy_ = true;           // guarded by mutex_
+};
+
+// Single-use challenges shared by every api copy: SET NX with the challenge's remaining life.
+class RedisReplayGuard final : public SharedReplayGuard {
+ public:
+  explicit RedisReplayGuard(RedisSettings settings);
+  std::vector<BurnResult> burn_all(std::span<const ChallengeUse> uses, TimePoint now) override;
+
+ private:
+  const redis::Keys keys_;
+  redis::Connection connection_;
+};
+
+// Reads one poll's counters through `connection` (two pipelined HGETALLs). Throws redis::Error.
+PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
+                             std::string_view poll_id);
+
+}  // namespace paredao

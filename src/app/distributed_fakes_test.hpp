@@ -1,0 +1,124 @@
+#pragma once
+// In-memory stand-ins for the history (PostgreSQL) and the live counters (Redis), with the same
+// idempotency rules, for the worker and reconciler use-case tests.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/live_counters.hpp"
+#include "app/ports/vote_history.hpp"
+#include "domain/time.hpp"
+
+namespace paredao::testing {
+
+class FakeHistory final : public VoteHistory {
+ public:
+  explicit FakeHistory(const Clock& clock) : clock_(clock) {}
+  bool reachable = true;
+
+  std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) override {
+    if (!reachable) return std::nullopt;
+    if (const auto found = batches_.find(batch.batch_id); found != batches_.end()) {
+      return found->second;
+    }
+    std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> added;
+    for (const auto& vote : batch.votes) {
+      if (!votes_.insert(vote.vote_id).second) continue;
+      ++added[{vote.poll_id, vote.candidate_id, unix_seconds(hour_start(vote.accepted_at))}];
+    }
+    std::vector<TallyDelta> deltas;
+    for (const auto& [key, n] : added) {
+      const auto& [poll, candidate, hour] = key;
+      deltas.push_back({poll, candidate, hour, n});
+      tallies_[poll].add(candidate, hour, n);
+    }
+    batches_[batch.batch_id] = deltas;
+    recorded_at_[batch.batch_id] = clock_.now();
+    order_.push_back(batch.batch_id);
+    return deltas;
+  }
+  std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override {
+    if (!reachable) return std::nullopt;
+    return batches_.emplace(batch_id, std::vector<TallyDelta>{}).second;
+  }
+  std::optional<std::vector<std::string>> poll_ids() override {
+    if (!reachable) return std::nullopt;
+    std::vector<std::string> ids;
+    for (const auto& [id, tally] : tallies_) ids.push_back(id);
+    return ids;
+  }
+  std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint) override {
+    if (!reachable) return std::nullopt;
+    PollHistory history;
+    if (const auto found = tallies_.find(std::string(poll_id)); found != tallies_.end()) {
+      history.counts = found->second;
+    }
+    for (const auto& id : order_) {
+      RecordedBatch batch{id, recorded_at_[id], {}};
+      for (const auto& delta : batches_[id]) {
+        if (delta.poll_id == poll_id) batch.deltas.push_back(delta);
+      }
+      if (!batch.deltas.empty()) history.recent.push_back(std::move(batch));
+    }
+    return history;
+  }
+  const PollTally& counts(const std::string& poll_id) { return tallies_[poll_id]; }
+
+ private:
+  const Clock& clock_;
+  std::map<std::string, TimePoint> recorded_at_;
+  std::set<std::string> votes_;
+  std::map<std::string, std::vector<TallyDelta>> batches_;
+  std::vector<std::string> order_;
+  std::map<std::string, PollTally> tallies_;
+};
+
+class FakeCounters final : public LiveCounters {
+ public:
+  bool reachable = true;
+  // Runs inside replace_if_unchanged before its check, to play a worker racing the reconciler.
+  std::function<void()> before_replace;
+
+  ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) override {
+    if (!reachable) return ApplyStatus::kUnavailable;
+    if (!applied_.insert(std::string(batch_id)).second) return ApplyStatus::kAlreadyApplied;
+    for (const auto& d : deltas) tallies_[d.poll_id].add(d.candidate_id, d.hour, d.votes);
+    return ApplyStatus::kApplied;
+  }
+  std::optional<PollTally> read(std::string_view poll_id) override {
+    if (!reachable) return std::nullopt;
+    return tallies_[std::string(poll_id)];
+  }
+  std::optional<std::vector<std::string>> unapplied(
+      std::string_view, std::span<const std::string> ids) override {
+    if (!reachable) return std::nullopt;
+    std::vector<std::string> missing;
+    for (const auto& id : ids) {
+      if (!applied_.contains(id)) missing.push_back(id);
+    }
+    return missing;
+  }
+  ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
+                                     const PollTally& truth,
+                                     std::span<const std::string> ids) override {
+    if (!reachable) return ReplaceStatus::kUnavailable;
+    if (before_replace) before_replace();
+    auto& current = tallies_[std::string(poll_id)];
+    if (!(current == expected)) return ReplaceStatus::kChanged;
+    current = truth;
+    applied_.insert(ids.begin(), ids.end());
+    return ReplaceStatus::kReplaced;
+  }
+  void wipe() {
+    tallies_.clear();
+    applied_.clear();
+  }
+  const PollTally& counts(const std::string& poll_id) { return tallies_[poll_id]; }
+
+ private:
+  std::set<std::string> applied_;
+  std::map<std::string, PollTally> tallies_;
+};
+
+}  // namespace paredao::testing

@@ -1,0 +1,39 @@
+#pragma once
+// The live counters of the distributed mode (Redis), written by the workers once per batch and
+// audited and repaired by the reconciler.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports/tally_store.hpp"
+
+namespace paredao {
+
+enum class ApplyStatus { kApplied, kAlreadyApplied, kUnavailable };
+enum class ReplaceStatus { kReplaced, kChanged, kUnavailable };
+
+// Blocking, for one thread at a time per instance.
+class LiveCounters {
+ public:
+  virtual ~LiveCounters() = default;
+  // Adds the counts of batch `batch_id` unless that batch was already applied: the check and
+  // the additions are one atomic step, so a batch is counted at most once however often it is
+  // applied.
+  virtual ApplyStatus apply_once(std::string_view batch_id,
+                                 std::span<const TallyDelta> deltas) = 0;
+  // The counts of a poll as the counters hold them now (empty when none).
+  virtual std::optional<PollTally> read(std::string_view poll_id) = 0;
+  // Which of `batch_ids` have not been applied.
+  virtual std::optional<std::vector<std::string>> unapplied(
+      std::string_view poll_id, std::span<const std::string> batch_ids) = 0;
+  // Atomically, and only if the poll's counters still equal `expected` (else kChanged, nothing
+  // done): sets them to `truth` and marks `batch_ids` as applied, so that those batches, already
+  // included in `truth`, are not added again when their worker gets to them.
+  virtual ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
+                                             const PollTally& truth,
+                                             std::span<const std::string> batch_ids) = 0;
+};
+
+}  // namespace paredao

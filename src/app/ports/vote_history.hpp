@@ -1,0 +1,55 @@
+#pragma once
+// The complete history of accepted votes in the distributed mode (PostgreSQL), written by the
+// workers and read by the reconciler.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports/tally_store.hpp"
+#include "app/ports/vote_log.hpp"
+
+namespace paredao {
+
+// Votes made durable together, as one message of the queue. `batch_id` is unique and a
+// redelivered message carries the same id and votes.
+struct VoteBatch {
+  std::string batch_id;
+  std::vector<AcceptedVote> votes;
+};
+
+// A recorded batch and the counts it added to one poll.
+struct RecordedBatch {
+  std::string batch_id;
+  TimePoint recorded_at;
+  std::vector<TallyDelta> deltas;
+};
+
+// What the history knows of one poll at one instant.
+struct PollHistory {
+  PollTally counts;                    // by candidate and hour
+  std::vector<RecordedBatch> recent;  // batches recorded since the `since` asked for
+};
+
+// Blocking, for one thread at a time per instance.
+class VoteHistory {
+ public:
+  virtual ~VoteHistory() = default;
+  // Records the batch atomically: its votes not stored yet, the hourly counts of exactly those,
+  // and the batch with those counts. Returns the counts the batch added when it was first
+  // recorded — the same on every later call for that batch id, which then changes nothing —
+  // or nullopt when the store cannot be reached (nothing was recorded; retry later).
+  virtual std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) = 0;
+  // Settles a batch whose publication is in doubt (sent, never confirmed): unless it was already
+  // recorded, records it as empty, so that it can never count. Returns true when it is now
+  // cancelled (its votes will never count), false when it had been recorded (they count), and
+  // nullopt when the store cannot be reached.
+  virtual std::optional<bool> cancel_unless_recorded(const std::string& batch_id) = 0;
+  // Every poll id that has a poll or recorded votes.
+  virtual std::optional<std::vector<std::string>> poll_ids() = 0;
+  // The poll's counts and the batches recorded for it since `since`, read from one snapshot
+  // (a batch is in `recent` if and only if it is in `counts`, for batches since `since`).
+  virtual std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint since) = 0;
+};
+
+}  // namespace paredao

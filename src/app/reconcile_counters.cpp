@@ -1,0 +1,95 @@
+#include "app/reconcile_counters.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace paredao {
+namespace {
+
+std::int64_t count_of(const CountsById& counts, const std::string& id) {
+  const auto found = counts.find(id);
+  return found == counts.end() ? 0 : found->second;
+}
+
+std::int64_t drift_of(const CountsById& a, const CountsById& b) {
+  std::int64_t drift = 0;
+  for (const auto& [id, votes] : a) drift += std::llabs(votes - count_of(b, id));
+  for (const auto& [id, votes] : b) {
+    if (!a.contains(id)) drift += std::llabs(votes);
+  }
+  return drift;
+}
+
+}  // namespace
+
+std::int64_t drift_between(const PollTally& a, const PollTally& b) {
+  std::int64_t drift = drift_of(a.by_candidate, b.by_candidate);
+  static const CountsById kNone;
+  for (const auto& [hour, counts] : a.by_hour) {
+    const auto other = b.by_hour.find(hour);
+    drift += drift_of(counts, other == b.by_hour.end() ? kNone : other->second);
+  }
+  for (const auto& [hour, counts] : b.by_hour) {
+    if (!a.by_hour.contains(hour)) drift += drift_of(kNone, counts);
+  }
+  return drift;
+}
+
+std::int64_t ReconcileReport::total_drift() const {
+  std::int64_t total = 0;
+  for (const auto& poll : polls) total += poll.drift;
+  return total;
+}
+
+ReconcileReport ReconcileCounters::run_once() {
+  ReconcileReport report;
+  const auto poll_ids = history_.poll_ids();
+  if (!poll_ids) return report;
+  report.complete = true;
+  for (const auto& poll_id : *poll_ids) report.polls.push_back(reconcile(poll_id, report.complete));
+  return report;
+}
+
+PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complete) {
+  PollDrift result{.poll_id = poll_id};
+  // Counters first, then the history in one snapshot. A batch a worker applies after the
+  // counters were read makes the repair's compare-and-set fail (retried next round); a batch
+  // recorded after the snapshot is in neither `truth` nor `recent`, and its worker adds it later.
+  const auto now = clock_.now();
+  const auto live = counters_.read(poll_id);
+  const auto history = live ? history_.history_of(poll_id, now - settings_.lookback)
+                            : std::nullopt;
+  if (!live || !history) {
+    complete = false;
+    return result;
+  }
+  const auto& truth = history->counts;
+  if (truth == *live) return result;
+  // Batches in flight were recorded moments ago and are not applied yet: the counters plus those
+  // must equal the history, otherwise the difference is real drift. (After the counters lost
+  // their data every batch looks unapplied; the older ones are then drift, as they should be.)
+  std::vector<std::string> recent_ids;
+  for (const auto& batch : history->recent) recent_ids.push_back(batch.batch_id);
+  const auto pending = counters_.unapplied(poll_id, recent_ids);
+  if (!pending) {
+    complete = false;
+    return result;
+  }
+  PollTally expected_after_flight = *live;
+  for (const auto& batch : history->recent) {
+    if (batch.recorded_at < now - settings_.settle) continue;
+    if (std::find(pending->begin(), pending->end(), batch.batch_id) == pending->end()) continue;
+    for (const auto& delta : batch.deltas) {
+      expected_after_flight.add(delta.candidate_id, delta.hour, delta.votes);
+    }
+  }
+  result.drift = drift_between(truth, expected_after_flight);
+  if (result.drift == 0 || !settings_.repair) return result;
+  // The pending batches are inside `truth`: marking them applied in the same atomic step keeps
+  // their workers from adding them a second time.
+  result.repaired = counters_.replace_if_unchanged(poll_id, *live, truth, *pending) ==
+                    ReplaceStatus::kReplaced;
+  return result;
+}
+
+}  // namespace paredao

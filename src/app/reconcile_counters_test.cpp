@@ -1,0 +1,110 @@
+#include "app/reconcile_counters.hpp"
+
+#include <gtest/gtest.h>
+
+#include "app/distributed_fakes_test.hpp"
+#include "app/record_batch.hpp"
+#include "app/test_fakes.hpp"
+
+namespace paredao {
+namespace {
+
+using testing::FakeCounters;
+using testing::FakeHistory;
+
+VoteBatch batch_of(std::string id, int votes, std::string candidate = "a") {
+  VoteBatch batch{id, {}};
+  for (int i = 0; i < votes; ++i) {
+    batch.votes.push_back(AcceptedVote{.vote_id = id + "-" + std::to_string(i),
+                                       .poll_id = "p",
+                                       .candidate_id = candidate,
+                                       .accepted_at = from_unix_seconds(1'800'000'000 + i * 1800),
+                                       .challenge_id = id + std::to_string(i)});
+  }
+  return batch;
+}
+
+struct Fixture : ::testing::Test {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  RecordBatch record{history, counters};
+  ReconcileCounters reconcile{history, counters, clock, ReconcileSettings{}};
+};
+
+TEST_F(Fixture, InSyncMeansNoDriftAndNoRepair) {
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  const auto report = reconcile.run_once();
+  ASSERT_TRUE(report.complete);
+  ASSERT_EQ(report.polls.size(), 1u);
+  EXPECT_EQ(report.total_drift(), 0);
+  EXPECT_FALSE(report.polls[0].repaired);
+}
+
+TEST_F(Fixture, CountersThatLostEverythingAreRebuiltFromTheHistory) {
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  ASSERT_EQ(record.handle(batch_of("b2", 2, "b")), BatchOutcome::kCounted);
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  const auto report = reconcile.run_once();
+  EXPECT_EQ(report.total_drift(), 5 + 5);  // candidate totals plus hour cells
+  EXPECT_TRUE(report.polls[0].repaired);
+  EXPECT_EQ(counters.counts("p"), history.counts("p"));
+  EXPECT_EQ(reconcile.run_once().total_drift(), 0);
+}
+
+TEST_F(Fixture, ABatchInFlightIsNotDriftAndIsNotCountedTwiceAfterARepair) {
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  // b2 is recorded in the history, its worker has not reached the counters yet.
+  counters.reachable = false;
+  ASSERT_EQ(record.handle(batch_of("b2", 2)), BatchOutcome::kRetryLater);
+  counters.reachable = true;
+  EXPECT_EQ(reconcile.run_once().total_drift(), 0);
+
+  // Now the counters also lose b1: real drift. The repair includes b2 and marks it applied...
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  const auto report = reconcile.run_once();
+  EXPECT_GT(report.total_drift(), 0);
+  EXPECT_TRUE(report.polls[0].repaired);
+  // ...so the worker's retry of b2 adds nothing.
+  EXPECT_EQ(record.handle(batch_of("b2", 2)), BatchOutcome::kAlreadyDone);
+  EXPECT_EQ(counters.counts("p"), history.counts("p"));
+}
+
+TEST_F(Fixture, ARepairRacingAWorkerGivesWayAndTheNextRoundIsRight) {
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  // A worker applies b2 between the reconciler's reads and its repair.
+  counters.before_replace = [&] {
+    counters.before_replace = nullptr;
+    (void)record.handle(batch_of("b2", 4));
+  };
+  const auto report = reconcile.run_once();
+  EXPECT_FALSE(report.polls[0].repaired);
+  const auto next = reconcile.run_once();
+  EXPECT_TRUE(next.polls[0].repaired);
+  EXPECT_EQ(counters.counts("p"), history.counts("p"));
+  EXPECT_EQ(history.counts("p").by_candidate.at("a"), 7);
+}
+
+TEST_F(Fixture, AuditOnlyReportsWithoutRepairing) {
+  ReconcileCounters audit{history, counters, clock, ReconcileSettings{.repair = false}};
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  EXPECT_GT(audit.run_once().total_drift(), 0);
+  EXPECT_TRUE(counters.counts("p").by_candidate.empty());
+}
+
+TEST_F(Fixture, AnUnreachableStoreMakesTheReportIncomplete) {
+  ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
+  counters.reachable = false;
+  EXPECT_FALSE(reconcile.run_once().complete);
+  history.reachable = false;
+  EXPECT_FALSE(reconcile.run_once().complete);
+}
+
+}  // namespace
+}  // namespace paredao

@@ -1,0 +1,79 @@
+#include "app/record_batch.hpp"
+
+#include <gtest/gtest.h>
+
+#include "app/distributed_fakes_test.hpp"
+#include "app/test_fakes.hpp"
+
+namespace paredao {
+namespace {
+
+using testing::FakeCounters;
+using testing::FakeHistory;
+
+VoteBatch batch_of(std::string id, std::vector<std::string> vote_ids) {
+  VoteBatch batch{std::move(id), {}};
+  const auto at = from_unix_seconds(1'800'000'000);
+  for (auto& vote_id : vote_ids) {
+    batch.votes.push_back(AcceptedVote{.vote_id = vote_id, .poll_id = "p", .candidate_id = "a",
+                                       .accepted_at = at, .challenge_id = "c-" + vote_id});
+  }
+  return batch;
+}
+
+TEST(RecordBatch, CountsANewBatchOnceInBothStores) {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  RecordBatch record(history, counters);
+  EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kCounted);
+  EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
+}
+
+TEST(RecordBatch, ARedeliveryCountsNothingAgain) {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  RecordBatch record(history, counters);
+  ASSERT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kCounted);
+  EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kAlreadyDone);
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
+  EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
+}
+
+TEST(RecordBatch, VotesAlreadyStoredUnderAnotherBatchAreNotCountedAgain) {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  RecordBatch record(history, counters);
+  ASSERT_EQ(record.handle(batch_of("b1", {"v1"})), BatchOutcome::kCounted);
+  EXPECT_EQ(record.handle(batch_of("b2", {"v1", "v3"})), BatchOutcome::kCounted);
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
+}
+
+TEST(RecordBatch, HistoryDownLeavesTheMessageAndCountsNothing) {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  history.reachable = false;
+  RecordBatch record(history, counters);
+  EXPECT_EQ(record.handle(batch_of("b1", {"v1"})), BatchOutcome::kRetryLater);
+  EXPECT_TRUE(counters.counts("p").by_candidate.empty());
+}
+
+TEST(RecordBatch, CountersDownAfterTheHistoryThenRedeliveredCountsOnce) {
+  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
+  FakeHistory history{clock};
+  FakeCounters counters;
+  RecordBatch record(history, counters);
+  counters.reachable = false;
+  EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kRetryLater);
+  counters.reachable = true;
+  EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kCounted);
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
+  EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
+}
+
+}  // namespace
+}  // namespace paredao

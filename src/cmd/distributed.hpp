@@ -1,0 +1,36 @@
+#pragma once
+// The commands of the distributed mode: api, worker, reconcile, migrate.
+#include <filesystem>
+
+#include "adapters/amqp/amqp_connection.hpp"
+#include "adapters/postgres/pg_connection.hpp"
+#include "adapters/redis/redis_connection.hpp"
+#include "cmd/config.hpp"
+
+namespace paredao {
+
+// Each returns the process exit code; they run until SIGTERM/SIGINT (but migrate and
+// reconcile --check, which finish by themselves).
+int run_api(const ServeConfig& config, const std::filesystem::path& executable);
+int run_worker(const ServeConfig& config);
+int run_reconcile(const ServeConfig& config);
+int run_migrate(const ServeConfig& config);
+
+struct DistributedEndpoints {
+  redis::Endpoint redis;
+  amqp::Endpoint amqp;
+};
+
+// The parsed server URLs of `config`; throws std::runtime_error naming a malformed one.
+DistributedEndpoints distributed_endpoints(const ServeConfig& config);
+
+// Throws std::runtime_error unless the database has this binary's schema version.
+void require_schema(pg::Connection& connection);
+
+// Blocks SIGTERM and SIGINT in the calling thread and the threads it starts later, so that
+// wait_for_stop_signal() can take them.
+void block_stop_signals();
+// Waits up to `timeout` for SIGTERM or SIGINT; true when one arrived.
+bool wait_for_stop_signal(std::chrono::milliseconds timeout);
+
+}  // namespace paredao

@@ -1,0 +1,69 @@
+#include <iostream>
+
+#include "adapters/logging/json_log.hpp"
+#include "adapters/metrics/pipeline_metrics.hpp"
+#include "adapters/postgres/pg_vote_history.hpp"
+#include "adapters/redis/redis_counters.hpp"
+#include "adapters/system/system_clock.hpp"
+#include "app/reconcile_counters.hpp"
+#include "cmd/distributed.hpp"
+
+namespace paredao {
+namespace {
+
+void log_report(const ReconcileReport& report, bool audit_only) {
+  for (const auto& poll : report.polls) {
+    if (poll.drift == 0) continue;
+    log::warn("drift", {{"poll_id", poll.poll_id},
+                        {"drift_votes", poll.drift},
+                        {"repaired", poll.repaired},
+                        {"audit_only", audit_only}});
+  }
+  if (!report.complete) log::error("reconcile_incomplete", {{"hint", "a store is unreachable"}});
+}
+
+}  // namespace
+
+int run_reconcile(const ServeConfig& config) {
+  block_stop_signals();
+  const auto endpoints = distributed_endpoints(config);
+  {
+    pg::Connection connection(config.postgres_url);
+    require_schema(connection);
+  }
+  SystemClock clock;
+  PgVoteHistory history(config.postgres_url);
+  RedisLiveCounters counters(RedisSettings{.endpoint = endpoints.redis, .prefix = config.deployment});
+  ReconcileCounters reconcile(history, counters, clock,
+                              ReconcileSettings{.repair = !config.check_only});
+
+  if (config.check_only) {
+    const auto report = reconcile.run_once();
+    log_report(report, true);
+    log::info("audit", {{"complete", report.complete},
+                        {"polls", report.polls.size()},
+                        {"drift_votes", report.total_drift()}});
+    return report.complete && report.total_drift() == 0 ? 0 : 1;
+  }
+
+  std::optional<std::string> listen;
+  if (config.metrics_listen) {
+    listen = config.metrics_listen->host + ":" + std::to_string(config.metrics_listen->port);
+  }
+  PipelineMetrics metrics(listen);
+  log::info("reconciler_started", {{"deployment", config.deployment},
+                                   {"interval_ms", config.reconcile_interval_ms},
+                                   {"metrics_port", metrics.port()}});
+  do {
+    const auto report = reconcile.run_once();
+    metrics.observe_round(report.complete);
+    for (const auto& poll : report.polls) {
+      metrics.observe_drift(poll.poll_id, poll.drift, poll.repaired);
+    }
+    log_report(report, false);
+  } while (!wait_for_stop_signal(std::chrono::milliseconds(config.reconcile_interval_ms)));
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace paredao

@@ -1,0 +1,113 @@
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "adapters/amqp/amqp_consumer.hpp"
+#include "adapters/amqp/vote_batch_codec.hpp"
+#include "adapters/logging/json_log.hpp"
+#include "adapters/metrics/pipeline_metrics.hpp"
+#include "adapters/postgres/pg_schema.hpp"
+#include "adapters/postgres/pg_vote_history.hpp"
+#include "adapters/redis/redis_counters.hpp"
+#include "app/record_batch.hpp"
+#include "cmd/distributed.hpp"
+
+namespace paredao {
+namespace {
+
+constexpr auto kPartitionCheckPeriod = std::chrono::hours(1);
+constexpr int kPartitionDaysAhead = 7;
+
+std::optional<std::string> listen_text(const std::optional<ListenAddress>& address) {
+  if (!address) return std::nullopt;
+  return address->host + ":" + std::to_string(address->port);
+}
+
+// Creates the vote partitions ahead; a failure is only logged (the default partition keeps any
+// vote meanwhile) and retried at the next check.
+void prepare_partitions(const std::string& url) {
+  try {
+    pg::Connection connection(url);
+    const int created = pg::ensure_vote_partitions(connection, kPartitionDaysAhead);
+    if (created > 0) log::info("partitions_created", {{"count", created}});
+  } catch (const pg::Error& e) {
+    log::error("partitions_failed", {{"error", e.what()}});
+  }
+}
+
+amqp::Disposition handle_message(RecordBatch& record, PipelineMetrics& metrics,
+                                 std::string_view body, std::string_view message_id) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto batch = decode_vote_batch(body);
+  if (!batch) {
+    log::error("unreadable_message", {{"message_id", message_id}, {"bytes", body.size()}});
+    metrics.observe_batch("dead_letter", 0, 0);
+    return amqp::Disposition::kDeadLetter;
+  }
+  const auto outcome = record.handle(*batch);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  switch (outcome) {
+    case BatchOutcome::kCounted:
+      metrics.observe_batch("counted", batch->votes.size(), seconds);
+      return amqp::Disposition::kAck;
+    case BatchOutcome::kAlreadyDone:
+      metrics.observe_batch("already_done", batch->votes.size(), seconds);
+      return amqp::Disposition::kAck;
+    case BatchOutcome::kRetryLater:
+      metrics.observe_batch("retry_later", batch->votes.size(), seconds);
+      return amqp::Disposition::kRetryLater;
+  }
+  return amqp::Disposition::kRetryLater;
+}
+
+}  // namespace
+
+int run_worker(const ServeConfig& config) {
+  block_stop_signals();
+  const auto endpoints = distributed_endpoints(config);
+  {
+    pg::Connection connection(config.postgres_url);
+    require_schema(connection);
+  }
+  prepare_partitions(config.postgres_url);
+  PipelineMetrics metrics(listen_text(config.metrics_listen));
+
+  std::atomic<bool> stopping{false};
+  const amqp::ConsumerSettings consumer{.endpoint = endpoints.amqp,
+                                        .queues = amqp::QueueNames::for_deployment(config.deployment)};
+  const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
+  std::vector<std::thread> consumers;
+  for (unsigned i = 0; i < config.consumers; ++i) {
+    consumers.emplace_back([&] {
+      // Each consumer has its own connections: nothing is shared between them.
+      PgVoteHistory history(config.postgres_url);
+      RedisLiveCounters counters(redis);
+      RecordBatch record(history, counters);
+      amqp::consume(
+          consumer, stopping,
+          [&](std::string_view body, std::string_view message_id) {
+            return handle_message(record, metrics, body, message_id);
+          },
+          [&](bool up) { metrics.set_connected("rabbitmq", up); });
+    });
+  }
+  log::info("worker_started", {{"deployment", config.deployment},
+                               {"consumers", config.consumers},
+                               {"queue", consumer.queues.votes},
+                               {"metrics_port", metrics.port()}});
+  auto next_partition_check = std::chrono::steady_clock::now() + kPartitionCheckPeriod;
+  while (!wait_for_stop_signal(std::chrono::milliseconds(1000))) {
+    if (std::chrono::steady_clock::now() >= next_partition_check) {
+      prepare_partitions(config.postgres_url);
+      next_partition_check += kPartitionCheckPeriod;
+    }
+  }
+  // Each consumer finishes the message in hand; unacknowledged ones go back to the queue.
+  stopping = true;
+  for (auto& thread : consumers) thread.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace paredao

@@ -1,0 +1,175 @@
+// Fault tests, Jepsen style, against a whole distributed stack on this machine: clients send
+// votes concurrently and log every attempt (the challenge nonce identifies it in PostgreSQL);
+// during the stream one fault strikes; afterwards the pipeline drains and the history is checked:
+// every 202 is in PostgreSQL exactly once, nothing answered otherwise (503, 4xx) is there, only
+// unanswered attempts may or may not be; Redis equals PostgreSQL per candidate and hour once the
+// reconciler ran; stats.total equals the votes counted. Each fault is its own test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createPoll, openPoll, fetchChallenge, solve, adminHeaders, repoRoot, spawnParedao } from '../lib/harness.mjs';
+import { startStack, psql, serverUrls } from '../lib/stack.mjs';
+
+const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
+const VOTES = Number(process.env.FAULT_VOTES ?? 1500);
+const CLIENTS = 12;
+const CANDIDATES = ['a', 'b', 'c'];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function redisHash(key) {
+  const { hostname, port } = new URL(serverUrls().redis);
+  const out = execFileSync('redis-cli', ['-h', hostname, '-p', port, '--raw', 'HGETALL', key]).toString();
+  const lines = out.split('\n').filter((l) => l !== '');
+  const map = new Map();
+  for (let i = 0; i + 1 < lines.length; i += 2) map.set(lines[i], Number(lines[i + 1]));
+  return map;
+}
+
+/** One client: votes until the shared budget is spent, logging each attempt. */
+async function client(stack, pollId, budget, attempts) {
+  while (budget.left-- > 0) {
+    const attempt = { candidate: CANDIDATES[budget.left % CANDIDATES.length] };
+    attempts.push(attempt);
+    try {
+      const challenge = await fetchChallenge(stack, pollId);
+      attempt.nonce = challenge.parameters.nonce;
+      const altcha = await solve(challenge);
+      const res = await fetch(`${stack.url}/api/v1/polls/${pollId}/votes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ candidate_id: attempt.candidate, altcha }),
+        signal: AbortSignal.timeout(20000),
+      });
+      attempt.status = res.status;
+      const body = await res.json().catch(() => null);
+      if (res.status === 202) attempt.voteId = body.vote_id;
+    } catch (error) {
+      // No answer: the connection failed or timed out. Without a nonce the vote was never sent.
+      attempt.status = attempt.nonce ? 'unanswered' : 'not_sent';
+      attempt.error = String(error?.cause?.code ?? error?.name ?? error);
+    }
+  }
+}
+
+async function waitFor(what, check, timeoutMs = 90000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await check();
+    if (last === true) return;
+    if (Date.now() > until) assert.fail(`timed out waiting for ${what}: ${last}`);
+    await sleep(250);
+  }
+}
+
+async function runWithFault(name, fault) {
+  const stack = await startStack({ difficulty: 10, reconcileIntervalMs: 300 });
+  try {
+    const poll = await createPoll(stack, {
+      title: `Falha: ${name}`, candidates: CANDIDATES.map((id) => ({ id, name: id.toUpperCase() })),
+    });
+    await openPoll(stack, poll.id);
+    const attempts = [];
+    const budget = { left: VOTES };
+    const clients = Array.from({ length: CLIENTS }, () => client(stack, poll.id, budget, attempts));
+    // Strike once a third of the stream has been sent.
+    const striker = (async () => {
+      while (budget.left > VOTES * 2 / 3) await sleep(20);
+      await fault(stack);
+    })();
+    await Promise.all([...clients, striker]);
+
+    const byStatus = new Map();
+    for (const a of attempts) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+    const acked = attempts.filter((a) => a.status === 202);
+    const unanswered = new Set(attempts.filter((a) => a.status === 'unanswered').map((a) => a.nonce));
+    const refused = new Set(attempts.filter((a) => typeof a.status === 'number' && a.status !== 202).map((a) => a.nonce));
+    assert.ok(acked.length > VOTES / 3, `too few votes accepted to test anything: ${JSON.stringify([...byStatus])}`);
+
+    // Drain: every acknowledged vote reaches PostgreSQL.
+    const ackedNonces = new Set(acked.map((a) => a.nonce));
+    const stored = () => new Map(psql(
+      `SELECT challenge_id, count(*) FROM votes WHERE poll_id = '${poll.id}' GROUP BY 1`, stack.postgresUrl,
+    ).split('\n').filter(Boolean).map((l) => l.split('|')).map(([n, c]) => [n, Number(c)]));
+    await waitFor('every 202 in PostgreSQL', () => {
+      const rows = stored();
+      const missing = [...ackedNonces].filter((n) => !rows.has(n)).length;
+      return missing === 0 || `${missing} of ${ackedNonces.size} acknowledged votes not in PostgreSQL yet`;
+    });
+    await sleep(1500);  // what else is in flight lands too
+    const rows = stored();
+    const lost = [...ackedNonces].filter((n) => !rows.has(n));
+    const duplicated = [...rows].filter(([, c]) => c > 1);
+    const recovered = [...rows.keys()].filter((n) => unanswered.has(n));
+    const phantom = [...rows.keys()].filter((n) => !ackedNonces.has(n) && !unanswered.has(n));
+    const refusedButCounted = [...rows.keys()].filter((n) => refused.has(n));
+    const counted = [...rows.values()].reduce((s, c) => s + c, 0);
+    console.log(`# ${name}: attempts ${JSON.stringify(Object.fromEntries(byStatus))}; ` +
+      `lost ${lost.length}, duplicated ${duplicated.length}, recovered (unanswered but counted) ${recovered.length}, ` +
+      `counted ${counted}`);
+    assert.equal(lost.length, 0, 'every 202 is in PostgreSQL');
+    assert.equal(duplicated.length, 0, 'no vote twice');
+    assert.equal(refusedButCounted.length, 0, 'nothing answered with an error is counted');
+    assert.equal(phantom.length, 0, 'nothing is counted that was not sent');
+    const voteIds = psql(`SELECT count(DISTINCT vote_id) FROM votes WHERE poll_id = '${poll.id}'`, stack.postgresUrl);
+    assert.equal(Number(voteIds), counted, 'vote ids are unique');
+    for (const a of acked) assert.ok(a.voteId, 'a 202 carries its vote id');
+
+    // Redis equals PostgreSQL per candidate and per hour once the reconciler ran.
+    const pgCells = () => new Map(psql(
+      `SELECT extract(epoch FROM hour)::bigint || ':' || candidate_id, votes FROM hourly_tally WHERE poll_id = '${poll.id}'`,
+      stack.postgresUrl,
+    ).split('\n').filter(Boolean).map((l) => l.split('|')).map(([k, v]) => [k, Number(v)]));
+    await waitFor('Redis equal to PostgreSQL', () => {
+      const pg = pgCells();
+      const hours = redisHash(`${stack.name}:{${poll.id}}:hours`);
+      const totals = redisHash(`${stack.name}:{${poll.id}}:totals`);
+      const pgTotals = new Map();
+      for (const [k, v] of pg) { const c = k.split(':')[1]; pgTotals.set(c, (pgTotals.get(c) ?? 0) + v); }
+      const same = (x, y) => x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
+      return (same(pg, hours) && same(pgTotals, totals)) ||
+        `PostgreSQL ${JSON.stringify([...pgTotals])} Redis ${JSON.stringify([...totals])}`;
+    }, 30000);
+    const audit = await spawnParedao(['reconcile', '--check', '--postgres-url', stack.postgresUrl,
+      '--redis-url', serverUrls().redis, '--deployment', stack.name], { readyEvent: 'audit' });
+    assert.deepEqual(await audit.exited, { code: 0, signal: null }, 'paredao reconcile --check finds no drift');
+
+    // The production stats agree (they may lag by up to 2 s).
+    await waitFor('stats.total', async () => {
+      const stats = await (await fetch(`${stack.url}/api/v1/polls/${poll.id}/stats`, { headers: adminHeaders(stack) })).json();
+      const byCandidate = stats.by_candidate.reduce((s, c) => s + c.votes, 0);
+      const byHour = stats.by_hour.reduce((s, h) => s + h.total, 0);
+      return (stats.total === counted && byCandidate === counted && byHour === counted) ||
+        `stats.total ${stats.total}, by_candidate ${byCandidate}, by_hour ${byHour}, counted ${counted}`;
+    }, 10000);
+    assert.equal(counted, acked.length + recovered.length, 'counted = 202s + unanswered ones that made it');
+  } finally {
+    await stack.stop();
+    stack.cleanup();
+  }
+}
+
+const restart = (server, ...flags) => execFileSync(serversScript, ['restart', server, ...flags], { stdio: 'inherit' });
+
+test('a worker killed with SIGKILL mid-stream loses and doubles nothing', () =>
+  runWithFault('worker SIGKILL', async (stack) => {
+    await stack.workers[0].kill();
+    await sleep(1000);
+    await stack.addWorker();
+  }));
+
+test('an api copy killed with SIGKILL mid-stream loses and doubles nothing', () =>
+  runWithFault('api SIGKILL', async (stack) => {
+    await stack.apis[0].kill();
+    await sleep(1000);
+    await stack.restartApi(0);
+  }));
+
+test('RabbitMQ restarted mid-stream loses and doubles nothing', () =>
+  runWithFault('RabbitMQ restart', async () => { restart('rabbitmq', '--full'); }));
+
+test('Redis restarted with its data wiped mid-stream is rebuilt from PostgreSQL', () =>
+  runWithFault('Redis wiped', async () => { restart('redis', '--wipe'); }));
+
+test('PostgreSQL restarted mid-stream loses and doubles nothing', () =>
+  runWithFault('PostgreSQL restart', async () => { restart('postgres'); }));

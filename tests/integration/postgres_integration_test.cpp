@@ -1,0 +1,175 @@
+// PostgreSQL adapter against a real server: schema, batch recording (idempotent, concurrent
+// redelivery), the history read by the reconciler, polls and the shared catalog.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "adapters/postgres/pg_catalog_sync.hpp"
+#include "adapters/postgres/pg_poll_repository.hpp"
+#include "adapters/postgres/pg_schema.hpp"
+#include "adapters/postgres/pg_settings.hpp"
+#include "adapters/postgres/pg_vote_history.hpp"
+#include "servers.hpp"
+
+namespace paredao {
+namespace {
+
+using integration::required_env;
+using integration::unique_name;
+
+// A fresh database for each test, dropped afterwards.
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_url_ = required_env("PAREDAO_POSTGRES_URL");
+    ASSERT_FALSE(admin_url_.empty());
+    name_ = unique_name("it");
+    pg::Connection admin(admin_url_);
+    admin.exec("CREATE DATABASE " + name_);
+    url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name_;
+    connection_ = std::make_unique<pg::Connection>(url_);
+    pg::migrate(*connection_);
+  }
+  void TearDown() override {
+    connection_.reset();
+    if (name_.empty()) return;
+    pg::Connection admin(admin_url_);
+    admin.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+
+  static VoteBatch batch(std::string id, int first, int count, std::string candidate = "a") {
+    VoteBatch b{std::move(id), {}};
+    for (int i = first; i < first + count; ++i) {
+      char vote_id[40];
+      std::snprintf(vote_id, sizeof vote_id, "0190a1b2-0000-7000-8000-%012d", i);
+      b.votes.push_back(AcceptedVote{.vote_id = vote_id,
+                                     .poll_id = "p1",
+                                     .candidate_id = candidate,
+                                     .accepted_at = from_unix_seconds(1'800'000'000 + i * 600),
+                                     .challenge_id = "c" + std::to_string(i)});
+    }
+    return b;
+  }
+  std::int64_t scalar(const std::string& sql) { return connection_->exec(sql).integer(0, 0); }
+
+  std::string admin_url_, name_, url_;
+  std::unique_ptr<pg::Connection> connection_;
+};
+
+constexpr const char* kBatch1 = "0190a1b2-0000-7000-8000-0000000000b1";
+constexpr const char* kBatch2 = "0190a1b2-0000-7000-8000-0000000000b2";
+
+TEST_F(PostgresTest, MigrateIsVersionedAndIdempotent) {
+  EXPECT_EQ(pg::schema_version(*connection_), pg::latest_schema_version());
+  EXPECT_TRUE(pg::migrate(*connection_).empty());
+  EXPECT_GE(pg::ensure_vote_partitions(*connection_, 2), 1);
+  EXPECT_EQ(pg::ensure_vote_partitions(*connection_, 2), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = 'votes'::regclass"), 4);
+}
+
+TEST_F(PostgresTest, ABatchIsRecordedOnceWithTheCountsOfTheVotesReallyInserted) {
+  PgVoteHistory history(url_);
+  const auto first = history.record(batch(kBatch1, 0, 10));
+  ASSERT_TRUE(first);
+  std::int64_t counted = 0;
+  for (const auto& delta : *first) counted += delta.votes;
+  EXPECT_EQ(counted, 10);
+  // Redelivered: the same counts come back and nothing is added.
+  const auto again = history.record(batch(kBatch1, 0, 10));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->size(), first->size());
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 10);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 10);
+  // A different batch holding 5 known votes and 5 new ones adds only the new ones.
+  const auto overlapping = history.record(batch(kBatch2, 5, 10));
+  ASSERT_TRUE(overlapping);
+  counted = 0;
+  for (const auto& delta : *overlapping) counted += delta.votes;
+  EXPECT_EQ(counted, 5);
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 15);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 15);
+  EXPECT_EQ(scalar("SELECT count(*) FROM applied_batches"), 2);
+}
+
+TEST_F(PostgresTest, ConcurrentRedeliveriesOfOneBatchCountItOnce) {
+  const auto big = batch(kBatch1, 0, 2000);
+  std::vector<std::future<std::optional<std::vector<TallyDelta>>>> runs;
+  for (int i = 0; i < 4; ++i) {
+    runs.push_back(std::async(std::launch::async, [&] {
+      PgVoteHistory history(url_);
+      return history.record(big);
+    }));
+  }
+  for (auto& run : runs) {
+    const auto deltas = run.get();
+    ASSERT_TRUE(deltas);
+    std::int64_t counted = 0;
+    for (const auto& delta : *deltas) counted += delta.votes;
+    EXPECT_EQ(counted, 2000);  // every caller gets the batch's one recorded delta
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 2000);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 2000);
+}
+
+TEST_F(PostgresTest, TheHistoryOfAPollIsOneSnapshotOfCountsAndRecentBatches) {
+  PgVoteHistory history(url_);
+  ASSERT_TRUE(history.record(batch(kBatch1, 0, 7, "a")));
+  ASSERT_TRUE(history.record(batch(kBatch2, 100, 3, "b")));
+  const auto poll = history.history_of("p1", from_unix_seconds(0));
+  ASSERT_TRUE(poll);
+  EXPECT_EQ(poll->counts.by_candidate.at("a"), 7);
+  EXPECT_EQ(poll->counts.by_candidate.at("b"), 3);
+  ASSERT_EQ(poll->recent.size(), 2u);
+  EXPECT_EQ(poll->recent[0].batch_id, kBatch1);
+  const auto none = history.history_of("other", from_unix_seconds(0));
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->recent.empty());
+  const auto ids = history.poll_ids();
+  ASSERT_TRUE(ids);
+  EXPECT_EQ(*ids, std::vector<std::string>{"p1"});
+}
+
+TEST_F(PostgresTest, AnUnreachableServerIsReportedNotThrown) {
+  PgVoteHistory history("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1");
+  EXPECT_FALSE(history.record(batch(kBatch1, 0, 1)));
+  EXPECT_FALSE(history.poll_ids());
+}
+
+TEST_F(PostgresTest, PollsRoundTripAndAChangeReachesEveryCopysCatalog) {
+  PollCatalog copy_a, copy_b;
+  PgCatalogSync sync_a(CatalogSyncSettings{.url = url_, .instance_id = "a"}, copy_a);
+  PgCatalogSync sync_b(CatalogSyncSettings{.url = url_, .instance_id = "b"}, copy_b);
+  PgPollRepository repository(url_, [&](std::int64_t version) {
+    EXPECT_TRUE(sync_a.wait_until_everywhere(version));
+  });
+  Poll poll{.id = "p1", .title = "Paredão", .show_partial_results = false};
+  poll.candidates = {{"a", "Ana", std::nullopt}, {"b", "Bia", "https://x/b.jpg"}};
+  poll.created_at = from_unix_seconds(1'800'000'000);
+  poll.closes_at = from_unix_seconds(1'800'003'600);
+  ASSERT_EQ(repository.insert(poll), StoreStatus::kOk);
+  // Answered only once both copies hold it.
+  ASSERT_TRUE(copy_b.find("p1"));
+  EXPECT_EQ(copy_b.find("p1")->candidates[1].photo_url, "https://x/b.jpg");
+  EXPECT_EQ(copy_b.find("p1")->closes_at, poll.closes_at);
+  EXPECT_FALSE(copy_b.find("p1")->show_partial_results);
+  EXPECT_EQ(repository.insert(poll), StoreStatus::kConflict);
+
+  poll.stored_status = PollStatus::kOpen;
+  poll.opens_at = from_unix_seconds(1'800'000'100);
+  ASSERT_EQ(repository.update(poll), StoreStatus::kOk);
+  EXPECT_EQ(copy_a.find("p1")->stored_status, PollStatus::kOpen);
+  EXPECT_EQ(copy_b.find("p1")->stored_status, PollStatus::kOpen);
+  EXPECT_EQ(copy_b.find("p1")->opens_at, poll.opens_at);
+}
+
+TEST_F(PostgresTest, SharedSettingsAreCreatedOnceAndShared) {
+  int generated = 0;
+  const auto make = [&] { return "value-" + std::to_string(++generated); };
+  const auto first = pg::shared_setting(*connection_, "secret", make);
+  const auto second = pg::shared_setting(*connection_, "secret", make);
+  EXPECT_EQ(first, "value-1");
+  EXPECT_EQ(second, first);
+}
+
+}  // namespace
+}  // namespace paredao

@@ -1,0 +1,98 @@
+// Redis adapter against a real server: a batch counted at most once, the compare-and-set repair,
+// the shared replay guard and the api's snapshot read.
+#include <gtest/gtest.h>
+
+#include "adapters/redis/redis_counters.hpp"
+#include "servers.hpp"
+
+namespace paredao {
+namespace {
+
+using integration::required_env;
+using integration::unique_name;
+
+class RedisTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto endpoint = redis::parse_url(required_env("PAREDAO_REDIS_URL"));
+    ASSERT_TRUE(endpoint);
+    settings_ = RedisSettings{.endpoint = *endpoint, .prefix = unique_name("it")};
+  }
+  RedisSettings settings_;
+  const std::vector<TallyDelta> deltas_{{"p1", "a", 3600, 2}, {"p1", "b", 3600, 1},
+                                        {"p1", "a", 7200, 4}};
+};
+
+TEST_F(RedisTest, ABatchIsAppliedAtMostOnce) {
+  RedisLiveCounters counters(settings_);
+  EXPECT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
+  EXPECT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kAlreadyApplied);
+  const auto tally = counters.read("p1");
+  ASSERT_TRUE(tally);
+  EXPECT_EQ(tally->by_candidate.at("a"), 6);
+  EXPECT_EQ(tally->by_candidate.at("b"), 1);
+  EXPECT_EQ(tally->by_hour.at(7200).at("a"), 4);
+  const auto missing = counters.unapplied("p1", std::vector<std::string>{"b1", "b2"});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(*missing, std::vector<std::string>{"b2"});
+}
+
+TEST_F(RedisTest, TheRepairOnlyReplacesCountersThatDidNotMove) {
+  RedisLiveCounters counters(settings_);
+  ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
+  const auto seen = *counters.read("p1");
+  PollTally truth;
+  truth.add("a", 3600, 10);
+  // Something moved since `seen` was read: refused.
+  ASSERT_EQ(counters.apply_once("b2", deltas_), ApplyStatus::kApplied);
+  EXPECT_EQ(counters.replace_if_unchanged("p1", seen, truth, std::vector<std::string>{"b3"}),
+            ReplaceStatus::kChanged);
+  // With what is really there: replaced, and b3 is marked applied.
+  const auto now_seen = *counters.read("p1");
+  EXPECT_EQ(counters.replace_if_unchanged("p1", now_seen, truth, std::vector<std::string>{"b3"}),
+            ReplaceStatus::kReplaced);
+  EXPECT_EQ(*counters.read("p1"), truth);
+  EXPECT_EQ(counters.apply_once("b3", deltas_), ApplyStatus::kAlreadyApplied);
+  EXPECT_EQ(*counters.read("p1"), truth);
+}
+
+TEST_F(RedisTest, TheApiSnapshotReadsEveryPoll) {
+  RedisLiveCounters counters(settings_);
+  ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
+  ASSERT_EQ(counters.apply_once("b2", std::vector<TallyDelta>{{"p2", "x", 0, 5}}),
+            ApplyStatus::kApplied);
+  RedisTallyStore store(settings_);
+  const auto all = store.read_all();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at("p2").by_candidate.at("x"), 5);
+  EXPECT_TRUE(store.healthy());
+}
+
+TEST_F(RedisTest, AChallengeBurnsOnceAcrossGuards) {
+  RedisReplayGuard copy_a(settings_), copy_b(settings_);
+  const auto now = from_unix_seconds(1'800'000'000);
+  const std::vector<ChallengeUse> uses{{"p1", "c1", now + std::chrono::minutes(5)},
+                                       {"p1", "c2", now + std::chrono::minutes(5)},
+                                       {"p1", "c1", now + std::chrono::minutes(5)}};
+  EXPECT_EQ(copy_a.burn_all(uses, now),
+            (std::vector{BurnResult::kFirstUse, BurnResult::kFirstUse, BurnResult::kAlreadyUsed}));
+  EXPECT_EQ(copy_b.burn_all(std::span(uses).first(1), now),
+            std::vector{BurnResult::kAlreadyUsed});
+}
+
+TEST_F(RedisTest, AnUnreachableServerIsReportedNotThrown) {
+  RedisSettings nowhere{.endpoint = {.host = "127.0.0.1", .port = 1}, .prefix = "x"};
+  RedisLiveCounters counters(nowhere);
+  EXPECT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kUnavailable);
+  EXPECT_FALSE(counters.read("p1"));
+  RedisReplayGuard guard(nowhere);
+  const std::vector<ChallengeUse> uses{{"p1", "c1", from_unix_seconds(100)}};
+  EXPECT_EQ(guard.burn_all(uses, from_unix_seconds(0)), std::vector{BurnResult::kUnavailable});
+  RedisTallyStore store(nowhere);
+  EXPECT_FALSE(store.read_all());
+  EXPECT_FALSE(store.healthy());
+}
+
+}  // namespace
+}  // namespace paredao
