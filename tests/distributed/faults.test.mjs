@@ -6,7 +6,8 @@
 // reconciler ran; stats.total equals the votes counted. Each fault is its own test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createPoll, openPoll, fetchChallenge, solve, adminHeaders, repoRoot, spawnParedao } from '../lib/harness.mjs';
 import { startStack, psql, serverUrls } from '../lib/stack.mjs';
@@ -44,6 +45,8 @@ async function client(stack, pollId, budget, attempts) {
       attempt.status = res.status;
       const body = await res.json().catch(() => null);
       if (res.status === 202) attempt.voteId = body.vote_id;
+      // As a polite client does: wait as told before the next attempt.
+      if (res.status === 503) await sleep(1000 * Number(res.headers.get('retry-after') ?? 1));
     } catch (error) {
       // No answer: the connection failed or timed out. Without a nonce the vote was never sent.
       attempt.status = attempt.nonce ? 'unanswered' : 'not_sent';
@@ -149,7 +152,8 @@ async function runWithFault(name, fault) {
   }
 }
 
-const restart = (server, ...flags) => execFileSync(serversScript, ['restart', server, ...flags], { stdio: 'inherit' });
+// Asynchronous, so that the clients keep voting while the server is down.
+const restart = (server, ...flags) => promisify(execFile)(serversScript, ['restart', server, ...flags]);
 
 test('a worker killed with SIGKILL mid-stream loses and doubles nothing', () =>
   runWithFault('worker SIGKILL', async (stack) => {
@@ -166,10 +170,10 @@ test('an api copy killed with SIGKILL mid-stream loses and doubles nothing', () 
   }));
 
 test('RabbitMQ restarted mid-stream loses and doubles nothing', () =>
-  runWithFault('RabbitMQ restart', async () => { restart('rabbitmq', '--full'); }));
+  runWithFault('RabbitMQ restart', () => restart('rabbitmq', '--full')));
 
 test('Redis restarted with its data wiped mid-stream is rebuilt from PostgreSQL', () =>
-  runWithFault('Redis wiped', async () => { restart('redis', '--wipe'); }));
+  runWithFault('Redis wiped', () => restart('redis', '--wipe')));
 
 test('PostgreSQL restarted mid-stream loses and doubles nothing', () =>
-  runWithFault('PostgreSQL restart', async () => { restart('postgres'); }));
+  runWithFault('PostgreSQL restart', () => restart('postgres')));
