@@ -4,7 +4,8 @@
 #               run every test (unit, integration, API in both modes, faults, interop, browser)
 #   make run-distributed / make stop   the distributed mode on this machine
 .PHONY: run test deps test-deps build web unit-test node-test bench microbench fuzz sanitize clean \
-        servers integration-test node-test-distributed fault-test run-distributed stop
+        servers integration-test node-test-distributed fault-test run-distributed stop \
+        bench-distributed
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -66,6 +67,9 @@ stop:
 
 bench: test-deps build
 	bench/http_bench.sh
+
+bench-distributed: test-deps build
+	bench/distributed_bench.sh
 
 microbench: build
 	./$(BUILD_DIR)/bench/paredao_microbench

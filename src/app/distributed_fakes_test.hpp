@@ -48,13 +48,14 @@ class FakeHistory final : public VoteHistory {
     for (const auto& [id, tally] : tallies_) ids.push_back(id);
     return ids;
   }
-  std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint) override {
+  std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint since) override {
     if (!reachable) return std::nullopt;
     PollHistory history;
     if (const auto found = tallies_.find(std::string(poll_id)); found != tallies_.end()) {
       history.counts = found->second;
     }
     for (const auto& id : order_) {
+      if (recorded_at_[id] < since) continue;
       RecordedBatch batch{id, recorded_at_[id], {}};
       for (const auto& delta : batches_[id]) {
         if (delta.poll_id == poll_id) batch.deltas.push_back(delta);

@@ -50,44 +50,62 @@ ReconcileReport ReconcileCounters::run_once() {
   return report;
 }
 
-PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complete) {
-  PollDrift result{.poll_id = poll_id};
-  // Counters first, then the history in one snapshot. A batch a worker applies after the
-  // counters were read makes the repair's compare-and-set fail (retried next round); a batch
-  // recorded after the snapshot is in neither `truth` nor `recent`, and its worker adds it later.
-  const auto now = clock_.now();
-  const auto live = counters_.read(poll_id);
-  const auto history = live ? history_.history_of(poll_id, now - settings_.lookback)
-                            : std::nullopt;
-  if (!live || !history) {
-    complete = false;
-    return result;
-  }
-  const auto& truth = history->counts;
-  if (truth == *live) return result;
+std::optional<std::int64_t> ReconcileCounters::drift_beyond_flight(
+    const std::string& poll_id, const PollTally& live, const PollHistory& history, TimePoint now,
+    std::vector<std::string>& pending) {
+  std::vector<std::string> recent_ids;
+  for (const auto& batch : history.recent) recent_ids.push_back(batch.batch_id);
+  auto unapplied = counters_.unapplied(poll_id, recent_ids);
+  if (!unapplied) return std::nullopt;
+  pending = std::move(*unapplied);
   // Batches in flight were recorded moments ago and are not applied yet: the counters plus those
   // must equal the history, otherwise the difference is real drift. (After the counters lost
   // their data every batch looks unapplied; the older ones are then drift, as they should be.)
-  std::vector<std::string> recent_ids;
-  for (const auto& batch : history->recent) recent_ids.push_back(batch.batch_id);
-  const auto pending = counters_.unapplied(poll_id, recent_ids);
-  if (!pending) {
-    complete = false;
-    return result;
-  }
-  PollTally expected_after_flight = *live;
-  for (const auto& batch : history->recent) {
+  PollTally expected_after_flight = live;
+  for (const auto& batch : history.recent) {
     if (batch.recorded_at < now - settings_.settle) continue;
-    if (std::find(pending->begin(), pending->end(), batch.batch_id) == pending->end()) continue;
+    if (std::find(pending.begin(), pending.end(), batch.batch_id) == pending.end()) continue;
     for (const auto& delta : batch.deltas) {
       expected_after_flight.add(delta.candidate_id, delta.hour, delta.votes);
     }
   }
-  result.drift = drift_between(truth, expected_after_flight);
+  return drift_between(history.counts, expected_after_flight);
+}
+
+PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complete) {
+  PollDrift result{.poll_id = poll_id};
+  const auto now = clock_.now();
+  // Counters first, then the history in one snapshot. A batch a worker applies after the
+  // counters were read makes the repair's compare-and-set fail (retried next round); a batch
+  // recorded after the snapshot is in neither `truth` nor `recent`, and its worker adds it later.
+  const auto live = counters_.read(poll_id);
+  // First a cheap look, at the batches of the last moments only: under load the counters trail
+  // the history by exactly the batches in flight, and nothing more needs reading.
+  const auto recent = live ? history_.history_of(poll_id, now - settings_.settle) : std::nullopt;
+  if (!live || !recent) {
+    complete = false;
+    return result;
+  }
+  if (recent->counts == *live) return result;
+  std::vector<std::string> pending;
+  const auto quick_drift = drift_beyond_flight(poll_id, *live, *recent, now, pending);
+  if (!quick_drift) {
+    complete = false;
+    return result;
+  }
+  if (*quick_drift == 0) return result;
+  // Real drift: look back far enough to find every batch not applied yet, so that the repair
+  // can mark them applied (their counts are in the history it copies).
+  const auto history = history_.history_of(poll_id, now - settings_.lookback);
+  const auto drift = history ? drift_beyond_flight(poll_id, *live, *history, now, pending)
+                             : std::nullopt;
+  if (!drift) {
+    complete = false;
+    return result;
+  }
+  result.drift = *drift;
   if (result.drift == 0 || !settings_.repair) return result;
-  // The pending batches are inside `truth`: marking them applied in the same atomic step keeps
-  // their workers from adding them a second time.
-  result.repaired = counters_.replace_if_unchanged(poll_id, *live, truth, *pending) ==
+  result.repaired = counters_.replace_if_unchanged(poll_id, *live, history->counts, pending) ==
                     ReplaceStatus::kReplaced;
   return result;
 }

@@ -3,6 +3,7 @@
 // poll and, where they differ, repairs the counters from the history without ever racing a
 // worker into counting a batch twice or losing one.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ class ReconcileCounters {
 
  private:
   PollDrift reconcile(const std::string& poll_id, bool& complete);
+  // The drift left once the batches in flight are accounted for; fills `pending` with the
+  // batches of `history.recent` not applied yet. nullopt when the counters cannot be read.
+  std::optional<std::int64_t> drift_beyond_flight(const std::string& poll_id,
+                                                  const PollTally& live,
+                                                  const PollHistory& history, TimePoint now,
+                                                  std::vector<std::string>& pending);
 
   VoteHistory& history_;
   LiveCounters& counters_;

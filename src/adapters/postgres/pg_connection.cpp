@@ -64,6 +64,19 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
                             values.data(), nullptr, nullptr, 0));
 }
 
+Result Connection::exec_prepared(const std::string& name, const std::string& sql,
+                                 const std::vector<Param>& params) {
+  if (!prepared_.contains(name)) {
+    check(PQprepare(connection_.get(), name.c_str(), sql.c_str(), int(params.size()), nullptr));
+    prepared_.insert(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return check(PQexecPrepared(connection_.get(), name.c_str(), int(values.size()), values.data(),
+                              nullptr, nullptr, 0));
+}
+
 std::string text_array(const std::vector<std::string_view>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {

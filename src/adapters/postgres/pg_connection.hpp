@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace paredao::pg {
@@ -59,6 +60,10 @@ class Connection {
   Result exec(const std::string& sql);
   // Runs one statement with text parameters ($1, $2, …); throws pg::Error.
   Result exec(const std::string& sql, const std::vector<Param>& params);
+  // Like exec(), through a statement prepared once per connection under `name`: the hot
+  // statements are parsed and planned once, not per call.
+  Result exec_prepared(const std::string& name, const std::string& sql,
+                       const std::vector<Param>& params);
   // Whether the connection is still up (after a failure, libpq knows it lost the server).
   bool connected() const { return PQstatus(connection_.get()) == CONNECTION_OK; }
   PGconn* handle() { return connection_.get(); }
@@ -66,6 +71,7 @@ class Connection {
  private:
   Result check(PGresult* result);
   std::unique_ptr<PGconn, decltype(&PQfinish)> connection_;
+  std::unordered_set<std::string> prepared_;
 };
 
 // Runs `body` inside BEGIN … COMMIT, rolling back when it throws (and rethrowing).

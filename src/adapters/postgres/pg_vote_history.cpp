@@ -75,7 +75,7 @@ std::optional<std::vector<TallyDelta>> PgVoteHistory::record(const VoteBatch& ba
                                       pg::text_array(candidates), pg::text_array(challenges)};
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
-      const auto rows = connection_.get().exec(kRecordBatch, params);
+      const auto rows = connection_.get().exec_prepared("record_batch", kRecordBatch, params);
       if (rows.rows() != 1) throw std::runtime_error("batch not recorded");
       return parse_stored_deltas(rows.text(0, 0));
     } catch (const pg::Error& e) {

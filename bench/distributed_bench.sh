@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmark of the distributed mode: votes/s through `paredao api` with the whole pipeline
+# running on this machine (RabbitMQ, PostgreSQL, Redis, worker, reconciler), against a stock
+# nginx answering the same request with a fixed `return`, measured in the same run; then the time
+# for the queue to drain once the load stops, and a check that every accepted vote is in
+# PostgreSQL and in Redis. Loopback only; bounded in time.
+#
+#   bench/distributed_bench.sh            (make bench-distributed)
+#   DURATION=20 CONNECTIONS=128 bench/distributed_bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${PAREDAO_BIN:-build/paredao}
+GEN=${GEN:-build/bench/make_vote_payloads}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+VOTES=${VOTES:-400000}  # more than a flood can use: each payload is sent once
+API_PORTS=(${API_PORTS:-18491 18492})
+LB_PORT=${LB_PORT:-18490}
+NGINX_PORT=${NGINX_PORT:-18482}
+TOKEN=bench-admin-token
+name=bench$(date +%s)
+
+eval "$(deploy/local/servers.sh start | grep '^PAREDAO_' | sed 's/^/export /')"
+work=$(mktemp -d /tmp/paredao-dbench.XXXXXX)
+pids=()
+cleanup() {
+  deploy/local/nginx-lb.sh stop "$LB_PORT" >/dev/null 2>&1 || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  psql "$PAREDAO_POSTGRES_URL" -qAt -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_http() {
+  for _ in $(seq 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# --- a deployment of its own: database, queue, Redis prefix ---------------------------------------
+psql "$PAREDAO_POSTGRES_URL" -qAt -c "CREATE DATABASE $name" >/dev/null
+pg_url="${PAREDAO_POSTGRES_URL%/*}/$name"
+common=(--postgres-url "$pg_url" --redis-url "$PAREDAO_REDIS_URL" --deployment "$name")
+"$BIN" migrate --postgres-url "$pg_url" >"$work/migrate.log"
+for i in "${!API_PORTS[@]}"; do
+  "$BIN" api --listen "127.0.0.1:${API_PORTS[$i]}" "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" \
+    --admin-token "$TOKEN" --pow-difficulty 1 --no-demo --threads 1 >"$work/api-$i.log" 2>&1 &
+  pids+=($!)
+done
+"$BIN" worker "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" --consumers 2 >"$work/worker.log" 2>&1 &
+pids+=($!)
+"$BIN" reconcile "${common[@]}" >"$work/reconcile.log" 2>&1 &
+pids+=($!)
+for port in "${API_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/healthz"; done
+deploy/local/nginx-lb.sh start "$LB_PORT" "${API_PORTS[@]}" >/dev/null
+
+api="http://127.0.0.1:$LB_PORT/api/v1"
+auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+curl -fs "${auth[@]}" -d '{"id":"bench","title":"Paredão de benchmark","candidates":[{"id":"ana","name":"Ana Clara"},{"id":"bruno","name":"Bruno"},{"id":"camila","name":"Camila"}]}' "$api/polls" >/dev/null
+curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
+
+psql "$pg_url" -qAt -c "SELECT value FROM settings WHERE name = 'challenge_secret'" >"$work/challenge-secret"
+echo "Solving $((VOTES * 2 + 1)) challenges signed with the deployment's secret..."
+"$GEN" "$work/challenge-secret" bench ana,bruno,camila "$((VOTES * 2 + 1))" "$work/all-payloads"
+sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads-lb"
+sed -n "$((VOTES + 1)),$((VOTES * 2))p" "$work/all-payloads" >"$work/payloads-direct"
+vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
+
+# --- nginx: the reference, 2 workers, access log off -----------------------------------------------
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/nginx-body;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    default_type application/json;
+    location = /api/v1/polls/bench/votes { return 202 '$vote_body'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+wait_http "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" || true
+
+# CPU seconds used by each kind of process (summed over its processes), to know where the time goes.
+cpu_by_process() {
+  ps -eo comm=,time= | awk '{
+      split($2, t, ":"); d = 0
+      if (index(t[1], "-")) { split(t[1], dh, "-"); d = dh[1]; t[1] = dh[2] }
+      s = d * 86400 + t[1] * 3600 + t[2] * 60 + t[3]
+      name = $1; sub(/^postgres.*/, "postgres", name); sub(/^beam.*/, "rabbitmq", name)
+      cpu[name] += s
+    } END { for (n in cpu) print n, cpu[n] }' | sort
+}
+cpu_delta() {  # before after
+  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '$3 - $2 >= 1 {printf "%s %ds, ", $1, $3 - $2}'
+}
+
+run_wrk() {  # name url payloads
+  cpu_by_process >"$work/cpu-before"
+  env PAYLOADS="$3" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes \
+    wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --latency -s bench/votes.lua "$2" \
+    >"$work/$1.txt"
+  cpu_by_process >"$work/cpu-after"
+  echo "$1: CPU $(cpu_delta "$work/cpu-before" "$work/cpu-after")" >>"$work/cpu"
+  echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$work/$1.txt") $(awk '$1 == "50%" {print $2}' "$work/$1.txt") $(awk '$1 == "99%" {print $2}' "$work/$1.txt") $(grep -c 'Non-2xx' "$work/$1.txt" || true)"
+}
+
+counted() { psql "$pg_url" -qAt -c "SELECT count(*) FROM votes WHERE poll_id = 'bench'"; }
+accepted() {
+  local sum=0 n
+  for port in "${API_PORTS[@]}"; do
+    n=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^paredao_votes_accepted_total/ {print $2}')
+    sum=$(awk -v a="$sum" -v b="${n:-0}" 'BEGIN {printf "%d", a + b}')
+  done
+  echo "$sum"
+}
+# Seconds from now until PostgreSQL holds every accepted vote (limit 60 s).
+drain_seconds() {
+  local want start now
+  want=$(accepted)
+  start=$(date +%s.%N)
+  for _ in $(seq 600); do
+    [[ "$(counted)" -ge "$want" ]] && break
+    sleep 0.1
+  done
+  now=$(date +%s.%N)
+  awk -v a="$start" -v b="$now" 'BEGIN {printf "%.1f", b - a}'
+}
+
+echo "Running wrk: ${DURATION}s, $WRK_THREADS threads, $CONNECTIONS connections"
+: >"$work/summary"
+run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" "$work/payloads-lb" | tee -a "$work/summary"
+run_wrk paredao-lb "http://127.0.0.1:$LB_PORT/api/v1/polls/bench/votes" "$work/payloads-lb" | tee -a "$work/summary"
+drain_lb=$(drain_seconds)
+run_wrk paredao-direct "http://127.0.0.1:${API_PORTS[0]}/api/v1/polls/bench/votes" "$work/payloads-direct" | tee -a "$work/summary"
+drain_direct=$(drain_seconds)
+
+# The api copies' batches: mean size and mean time to make one durable (burn + publish + confirm).
+batch_stats=$(for port in "${API_PORTS[@]}"; do curl -fs "http://127.0.0.1:$port/metrics"; done | awk '
+  /^paredao_vote_batch_size_sum/ {vs += $2} /^paredao_vote_batch_size_count/ {vc += $2}
+  /^paredao_vote_commit_seconds_sum/ {cs += $2} /^paredao_vote_commit_seconds_count/ {cc += $2}
+  END { if (vc > 0 && cc > 0) printf "%d batches, %.1f votes per batch, %.1f ms each", vc, vs / vc, 1000 * cs / cc }')
+
+sleep 2  # the reconciler's round and the api snapshots
+total_accepted=$(accepted)
+total_counted=$(counted)
+redis_total=$(redis-cli -u "$PAREDAO_REDIS_URL" --raw HVALS "$name:{bench}:totals" | awk '{s += $1} END {print s + 0}')
+stats_total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | sed -E 's/.*"total":([0-9]+).*/\1/')
+"$BIN" reconcile --check "${common[@]}" >"$work/audit.log" 2>&1 && audit=clean || audit="DRIFT (see audit)"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
+echo
+echo "| path | votes/s | nginx req/s | ratio | p50 | p99 | queue drained after the load |"
+echo "|---|---|---|---|---|---|---|"
+echo "| wrk → nginx L4 → 2 api copies | $(field paredao-lb 2) | $(field nginx 2) | $(ratio "$(field paredao-lb 2)" "$(field nginx 2)") | $(field paredao-lb 3) | $(field paredao-lb 4) | ${drain_lb} s |"
+echo "| wrk → 1 api copy | $(field paredao-direct 2) | $(field nginx 2) | $(ratio "$(field paredao-direct 2)" "$(field nginx 2)") | $(field paredao-direct 3) | $(field paredao-direct 4) | ${drain_direct} s |"
+echo
+echo "api batches: $batch_stats"
+echo "CPU seconds per process during each ${DURATION} s run (2 cores: at most $((DURATION * 2)) s):"
+sed 's/^/  /' "$work/cpu"
+echo "Votes accepted (202): $total_accepted; in PostgreSQL: $total_counted; in Redis: $redis_total; stats.total: $stats_total; audit: $audit"
+if [[ "$total_accepted" != "$total_counted" || "$total_accepted" != "$redis_total" || "$total_accepted" != "$stats_total" ]]; then
+  echo "MISMATCH: every accepted vote must be in PostgreSQL, Redis and the stats" >&2
+  exit 1
+fi
