@@ -7,6 +7,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/live_counters.hpp"
+#include "app/ports/replay_guard.hpp"
 #include "app/ports/vote_history.hpp"
 #include "domain/time.hpp"
 
@@ -25,6 +26,7 @@ class FakeHistory final : public VoteHistory {
     std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> added;
     for (const auto& vote : batch.votes) {
       if (!votes_.insert(vote.vote_id).second) continue;
+      challenges_.push_back({vote.poll_id, vote.challenge_id, vote.challenge_expires_at});
       ++added[{vote.poll_id, vote.candidate_id, unix_seconds(hour_start(vote.accepted_at))}];
     }
     std::vector<TallyDelta> deltas;
@@ -41,6 +43,14 @@ class FakeHistory final : public VoteHistory {
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override {
     if (!reachable) return std::nullopt;
     return batches_.emplace(batch_id, std::vector<TallyDelta>{}).second;
+  }
+  std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) override {
+    if (!reachable) return std::nullopt;
+    std::vector<UsedChallenge> unexpired;
+    for (const auto& c : challenges_) {
+      if (c.expires_at > now) unexpired.push_back(c);
+    }
+    return unexpired;
   }
   std::optional<std::vector<std::string>> poll_ids() override {
     if (!reachable) return std::nullopt;
@@ -69,6 +79,7 @@ class FakeHistory final : public VoteHistory {
  private:
   const Clock& clock_;
   std::map<std::string, TimePoint> recorded_at_;
+  std::vector<UsedChallenge> challenges_;
   std::set<std::string> votes_;
   std::map<std::string, std::vector<TallyDelta>> batches_;
   std::vector<std::string> order_;
@@ -91,6 +102,11 @@ class FakeCounters final : public LiveCounters {
     if (!reachable) return std::nullopt;
     return tallies_[std::string(poll_id)];
   }
+  std::optional<bool> intact() override {
+    if (!reachable) return std::nullopt;
+    return intact_;
+  }
+  bool mark_intact() override { return reachable && (intact_ = true); }
   std::optional<std::vector<std::string>> unapplied(
       std::string_view, std::span<const std::string> ids) override {
     if (!reachable) return std::nullopt;
@@ -114,12 +130,29 @@ class FakeCounters final : public LiveCounters {
   void wipe() {
     tallies_.clear();
     applied_.clear();
+    intact_ = false;
   }
   const PollTally& counts(const std::string& poll_id) { return tallies_[poll_id]; }
 
  private:
+  bool intact_ = true;
   std::set<std::string> applied_;
   std::map<std::string, PollTally> tallies_;
+};
+
+// The shared replay guard, in memory (it lives in the same store as the counters in production).
+class FakeSharedGuard final : public SharedReplayGuard {
+ public:
+  std::vector<BurnResult> burn_all(std::span<const ChallengeUse> uses, TimePoint) override {
+    std::vector<BurnResult> results;
+    for (const auto& use : uses) {
+      results.push_back(burned.insert(std::string(use.challenge_id)).second
+                            ? BurnResult::kFirstUse
+                            : BurnResult::kAlreadyUsed);
+    }
+    return results;
+  }
+  std::set<std::string> burned;
 };
 
 }  // namespace paredao::testing

@@ -41,8 +41,37 @@ std::int64_t ReconcileReport::total_drift() const {
   return total;
 }
 
+std::optional<std::size_t> ReconcileCounters::restore_burned_challenges() {
+  const auto now = clock_.now();
+  const auto used = history_.unexpired_challenges(now);
+  if (!used) return std::nullopt;
+  std::vector<ChallengeUse> uses;
+  uses.reserve(used->size());
+  for (const auto& challenge : *used) {
+    uses.push_back(ChallengeUse{challenge.poll_id, challenge.challenge_id, challenge.expires_at});
+  }
+  constexpr std::size_t kChunk = 10000;  // bounded round trips, bounded replies
+  for (std::size_t start = 0; start < uses.size(); start += kChunk) {
+    const auto chunk = std::span(uses).subspan(start, std::min(kChunk, uses.size() - start));
+    const auto results = replay_guard_.burn_all(chunk, now);
+    if (std::find(results.begin(), results.end(), BurnResult::kUnavailable) != results.end()) {
+      return std::nullopt;
+    }
+  }
+  if (!counters_.mark_intact()) return std::nullopt;
+  return uses.size();
+}
+
 ReconcileReport ReconcileCounters::run_once() {
   ReconcileReport report;
+  // First what the store may have lost besides the counters: the burned challenges. (Only in
+  // repair mode: an audit changes nothing.)
+  const auto intact = counters_.intact();
+  if (!intact) return report;
+  if (!*intact && settings_.repair) {
+    report.challenges_restored = restore_burned_challenges();
+    if (!report.challenges_restored) return report;
+  }
   const auto poll_ids = history_.poll_ids();
   if (!poll_ids) return report;
   report.complete = true;

@@ -9,6 +9,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/live_counters.hpp"
+#include "app/ports/replay_guard.hpp"
 #include "app/ports/vote_history.hpp"
 
 namespace paredao {
@@ -23,6 +24,8 @@ struct PollDrift {
 struct ReconcileReport {
   bool complete = false;  // false when a store could not be read: the report covers fewer polls
   std::vector<PollDrift> polls;
+  // The counters' store had lost its data: the burned challenges were restored (how many).
+  std::optional<std::size_t> challenges_restored;
   std::int64_t total_drift() const;
 };
 
@@ -38,14 +41,22 @@ struct ReconcileSettings {
 
 class ReconcileCounters {
  public:
-  ReconcileCounters(VoteHistory& history, LiveCounters& counters, const Clock& clock,
-                    ReconcileSettings settings)
-      : history_(history), counters_(counters), clock_(clock), settings_(settings) {}
+  // `replay_guard` is the shared one whose memory lives in the same store as the counters.
+  ReconcileCounters(VoteHistory& history, LiveCounters& counters, SharedReplayGuard& replay_guard,
+                    const Clock& clock, ReconcileSettings settings)
+      : history_(history),
+        counters_(counters),
+        replay_guard_(replay_guard),
+        clock_(clock),
+        settings_(settings) {}
 
   ReconcileReport run_once();
 
  private:
   PollDrift reconcile(const std::string& poll_id, bool& complete);
+  // After the store lost its data: burns again every unexpired challenge of a recorded vote, so
+  // that none can be used a second time on another api copy. nullopt when it could not.
+  std::optional<std::size_t> restore_burned_challenges();
   // The drift left once the batches in flight are accounted for; fills `pending` with the
   // batches of `history.recent` not applied yet. nullopt when the counters cannot be read.
   std::optional<std::int64_t> drift_beyond_flight(const std::string& poll_id,
@@ -55,6 +66,7 @@ class ReconcileCounters {
 
   VoteHistory& history_;
   LiveCounters& counters_;
+  SharedReplayGuard& replay_guard_;
   const Clock& clock_;
   const ReconcileSettings settings_;
 };

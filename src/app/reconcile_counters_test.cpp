@@ -19,7 +19,9 @@ VoteBatch batch_of(std::string id, int votes, std::string candidate = "a") {
                                        .poll_id = "p",
                                        .candidate_id = candidate,
                                        .accepted_at = from_unix_seconds(1'800'000'000 + i * 1800),
-                                       .challenge_id = id + std::to_string(i)});
+                                       .challenge_id = id + std::to_string(i),
+                                       .challenge_expires_at =
+                                           from_unix_seconds(1'800'000'000 + 300 + i * 60)});
   }
   return batch;
 }
@@ -29,7 +31,8 @@ struct Fixture : ::testing::Test {
   FakeHistory history{clock};
   FakeCounters counters;
   RecordBatch record{history, counters};
-  ReconcileCounters reconcile{history, counters, clock, ReconcileSettings{}};
+  testing::FakeSharedGuard guard;
+  ReconcileCounters reconcile{history, counters, guard, clock, ReconcileSettings{}};
 };
 
 TEST_F(Fixture, InSyncMeansNoDriftAndNoRepair) {
@@ -89,8 +92,27 @@ TEST_F(Fixture, ARepairRacingAWorkerGivesWayAndTheNextRoundIsRight) {
   EXPECT_EQ(history.counts("p").by_candidate.at("a"), 7);
 }
 
+TEST_F(Fixture, AfterTheStoreLostItsDataTheUnexpiredChallengesAreBurnedAgain) {
+  ASSERT_EQ(record.handle(batch_of("b1", 4)), BatchOutcome::kCounted);
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  guard.burned.clear();  // the burned challenges lived in the same store
+  const auto report = reconcile.run_once();
+  // Expiries are 300, 360, 420, 480 s after the start; 6 s have passed: all four still count.
+  ASSERT_TRUE(report.challenges_restored);
+  EXPECT_EQ(*report.challenges_restored, 4u);
+  EXPECT_TRUE(guard.burned.contains("b10") && guard.burned.contains("b13"));
+  EXPECT_FALSE(reconcile.run_once().challenges_restored) << "restored once, not every round";
+
+  // Expired challenges need not be remembered (406 s have passed).
+  clock.advance(std::chrono::seconds(400));
+  counters.wipe();
+  guard.burned.clear();
+  EXPECT_EQ(*reconcile.run_once().challenges_restored, 2u);  // 420 and 480 s are still ahead
+}
+
 TEST_F(Fixture, AuditOnlyReportsWithoutRepairing) {
-  ReconcileCounters audit{history, counters, clock, ReconcileSettings{.repair = false}};
+  ReconcileCounters audit{history, counters, guard, clock, ReconcileSettings{.repair = false}};
   ASSERT_EQ(record.handle(batch_of("b1", 3)), BatchOutcome::kCounted);
   clock.advance(std::chrono::seconds(6));
   counters.wipe();

@@ -19,6 +19,10 @@ void log_report(const ReconcileReport& report, bool audit_only) {
                         {"repaired", poll.repaired},
                         {"audit_only", audit_only}});
   }
+  if (report.challenges_restored) {
+    log::warn("redis_data_restored", {{"burned_challenges", *report.challenges_restored},
+                                      {"hint", "Redis had lost its data; counters follow"}});
+  }
   if (!report.complete) log::error("reconcile_incomplete", {{"hint", "a store is unreachable"}});
 }
 
@@ -33,8 +37,10 @@ int run_reconcile(const ServeConfig& config) {
   }
   SystemClock clock;
   PgVoteHistory history(config.postgres_url);
-  RedisLiveCounters counters(RedisSettings{.endpoint = endpoints.redis, .prefix = config.deployment});
-  ReconcileCounters reconcile(history, counters, clock,
+  const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
+  RedisLiveCounters counters(redis);
+  RedisReplayGuard replay_guard(redis);
+  ReconcileCounters reconcile(history, counters, replay_guard, clock,
                               ReconcileSettings{.repair = !config.check_only});
 
   if (config.check_only) {

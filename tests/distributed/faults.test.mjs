@@ -36,6 +36,7 @@ async function client(stack, pollId, budget, attempts) {
       const challenge = await fetchChallenge(stack, pollId);
       attempt.nonce = challenge.parameters.nonce;
       const altcha = await solve(challenge);
+      attempt.altcha = altcha;
       const res = await fetch(`${stack.url}/api/v1/polls/${pollId}/votes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -65,7 +66,7 @@ async function waitFor(what, check, timeoutMs = 90000) {
   }
 }
 
-async function runWithFault(name, fault) {
+async function runWithFault(name, fault, afterwards = async () => {}) {
   const stack = await startStack({ difficulty: 10, reconcileIntervalMs: 300 });
   try {
     const poll = await createPoll(stack, {
@@ -146,6 +147,7 @@ async function runWithFault(name, fault) {
         `stats.total ${stats.total}, by_candidate ${byCandidate}, by_hour ${byHour}, counted ${counted}`;
     }, 10000);
     assert.equal(counted, acked.length + recovered.length, 'counted = 202s + unanswered ones that made it');
+    await afterwards(stack, poll, acked);
   } finally {
     await stack.stop();
     stack.cleanup();
@@ -173,7 +175,22 @@ test('RabbitMQ restarted mid-stream loses and doubles nothing', () =>
   runWithFault('RabbitMQ restart', () => restart('rabbitmq', '--full')));
 
 test('Redis restarted with its data wiped mid-stream is rebuilt from PostgreSQL', () =>
-  runWithFault('Redis wiped', () => restart('redis', '--wipe')));
+  runWithFault('Redis wiped', () => restart('redis', '--wipe'), async (stack, poll, acked) => {
+    // The burned challenges were lost with Redis and restored from PostgreSQL: a challenge used
+    // before the wipe is refused by every copy, including those that never saw it.
+    const early = acked.slice(0, 20);
+    for (const backend of stack.backends) {
+      for (const a of early) {
+        const res = await fetch(`${backend}/api/v1/polls/${poll.id}/votes`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ candidate_id: a.candidate, altcha: a.altcha }),
+        });
+        const body = await res.json();
+        assert.equal(res.status, 422, `a replay on ${backend} was not refused: ${JSON.stringify(body)}`);
+        assert.equal(body.code, 'human_check_failed');
+      }
+    }
+  }));
 
 test('PostgreSQL restarted mid-stream loses and doubles nothing', () =>
   runWithFault('PostgreSQL restart', () => restart('postgres')));

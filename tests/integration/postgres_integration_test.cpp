@@ -46,7 +46,8 @@ class PostgresTest : public ::testing::Test {
                                      .poll_id = "p1",
                                      .candidate_id = candidate,
                                      .accepted_at = from_unix_seconds(1'800'000'000 + i * 600),
-                                     .challenge_id = "c" + std::to_string(i)});
+                                     .challenge_id = "c" + std::to_string(i),
+                                     .challenge_expires_at = from_unix_seconds(1'800'000'300 + i * 600)});
     }
     return b;
   }
@@ -127,6 +128,18 @@ TEST_F(PostgresTest, TheHistoryOfAPollIsOneSnapshotOfCountsAndRecentBatches) {
   const auto ids = history.poll_ids();
   ASSERT_TRUE(ids);
   EXPECT_EQ(*ids, std::vector<std::string>{"p1"});
+}
+
+TEST_F(PostgresTest, TheUnexpiredChallengesOfRecordedVotesAreFound) {
+  PgVoteHistory history(url_);
+  ASSERT_TRUE(history.record(batch(kBatch1, 0, 5)));  // expiries 300, 900, … 2700 s after
+  const auto used = history.unexpired_challenges(from_unix_seconds(1'800'001'000));
+  ASSERT_TRUE(used);
+  std::vector<std::string> ids;
+  for (const auto& c : *used) ids.push_back(c.challenge_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"c2", "c3", "c4"}));
+  EXPECT_EQ(used->front().poll_id, "p1");
 }
 
 TEST_F(PostgresTest, AnUnreachableServerIsReportedNotThrown) {

@@ -56,6 +56,13 @@ TEST_F(RedisTest, TheRepairOnlyReplacesCountersThatDidNotMove) {
   EXPECT_EQ(*counters.read("p1"), truth);
 }
 
+TEST_F(RedisTest, TheIntactMarkTellsWhetherTheStoreLostItsData) {
+  RedisLiveCounters counters(settings_);
+  EXPECT_EQ(counters.intact(), false);  // never marked: as after a loss
+  EXPECT_TRUE(counters.mark_intact());
+  EXPECT_EQ(counters.intact(), true);
+}
+
 TEST_F(RedisTest, TheApiSnapshotReadsEveryPoll) {
   RedisLiveCounters counters(settings_);
   ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);

@@ -42,10 +42,14 @@ CREATE TABLE votes (
   poll_id      text NOT NULL,
   candidate_id text NOT NULL,
   challenge_id text NOT NULL,
+  challenge_expires_at timestamptz NOT NULL,
   batch_id     uuid NOT NULL,
   PRIMARY KEY (vote_id, accepted_at)
 ) PARTITION BY RANGE (accepted_at);
 CREATE TABLE votes_default PARTITION OF votes DEFAULT;
+-- The recent votes (their challenges, after Redis lost its data): BRIN, tiny and nearly free to
+-- keep since votes arrive in time order.
+CREATE INDEX votes_by_time ON votes USING brin (accepted_at);
 -- Counts per poll, UTC hour and candidate; the stats of the API and the reconciler read this,
 -- never the votes.
 CREATE TABLE hourly_tally (

@@ -15,12 +15,14 @@ constexpr const char* kRecordBatch = R"SQL(
 WITH done AS (
   SELECT delta FROM applied_batches WHERE batch_id = $1::uuid
 ), incoming AS (
-  SELECT * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-    AS v (vote_id, accepted_ms, poll_id, candidate_id, challenge_id)
+  SELECT * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+    AS v (vote_id, accepted_ms, poll_id, candidate_id, challenge_id, expires_ms)
   WHERE NOT EXISTS (SELECT 1 FROM done)
 ), inserted AS (
-  INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id, batch_id)
-  SELECT vote_id, to_timestamp(accepted_ms / 1000.0), poll_id, candidate_id, challenge_id, $1::uuid
+  INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id,
+                     challenge_expires_at, batch_id)
+  SELECT vote_id, to_timestamp(accepted_ms / 1000.0), poll_id, candidate_id, challenge_id,
+         to_timestamp(expires_ms / 1000.0), $1::uuid
   FROM incoming
   ON CONFLICT DO NOTHING
   RETURNING poll_id, candidate_id, date_trunc('hour', accepted_at) AS hour
@@ -60,19 +62,22 @@ std::vector<TallyDelta> parse_stored_deltas(std::string_view json) {
 }
 
 std::optional<std::vector<TallyDelta>> PgVoteHistory::record(const VoteBatch& batch) {
-  std::vector<std::string> accepted_ms;
-  std::vector<std::string_view> vote_ids, polls, candidates, challenges, times;
+  std::vector<std::string> accepted_ms, expires_ms;
+  std::vector<std::string_view> vote_ids, polls, candidates, challenges, times, expiries;
   for (const auto& vote : batch.votes) {
     vote_ids.push_back(vote.vote_id);
     accepted_ms.push_back(std::to_string(vote.accepted_at.time_since_epoch().count()));
     polls.push_back(vote.poll_id);
     candidates.push_back(vote.candidate_id);
     challenges.push_back(vote.challenge_id);
+    expires_ms.push_back(std::to_string(vote.challenge_expires_at.time_since_epoch().count()));
   }
   for (const auto& ms : accepted_ms) times.push_back(ms);
+  for (const auto& ms : expires_ms) expiries.push_back(ms);
   const std::vector<pg::Param> params{batch.batch_id,         pg::text_array(vote_ids),
                                       pg::text_array(times),  pg::text_array(polls),
-                                      pg::text_array(candidates), pg::text_array(challenges)};
+                                      pg::text_array(candidates), pg::text_array(challenges),
+                                      pg::text_array(expiries)};
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
       const auto rows = connection_.get().exec_prepared("record_batch", kRecordBatch, params);
@@ -100,6 +105,28 @@ std::optional<bool> PgVoteHistory::cancel_unless_recorded(const std::string& bat
     return inserted.affected() == 1;
   } catch (const pg::Error& e) {
     log::error("postgres_cancel_failed", {{"batch_id", batch_id}, {"error", e.what()}});
+    connection_.drop();
+    return std::nullopt;
+  }
+}
+
+std::optional<std::vector<UsedChallenge>> PgVoteHistory::unexpired_challenges(TimePoint now) {
+  try {
+    // A challenge expires at most a day after its vote (the challenge lifetime is minutes):
+    // the time bound lets the BRIN index and partition pruning skip the old votes.
+    const auto rows = connection_.get().exec(
+        "SELECT poll_id, challenge_id, (extract(epoch FROM challenge_expires_at) * 1000)::bigint"
+        " FROM votes WHERE accepted_at > to_timestamp($1::bigint / 1000.0) - interval '1 day'"
+        " AND challenge_expires_at > to_timestamp($1::bigint / 1000.0)",
+        {std::to_string(now.time_since_epoch().count())});
+    std::vector<UsedChallenge> used;
+    used.reserve(rows.rows());
+    for (int row = 0; row < rows.rows(); ++row) {
+      used.push_back(UsedChallenge{std::string(rows.text(row, 0)), std::string(rows.text(row, 1)),
+                                   TimePoint{std::chrono::milliseconds{rows.integer(row, 2)}}});
+    }
+    return used;
+  } catch (const pg::Error&) {
     connection_.drop();
     return std::nullopt;
   }

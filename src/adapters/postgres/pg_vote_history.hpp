@@ -16,6 +16,7 @@ class PgVoteHistory final : public VoteHistory {
 
   std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) override;
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override;
+  std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) override;
   std::optional<std::vector<std::string>> poll_ids() override;
   std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint since) override;
 

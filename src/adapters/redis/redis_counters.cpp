@@ -156,6 +156,23 @@ std::optional<PollTally> RedisLiveCounters::read(std::string_view poll_id) {
   }
 }
 
+std::optional<bool> RedisLiveCounters::intact() {
+  try {
+    return connection_.command({"EXISTS", keys_.intact()})->integer == 1;
+  } catch (const redis::Error&) {
+    return std::nullopt;
+  }
+}
+
+bool RedisLiveCounters::mark_intact() {
+  try {
+    connection_.command({"SET", keys_.intact(), "1"});
+    return true;
+  } catch (const redis::Error&) {
+    return false;
+  }
+}
+
 std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
     std::string_view poll_id, std::span<const std::string> batch_ids) {
   try {

@@ -28,6 +28,8 @@ class RedisLiveCounters final : public LiveCounters {
 
   ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) override;
   std::optional<PollTally> read(std::string_view poll_id) override;
+  std::optional<bool> intact() override;
+  bool mark_intact() override;
   std::optional<std::vector<std::string>> unapplied(
       std::string_view poll_id, std::span<const std::string> batch_ids) override;
   ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,

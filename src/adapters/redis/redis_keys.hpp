@@ -11,6 +11,9 @@ struct Keys {
   std::string prefix;
 
   std::string polls() const { return prefix + ":polls"; }  // set of poll ids with counters
+  // Set by the reconciler once the store holds everything it should: its absence means the
+  // store lost its data (and with it the burned challenges).
+  std::string intact() const { return prefix + ":intact"; }
   std::string totals(std::string_view poll) const { return tagged(poll) + ":totals"; }
   std::string hours(std::string_view poll) const { return tagged(poll) + ":hours"; }
   std::string batch(std::string_view poll, std::string_view batch_id) const {

@@ -28,6 +28,10 @@ class LiveCounters {
   // Which of `batch_ids` have not been applied.
   virtual std::optional<std::vector<std::string>> unapplied(
       std::string_view poll_id, std::span<const std::string> batch_ids) = 0;
+  // Whether the store still holds what was marked intact (false after it lost its data: a
+  // restart without persistence, a flush, a failover to an empty replica).
+  virtual std::optional<bool> intact() = 0;
+  virtual bool mark_intact() = 0;
   // Atomically, and only if the poll's counters still equal `expected` (else kChanged, nothing
   // done): sets them to `truth` and marks `batch_ids` as applied, so that those batches, already
   // included in `truth`, are not added again when their worker gets to them.

@@ -31,6 +31,13 @@ struct PollHistory {
   std::vector<RecordedBatch> recent;  // batches recorded since the `since` asked for
 };
 
+// A challenge used by a recorded vote and still unexpired: it must stay burned.
+struct UsedChallenge {
+  std::string poll_id;
+  std::string challenge_id;
+  TimePoint expires_at;
+};
+
 // Blocking, for one thread at a time per instance.
 class VoteHistory {
  public:
@@ -45,6 +52,8 @@ class VoteHistory {
   // cancelled (its votes will never count), false when it had been recorded (they count), and
   // nullopt when the store cannot be reached.
   virtual std::optional<bool> cancel_unless_recorded(const std::string& batch_id) = 0;
+  // The challenges of recorded votes that have not expired at `now`.
+  virtual std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) = 0;
   // Every poll id that has a poll or recorded votes.
   virtual std::optional<std::vector<std::string>> poll_ids() = 0;
   // The poll's counts and the batches recorded for it since `since`, read from one snapshot
