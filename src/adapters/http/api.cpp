@@ -156,6 +156,7 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
     case Route::kOpen:
     case Route::kClose: co_return co_await transition(request, match);
     case Route::kWebPage:
+    case Route::kAdminPage:
     case Route::kWebFile: co_return web(request, match);
     case Route::kNotFound: break;
   }
@@ -230,10 +231,11 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
 }
 
 Response Api::web(const Request& request, const RouteMatch& match) const {
-  const StaticFile* file = match.route == Route::kWebPage ? services_.web.index()
-                                                          : services_.web.find(request.target());
+  const StaticFile* file = match.route == Route::kWebPage     ? services_.web.index()
+                           : match.route == Route::kAdminPage ? services_.web.find("/admin.html")
+                                                              : services_.web.find(request.target());
   if (!file) {
-    const auto detail = match.route == Route::kWebPage && services_.web.size() == 0
+    const auto detail = match.route != Route::kWebFile && services_.web.size() == 0
                             ? std::string("the web front end is not built (run: make web)")
                             : "no file at " + std::string(request.target());
     return error_response({ErrorCode::kNotFound, detail}, request.version());
@@ -242,7 +244,14 @@ Response Api::web(const Request& request, const RouteMatch& match) const {
   response.set(field::content_type, file->content_type);
   response.set(field::cache_control, file->cache_control);
   response.set("X-Content-Type-Options", "nosniff");
-  response.body() = file->body;
+  if (file->gzip || file->brotli) {
+    response.set(field::vary, "Accept-Encoding");
+    const auto encoding = choose_encoding(request[field::accept_encoding], *file);
+    if (!encoding.empty()) response.set(field::content_encoding, encoding);
+    response.body() = encoding == "br" ? *file->brotli : encoding == "gzip" ? *file->gzip : file->body;
+  } else {
+    response.body() = file->body;
+  }
   response.prepare_payload();
   return response;
 }

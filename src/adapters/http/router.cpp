@@ -39,6 +39,7 @@ RouteMatch match_route(std::string_view target) {
     return {route, std::string(poll_id)};
   }
   if (path == "/" || path == "/index.html") return {Route::kWebPage};
+  if (path == "/admin" || path == "/admin/") return {Route::kAdminPage};
   if (path.starts_with("/p/") && path.size() > 3 && path.find('/', 3) == std::string_view::npos) {
     return {Route::kWebPage, std::string(path.substr(3))};
   }
@@ -60,6 +61,7 @@ std::string_view route_name(Route route) {
     case Route::kOpen: return "open";
     case Route::kClose: return "close";
     case Route::kWebPage: return "web_page";
+    case Route::kAdminPage: return "admin_page";
     case Route::kWebFile: return "web_file";
   }
   return "not_found";

@@ -22,6 +22,7 @@ enum class Route {
   kOpen,       // /api/v1/polls/{id}/open
   kClose,      // /api/v1/polls/{id}/close
   kWebPage,    // / and /p/{id}: the vote page
+  kAdminPage,  // /admin: the production console (it signs in with the token itself)
   kWebFile,    // any other path outside /api/: a file of the built front end, if it exists
 };
 

@@ -35,6 +35,9 @@ TEST(Router, PagesAndFilesOutsideTheApi) {
   EXPECT_EQ(page.route, Route::kWebPage);
   EXPECT_EQ(page.poll_id, "bbb-26");
   EXPECT_EQ(match_route("/assets/app-1234.js").route, Route::kWebFile);
+  EXPECT_EQ(match_route("/admin").route, Route::kAdminPage);
+  EXPECT_EQ(match_route("/admin/?x=1").route, Route::kAdminPage);
+  EXPECT_EQ(match_route("/admin/x").route, Route::kWebFile);
 }
 
 TEST(Router, MethodsAdminAndBodies) {

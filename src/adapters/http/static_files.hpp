@@ -13,7 +13,14 @@ struct StaticFile {
   std::string body;
   std::string content_type;
   std::string cache_control;
+  // The same content compressed at build time (web/scripts/compress.mjs), when it was.
+  std::optional<std::string> gzip;
+  std::optional<std::string> brotli;
 };
+
+// The content coding to answer with, given the request's Accept-Encoding and what the file has:
+// "br", "gzip" or "" (identity). A coding with q=0 is refused; brotli wins when both are taken.
+std::string_view choose_encoding(std::string_view accept_encoding, const StaticFile& file);
 
 // Immutable after construction, so thread-safe.
 class StaticFiles {
