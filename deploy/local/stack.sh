@@ -18,6 +18,7 @@ lb_port=${LB_PORT:-8080}
 read -r -a api_ports <<<"${API_PORTS:-8081 8082}"
 read -r -a worker_metrics_ports <<<"${WORKER_METRICS_PORTS:-9101 9102}"
 reconcile_metrics_port=${RECONCILE_METRICS_PORT:-9103}
+prometheus_port=${PROMETHEUS_PORT:-9090}
 
 running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -62,6 +63,7 @@ start() {
   for i in "${!worker_metrics_ports[@]}"; do wait_for_log "worker-$i" worker_started; done
   wait_for_log reconcile reconciler_started
   "$here/nginx-lb.sh" start "$lb_port" "${upstreams[@]}" >/dev/null
+  start_prometheus "${upstreams[@]}"
   local token
   token=$(grep -ho '"token":"[^"]*"' "$services_dir"/migrate.log "$services_dir"/api-0.log 2>/dev/null | tail -1 | cut -d'"' -f4)
   cat <<EOT
@@ -70,11 +72,33 @@ Paredão (distributed) is running:
   api copies          $(printf 'http://%s/metrics ' "${upstreams[@]}")
   worker metrics      $(printf 'http://127.0.0.1:%s/metrics ' "${worker_metrics_ports[@]}")
   reconciler metrics  http://127.0.0.1:$reconcile_metrics_port/metrics
+  Prometheus          http://127.0.0.1:$prometheus_port/  (e.g. rate(paredao_votes_accepted_total[10s]))
   admin token         ${PAREDAO_ADMIN_TOKEN:-$token}
   logs                $services_dir/*.log
   servers             $PAREDAO_POSTGRES_URL  $PAREDAO_REDIS_URL  $PAREDAO_AMQP_URL
 Stop with: make stop
 EOT
+}
+
+# Prometheus (Debian's package) scraping every process once a second, data under the run dir.
+start_prometheus() {
+  command -v prometheus >/dev/null || { echo "prometheus not installed: skipping it" >&2; return 0; }
+  local pid_file=$services_dir/prometheus.pid targets="" metrics_targets=""
+  running "$pid_file" && return 0
+  for u in "$@"; do targets+="'$u', "; done
+  for p in "${worker_metrics_ports[@]}" "$reconcile_metrics_port"; do metrics_targets+="'127.0.0.1:$p', "; done
+  cat >"$services_dir/prometheus.yml" <<EOT
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: api
+    static_configs: [{ targets: [${targets%, }] }]
+  - job_name: pipeline
+    static_configs: [{ targets: [${metrics_targets%, }] }]
+EOT
+  nohup prometheus --config.file="$services_dir/prometheus.yml" \
+    --storage.tsdb.path="$run_dir/prometheus" --web.listen-address="127.0.0.1:$prometheus_port" \
+    >"$services_dir/prometheus.log" 2>&1 &
+  echo $! >"$pid_file"
 }
 
 stop() {

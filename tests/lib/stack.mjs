@@ -71,10 +71,11 @@ export async function startStack(options = {}) {
   ];
   const apis = [];
   for (let i = 0; i < (options.apiCopies ?? 2); i++) apis.push(await spawnParedao(apiArgs(), { env: options.env }));
-  const startWorker = () => spawnParedao(['worker', ...common, '--amqp-url', urls.amqp, '--consumers', '2'],
-    { readyEvent: 'worker_started' });
+  const startWorker = () => spawnParedao(['worker', ...common, '--amqp-url', urls.amqp, '--consumers', '2',
+    '--metrics-listen', '127.0.0.1:0'], { readyEvent: 'worker_started' });
   const startReconciler = () => spawnParedao(
-    ['reconcile', ...common, '--interval-ms', String(options.reconcileIntervalMs ?? 200)],
+    ['reconcile', ...common, '--interval-ms', String(options.reconcileIntervalMs ?? 200),
+      '--metrics-listen', '127.0.0.1:0'],
     { readyEvent: 'reconciler_started' });
   const workers = [await startWorker()];
   const reconcilers = [await startReconciler()];
