@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 
-// The paredao binary serves web/dist: `/` and `/p/{poll_id}` → index.html, `/assets/…` → files.
+// The paredao binary serves web/dist: `/` and `/p/{poll_id}` → index.html, `/admin` →
+// admin.html (the production console), `/assets/…` → files.
 // Asset URLs must therefore be absolute (base '/') so they resolve from /p/{id} too.
 export default defineConfig({
   base: '/',
@@ -10,8 +11,11 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // Keep the CSS in a file; everything else is one hashed JS chunk.
-    cssCodeSplit: false,
+    // Two pages; each gets its own CSS, and what they share (api, ui, base styles) one chunk.
+    cssCodeSplit: true,
+    rollupOptions: {
+      input: { index: 'index.html', admin: 'admin.html' },
+    },
     modulePreload: { polyfill: false },
   },
   server: {

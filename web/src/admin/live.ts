@@ -1,0 +1,246 @@
+// The live view of one paredão: polls GET …/stats every second and shows the grand total, each
+// participant's votes and share, votes per second (5 s window) and a stacked per-hour chart.
+// Only status changes and connection loss/recovery are announced; the numbers are not live regions.
+import { ApiError, type Poll } from '../api';
+import { h } from '../ui';
+import type { AdminClient, Stats } from './client';
+import { perHourCsv, RateMeter, share } from './stats_math';
+
+const POLL_MS = 1000;
+
+/** One colour per participant (creation order), all at least 3:1 against the dark panel. */
+const COLOURS = ['#ff5c93', '#4fd1ff', '#ffd54a', '#6ee787', '#b79bff', '#ff9e4f', '#3ee0c4', '#ff7a7a',
+  '#9cc3ff', '#e7e36b', '#f08bd9', '#8fe3ff', '#c6f36d', '#ffb3a1', '#a0a8ff', '#7fffd4', '#ffc46b',
+  '#d4a5ff', '#61e0a0', '#ff8fb3'];
+export const colourOf = (index: number): string => COLOURS[index % COLOURS.length];
+
+const intFmt = new Intl.NumberFormat('pt-BR');
+const rateFmt = new Intl.NumberFormat('pt-BR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pctFmt = new Intl.NumberFormat('pt-BR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const compactFmt = new Intl.NumberFormat('pt-BR', { notation: 'compact', maximumFractionDigits: 1 });
+const clockFmt = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const hourFmt = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dayFmt = new Intl.DateTimeFormat('pt-BR', { day: '2-digit', month: '2-digit' });
+
+export interface LiveHooks {
+  /** The server reports another status than the one shown (scheduled opening/closing). */
+  onStatus(status: Poll['status']): void;
+  onUnauthorized(): void;
+  announce(message: string): void;
+}
+
+interface Row { votes: HTMLElement; pct: HTMLElement; fill: HTMLElement; item: HTMLElement }
+
+export class LiveView {
+  readonly el: HTMLElement;
+  private readonly rows = new Map<string, Row>();
+  private readonly meter = new RateMeter(5000);
+  private readonly total = h('span', { class: 'kpi-value', 'data-testid': 'grand-total' }, '—');
+  private readonly rate = h('span', { class: 'kpi-value', 'data-testid': 'votes-per-second' }, '—');
+  private readonly indicator = h('p', { class: 'live-indicator', 'data-state': 'waiting' });
+  private readonly chart = h('div', { class: 'hours-chart', 'aria-hidden': 'true' });
+  private readonly table = h('table', { class: 'hours-table' });
+  private readonly csvButton: HTMLButtonElement;
+  private stats: Stats | null = null;
+  private lastOkAt = 0;
+  private failing = false;
+  private timer = 0;
+  private stopped = false;
+  private status: Poll['status'];
+  private readonly onFullscreen: () => void;
+
+  constructor(private readonly client: AdminClient, private readonly poll: Poll, private readonly hooks: LiveHooks) {
+    this.status = poll.status;
+    this.csvButton = h('button', { type: 'button', class: 'btn btn-live', disabled: true, onclick: () => this.exportCsv() },
+      'Exportar CSV por hora');
+    const legend = h('ul', { class: 'legend', role: 'list' }, ...poll.candidates.map((c, i) =>
+      h('li', {}, h('span', { class: 'swatch', style: `--c:${colourOf(i)}`, 'aria-hidden': 'true' }), c.name)));
+    const list = h('ul', { class: `live-list${poll.candidates.length > 5 ? ' live-list-many' : ''}`, role: 'list' }, ...poll.candidates.map((c, i) => {
+      const row: Row = {
+        votes: h('span', { class: 'cand-votes' }, '0'),
+        pct: h('span', { class: 'cand-pct' }, '0,00%'),
+        fill: h('div', { class: 'cand-fill', style: `--c:${colourOf(i)};width:0%` }),
+        item: h('li', { class: 'cand', 'data-candidate-id': c.id }),
+      };
+      row.item.append(
+        h('div', { class: 'cand-row' },
+          h('span', { class: 'cand-name' }, h('span', { class: 'swatch', style: `--c:${colourOf(i)}`, 'aria-hidden': 'true' }), c.name),
+          h('span', { class: 'cand-nums' }, row.votes, h('span', { class: 'sr-only' }, ' votos, '), row.pct)),
+        h('div', { class: 'cand-bar', 'aria-hidden': 'true' }, row.fill));
+      this.rows.set(c.id, row);
+      return row.item;
+    }));
+    const fullscreen = document.fullscreenEnabled
+      ? h('button', { type: 'button', class: 'btn btn-live', onclick: () => this.toggleFullscreen() }, 'Tela cheia')
+      : null;
+    this.onFullscreen = () => {
+      if (fullscreen) fullscreen.textContent = document.fullscreenElement === this.el ? 'Sair da tela cheia' : 'Tela cheia';
+    };
+    document.addEventListener('fullscreenchange', this.onFullscreen);
+
+    this.el = h('section', { class: 'live', 'aria-labelledby': 'live-title' },
+      h('div', { class: 'live-head' },
+        h('h2', { id: 'live-title', class: 'live-title' }, 'Apuração ao vivo'),
+        this.indicator,
+        fullscreen),
+      h('div', { class: 'kpis' },
+        h('div', { class: 'kpi kpi-total' }, this.total, h('span', { class: 'kpi-label' }, 'votos no total')),
+        h('div', { class: 'kpi kpi-rate' }, this.rate, h('span', { class: 'kpi-label' }, 'votos por segundo agora'))),
+      list,
+      h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
+        h('div', { class: 'hours-head' },
+          h('h3', { id: 'hours-title', class: 'hours-title' }, 'Votos por hora'),
+          h('span', { class: 'hours-note' }, 'hora local'),
+          this.csvButton),
+        legend,
+        this.chart,
+        h('details', { class: 'hours-details' }, h('summary', {}, 'Ver tabela por hora'),
+          h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Tabela de votos por hora' }, this.table))));
+    this.setIndicator();
+  }
+
+  start(): void { void this.tick(); }
+
+  destroy(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    document.removeEventListener('fullscreenchange', this.onFullscreen);
+    if (document.fullscreenElement === this.el) void document.exitFullscreen().catch(() => {});
+  }
+
+  /** The status the page shows changed (after an admin action): no announcement needed. */
+  setStatus(status: Poll['status']): void { this.status = status; }
+
+  private async tick(): Promise<void> {
+    const started = performance.now();
+    try {
+      const stats = await this.client.stats(this.poll.id);
+      if (this.stopped) return;
+      this.lastOkAt = Date.now();
+      if (this.failing) this.hooks.announce('Conexão restabelecida: a apuração voltou a atualizar.');
+      this.failing = false;
+      this.render(stats);
+      if (stats.status !== this.status) {
+        this.status = stats.status;
+        this.hooks.onStatus(stats.status);
+      }
+    } catch (err) {
+      if (this.stopped) return;
+      if (err instanceof ApiError && err.status === 401) { this.hooks.onUnauthorized(); return; }
+      if (!this.failing) this.hooks.announce('Falha ao atualizar a apuração. Tentando de novo.');
+      this.failing = true;
+      this.meter.reset();
+    }
+    this.setIndicator();
+    this.timer = window.setTimeout(() => void this.tick(), Math.max(0, POLL_MS - (performance.now() - started)));
+  }
+
+  private setIndicator(): void {
+    const last = this.lastOkAt ? clockFmt.format(this.lastOkAt) : null;
+    let state: string;
+    let text: string;
+    if (this.failing) {
+      state = 'error';
+      text = `Falha ao atualizar — tentando de novo${last ? ` (última atualização às ${last})` : ''}`;
+    } else if (!last) {
+      state = 'waiting';
+      text = 'Conectando…';
+    } else {
+      state = 'ok';
+      text = `Ao vivo · atualizado às ${last}`;
+    }
+    this.indicator.dataset.state = state;
+    this.indicator.replaceChildren(h('span', { class: 'live-dot', 'aria-hidden': 'true' }), text);
+  }
+
+  private render(stats: Stats): void {
+    this.stats = stats;
+    this.meter.add(Date.now(), stats.total);
+    this.total.textContent = intFmt.format(stats.total);
+    this.total.dataset.value = String(stats.total);
+    const rate = this.meter.rate();
+    this.rate.textContent = rate === null ? '—' : rateFmt.format(rate);
+    for (const c of stats.by_candidate) {
+      const row = this.rows.get(c.candidate_id);
+      if (!row) continue;
+      const pct = share(c.votes, stats.total);
+      row.votes.textContent = intFmt.format(c.votes);
+      row.item.dataset.votes = String(c.votes);
+      row.pct.textContent = `${pctFmt.format(pct)}%`;
+      row.fill.style.width = `${pct}%`;
+    }
+    this.csvButton.disabled = false;
+    this.renderHours(stats);
+  }
+
+  private renderHours(stats: Stats): void {
+    const ids = stats.by_candidate.map((c) => c.candidate_id);
+    const hours = stats.by_hour;
+    if (hours.length === 0) {
+      this.chart.replaceChildren(h('p', { class: 'hours-empty' }, 'Ainda não há votos.'));
+    } else {
+      const max = Math.max(1, ...hours.map((x) => x.total));
+      // Thin the labels out when the columns are narrow: an hour label needs about 56 px, a value
+      // about 84 px. Counting from the newest hour keeps the current one always labelled.
+      const column = (this.chart.clientWidth || 800) / hours.length;
+      const hourEvery = Math.max(1, Math.ceil(56 / column));
+      const valueEvery = Math.max(1, Math.ceil(84 / column));
+      const last = hours.length - 1;
+      let lastDay = '';
+      this.chart.replaceChildren(...hours.map((hour, i) => {
+        const at = new Date(hour.hour);
+        // The oldest column keeps no label when the labels are thinned: it would stick out on the left.
+        const labelled = (last - i) % hourEvery === 0 && !(i === 0 && hourEvery > 1);
+        const day = dayFmt.format(at);
+        const showDay = labelled && day !== lastDay;
+        if (labelled) lastDay = day;
+        const votes = new Map(hour.by_candidate.map((c) => [c.candidate_id, c.votes]));
+        const stack = h('div', { class: 'hour-stack', style: `height:${(hour.total / max) * 100}%` },
+          ...ids.map((id, k) => {
+            const v = votes.get(id) ?? 0;
+            return v > 0 && hour.total > 0
+              ? h('div', { class: 'hour-seg', style: `--c:${colourOf(k)};flex-grow:${v}` })
+              : null;
+          }));
+        // The newest column's labels grow leftwards so they never stick out of the panel.
+        const edge = hours.length > 1 && i === last ? ' is-last' : '';
+        const valued = (last - i) % valueEvery === 0 && !(i === 0 && valueEvery > 1);
+        return h('div', { class: `hour-col${edge}`, 'data-hour': hour.hour, 'data-total': String(hour.total) },
+          h('span', { class: 'hour-value' }, valued ? compactFmt.format(hour.total) : ''),
+          h('div', { class: 'hour-area' }, stack),
+          h('span', { class: 'hour-label' }, labelled ? hourFmt.format(at) : ''),
+          h('span', { class: 'hour-day' }, showDay ? day : ''));
+      }));
+    }
+    const names = stats.by_candidate.map((c) => c.name);
+    this.table.replaceChildren(
+      h('caption', { class: 'sr-only' }, 'Votos por hora, hora local'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Hora'), h('th', { scope: 'col' }, 'Total'),
+        ...names.map((n) => h('th', { scope: 'col' }, n)))),
+      h('tbody', {}, ...hours.map((hour) => {
+        const votes = new Map(hour.by_candidate.map((c) => [c.candidate_id, c.votes]));
+        const at = new Date(hour.hour);
+        return h('tr', {},
+          h('th', { scope: 'row' }, `${dayFmt.format(at)} ${hourFmt.format(at)}`),
+          h('td', {}, intFmt.format(hour.total)),
+          ...ids.map((id) => h('td', {}, intFmt.format(votes.get(id) ?? 0))));
+      })));
+  }
+
+  private exportCsv(): void {
+    if (!this.stats) return;
+    const blob = new Blob([perHourCsv(this.stats)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = h('a', { href: url, download: `paredao-${this.poll.id}-por-hora.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.hooks.announce('CSV por hora exportado.');
+  }
+
+  private toggleFullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void this.el.requestFullscreen().catch(() => {});
+  }
+}
