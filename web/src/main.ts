@@ -284,7 +284,7 @@ class VotePage {
     this.pollEl = h('section', { class: 'poll', 'aria-labelledby': 'poll-title' },
       head,
       h('h2', { class: 'section-title' }, 'Quem você quer eliminar?'),
-      h('p', { class: 'hint' }, 'Toque em “Votar para eliminar” e confirme a verificação. Você pode votar quantas vezes quiser.'),
+      h('p', { class: 'hint' }, 'Toque em “Votar para eliminar”. A verificação anti-robô já está sendo feita para você. Vote quantas vezes quiser.'),
       list,
       this.checkEl,
       poll.show_partial_results ? null : h('p', { class: 'hidden-note' }, MSG.hiddenPartials));
@@ -294,6 +294,9 @@ class VotePage {
   mount(): void {
     setView(this.poll.title, this.pollEl, this.receiptEl);
     this.updateStatus();
+    // The check solves in the background while the viewer chooses: by the time a card is
+    // tapped the vote can go out at once.
+    this.startCheck();
     // An open poll closes by itself at closes_at: look again shortly after.
     if (this.poll.closes_at) {
       schedule(this.gen, Date.parse(this.poll.closes_at) - Date.now() + 1500, () => void this.refreshIfClosed());
@@ -345,6 +348,8 @@ class VotePage {
     } else if (state !== 'verified') {
       this.payload = null;
     }
+    // A check solved long ago expires (5 minutes): solve a fresh one, never a dead end.
+    if (state === 'expired' && !this.submitting) this.startCheck();
     if (state === 'error') {
       if (this.challengeErrorShown) {
         // Our own message already explains the refused challenge: put the widget back to its
@@ -546,7 +551,8 @@ class VotePage {
       button.setAttribute('aria-pressed', 'false');
     }
     this.clearError();
-    this.withWidget((w) => w.reset()); // a fresh check for the next vote
+    // A fresh check for the next vote, solving at once in the background.
+    this.withWidget((w) => { w.reset(); void w.verify(); });
     this.receiptEl.hidden = true;
     this.receiptEl.replaceChildren();
     this.pollEl.hidden = false;
