@@ -300,3 +300,33 @@ test('closed paredão: friendly message, also when it closes while the page is o
   assert.equal((await stats(late.id)).total, 0);
   assert.deepEqual(pageErrors, []);
 });
+
+test('countdown to closing: ticks every second, and the page closes by itself at zero', { timeout: TEST_MS }, async (t) => {
+  const inNinetyMinutes = new Date(Date.now() + 90 * 60_000 + 30_000).toISOString();
+  const later = await createPoll(server, {
+    id: 'paredao-relogio', title: 'Paredão com relógio', closes_at: inNinetyMinutes,
+    candidates: [{ id: 'lia', name: 'Lia' }, { id: 'max', name: 'Max' }],
+  });
+  await openPoll(server, later.id);
+  const { page, pageErrors } = await phonePage(t);
+  await page.goto(`${server.url}/p/${later.id}`);
+  const timer = page.getByRole('timer');
+  await timer.waitFor();
+  const first = await timer.textContent();
+  assert.match(first, /^Faltam 01:30:\d\d$/, first);
+  await page.waitForTimeout(1200);
+  const second = await timer.textContent();
+  assert.notEqual(second, first, 'the countdown ticks');
+  await assertAccessible(page, 'countdown');
+
+  const soon = await createPoll(server, {
+    id: 'paredao-contagem', title: 'Paredão quase no fim', closes_at: new Date(Date.now() + 4000).toISOString(),
+    candidates: [{ id: 'nina', name: 'Nina' }, { id: 'otto', name: 'Otto' }],
+  });
+  await openPoll(server, soon.id);
+  await page.goto(`${server.url}/p/${soon.id}`);
+  assert.match(await page.getByRole('timer').textContent(), /^Faltam 00:00:0\d$/);
+  await page.getByText('A votação deste paredão está encerrada.').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByRole('button', { name: /Votar para eliminar/ }).count(), 0);
+  assert.deepEqual(pageErrors, []);
+});

@@ -247,6 +247,7 @@ class VotePage {
   constructor(private poll: Poll) {
     const head = pollHead(poll, poll.closes_at ? `Encerra em ${formatShort(poll.closes_at)}` : undefined);
     this.titleEl = head.querySelector('h1') as HTMLElement;
+    if (poll.closes_at) head.append(this.closingTimer(Date.parse(poll.closes_at)));
 
     const list = h('ul', { class: 'cards', role: 'list' });
     for (const c of poll.candidates) {
@@ -289,6 +290,24 @@ class VotePage {
       this.checkEl,
       poll.show_partial_results ? null : h('p', { class: 'hidden-note' }, MSG.hiddenPartials));
     this.receiptEl = h('section', { class: 'receipt', 'aria-labelledby': 'receipt-title', hidden: true });
+  }
+
+  /** "Faltam 01:23:45" until closes_at, ticking each second (days first when far away). Not a
+   * live region: a screen reader reads it when asked, it does not announce every second. */
+  private closingTimer(closesAt: number): HTMLElement {
+    const el = h('p', { class: 'poll-countdown', role: 'timer', 'aria-live': 'off' });
+    const two = (n: number) => String(n).padStart(2, '0');
+    const tick = () => {
+      if (this.destroyed || this.gen !== generation) { window.clearInterval(timer); return; }
+      const left = Math.max(0, Math.floor((closesAt - Date.now()) / 1000));
+      const days = Math.floor(left / 86400);
+      const clock = `${two(Math.floor((left % 86400) / 3600))}:${two(Math.floor((left % 3600) / 60))}:${two(left % 60)}`;
+      el.textContent = days > 0 ? `Faltam ${days} d ${clock}` : `Faltam ${clock}`;
+      if (left === 0) window.clearInterval(timer);
+    };
+    const timer = window.setInterval(tick, 1000);
+    tick();
+    return el;
   }
 
   mount(): void {
