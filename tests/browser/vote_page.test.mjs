@@ -183,6 +183,9 @@ test('phone: vote with the real widget, receipt, vote again; stats count exactly
   const p2 = await receiptPercents(page);
   assert.ok(Math.abs(sum(p2) - 100) < 0.05, `percentages add up to 100: ${JSON.stringify(p2)}`);
   assert.ok(p2.find((r) => r.id === 'carla').percent === 0);
+  // The bars grow from zero to their share (animated by a CSS transition).
+  await page.waitForFunction(() => [...document.querySelectorAll('.receipt .result')].every((li) =>
+    li.querySelector('.bar-fill')?.style.width === `${li.getAttribute('data-percent')}%`));
 
   // Exactly two votes counted (stats may lag up to 2 s).
   const deadline = Date.now() + 5000;

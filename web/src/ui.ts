@@ -83,6 +83,14 @@ export function avatar(candidate: Candidate, size: 'lg' | 'sm' = 'lg'): HTMLElem
   return box;
 }
 
+/** A bar that grows from zero to `pct` once on screen (the CSS transition animates it). */
+function growingBar(pct: number): HTMLElement {
+  const fill = h('div', { class: 'bar-fill', style: 'width:0%' });
+  // Two frames: the first lays the bar out at zero, the second starts the transition.
+  requestAnimationFrame(() => requestAnimationFrame(() => { fill.style.width = `${pct}%`; }));
+  return fill;
+}
+
 /** Percentages as labelled bars; `highlight` marks the participant the viewer just voted for. */
 export function resultsList(entries: ResultEntry[], highlight?: string): HTMLElement {
   const max = Math.max(0, ...entries.map((e) => e.percent));
@@ -97,8 +105,7 @@ export function resultsList(entries: ResultEntry[], highlight?: string): HTMLEle
         h('span', { class: 'result-name' }, e.name),
         h('span', { class: 'result-value' }, formatPercent(pct)),
       ),
-      h('div', { class: 'bar', 'aria-hidden': 'true' },
-        h('div', { class: 'bar-fill', style: `width:${pct}%` })),
+      h('div', { class: 'bar', 'aria-hidden': 'true' }, growingBar(pct)),
     );
     return item;
   }));
