@@ -40,7 +40,8 @@ BENCHMARK(BM_PercentTwentyCandidates);
 
 void BM_ResultsJson(benchmark::State& state) {
   auto poll = std::make_shared<const Poll>(Poll{
-      .id = "bbb", .candidates = {{"ana", "Ana Clara", {}}, {"bruno", "Bruno", {}}, {"camila", "Camila", {}}}});
+      .id = "bbb",
+      .candidates = {{"ana", "Ana Clara", {}}, {"bruno", "Bruno", {}}, {"camila", "Camila", {}}}});
   const ResultsView view{poll, PollStatus::kOpen, kNow, {3334, 3333, 3333}};
   for (auto _ : state) benchmark::DoNotOptimize(http::results_json(view));
 }

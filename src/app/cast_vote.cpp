@@ -37,7 +37,8 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
   auto proof = verifier_.verify(*request.altcha, poll->id, now);
   if (!proof.ok()) return done(proof.error());
   switch (replay_guard_.burn(proof.value().challenge_id, proof.value().expires_at, now)) {
-    case BurnResult::kFirstUse: break;
+    case BurnResult::kFirstUse:
+      break;
     case BurnResult::kAlreadyUsed:
       return done(Error{ErrorCode::kHumanCheckFailed, "this human check was already used"});
     case BurnResult::kUnavailable:

@@ -107,8 +107,8 @@ class FakeCounters final : public LiveCounters {
     return intact_;
   }
   bool mark_intact() override { return reachable && (intact_ = true); }
-  std::optional<std::vector<std::string>> unapplied(
-      std::string_view, std::span<const std::string> ids) override {
+  std::optional<std::vector<std::string>> unapplied(std::string_view,
+                                                    std::span<const std::string> ids) override {
     if (!reachable) return std::nullopt;
     std::vector<std::string> missing;
     for (const auto& id : ids) {

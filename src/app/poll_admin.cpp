@@ -12,14 +12,17 @@ Result<PollView> PollAdmin::create(const NewPoll& request) {
     return Error{ErrorCode::kInvalidRequest, problem->field + ": " + problem->message};
   }
   std::lock_guard lock(write_mutex_);
-  auto poll = make_poll(request, [this] { return ids_.poll_id(); }, now);
+  auto poll = make_poll(
+      request, [this] { return ids_.poll_id(); }, now);
   if (catalog_.find(poll.id)) {
     return Error{ErrorCode::kInvalidTransition, "a poll with id '" + poll.id + "' already exists"};
   }
   switch (repository_.insert(poll)) {
-    case StoreStatus::kOk: break;
+    case StoreStatus::kOk:
+      break;
     case StoreStatus::kConflict:
-      return Error{ErrorCode::kInvalidTransition, "a poll with id '" + poll.id + "' already exists"};
+      return Error{ErrorCode::kInvalidTransition,
+                   "a poll with id '" + poll.id + "' already exists"};
     case StoreStatus::kUnavailable:
       return Error{ErrorCode::kUnavailable, "the poll could not be stored; try again"};
   }
@@ -35,7 +38,8 @@ Result<PollView> PollAdmin::close(std::string_view poll_id) { return transition(
 Result<PollView> PollAdmin::transition(std::string_view poll_id, bool open) {
   std::lock_guard lock(write_mutex_);
   const auto current = catalog_.find(poll_id);
-  if (!current) return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
+  if (!current)
+    return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
   const auto now = clock_.now();
   auto next = open ? opened(*current, now) : closed(*current, now);
   if (!next) {

@@ -126,8 +126,8 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
   // Real drift: look back far enough to find every batch not applied yet, so that the repair
   // can mark them applied (their counts are in the history it copies).
   const auto history = history_.history_of(poll_id, now - settings_.lookback);
-  const auto drift = history ? drift_beyond_flight(poll_id, *live, *history, now, pending)
-                             : std::nullopt;
+  const auto drift =
+      history ? drift_beyond_flight(poll_id, *live, *history, now, pending) : std::nullopt;
   if (!drift) {
     complete = false;
     return result;

@@ -15,13 +15,13 @@ using testing::FakeHistory;
 VoteBatch batch_of(std::string id, int votes, std::string candidate = "a") {
   VoteBatch batch{id, {}};
   for (int i = 0; i < votes; ++i) {
-    batch.votes.push_back(AcceptedVote{.vote_id = id + "-" + std::to_string(i),
-                                       .poll_id = "p",
-                                       .candidate_id = candidate,
-                                       .accepted_at = from_unix_seconds(1'800'000'000 + i * 1800),
-                                       .challenge_id = id + std::to_string(i),
-                                       .challenge_expires_at =
-                                           from_unix_seconds(1'800'000'000 + 300 + i * 60)});
+    batch.votes.push_back(
+        AcceptedVote{.vote_id = id + "-" + std::to_string(i),
+                     .poll_id = "p",
+                     .candidate_id = candidate,
+                     .accepted_at = from_unix_seconds(1'800'000'000 + i * 1800),
+                     .challenge_id = id + std::to_string(i),
+                     .challenge_expires_at = from_unix_seconds(1'800'000'000 + 300 + i * 60)});
   }
   return batch;
 }

@@ -7,9 +7,12 @@ BatchOutcome RecordBatch::handle(const VoteBatch& batch) {
   if (!deltas) return BatchOutcome::kRetryLater;
   if (deltas->empty()) return BatchOutcome::kAlreadyDone;  // nothing to count (all duplicates)
   switch (counters_.apply_once(batch.batch_id, *deltas)) {
-    case ApplyStatus::kApplied: return BatchOutcome::kCounted;
-    case ApplyStatus::kAlreadyApplied: return BatchOutcome::kAlreadyDone;
-    case ApplyStatus::kUnavailable: return BatchOutcome::kRetryLater;
+    case ApplyStatus::kApplied:
+      return BatchOutcome::kCounted;
+    case ApplyStatus::kAlreadyApplied:
+      return BatchOutcome::kAlreadyDone;
+    case ApplyStatus::kUnavailable:
+      return BatchOutcome::kRetryLater;
   }
   return BatchOutcome::kRetryLater;
 }

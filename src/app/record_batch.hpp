@@ -6,9 +6,9 @@
 namespace paredao {
 
 enum class BatchOutcome {
-  kCounted,       // recorded and applied now: acknowledge the message
-  kAlreadyDone,   // a redelivery of a batch fully handled before: acknowledge
-  kRetryLater,    // a store was unreachable: leave the message in the queue
+  kCounted,      // recorded and applied now: acknowledge the message
+  kAlreadyDone,  // a redelivery of a batch fully handled before: acknowledge
+  kRetryLater,   // a store was unreachable: leave the message in the queue
 };
 
 // Each step is idempotent, so running it again after a crash at any point counts nothing twice:

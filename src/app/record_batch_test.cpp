@@ -15,8 +15,11 @@ VoteBatch batch_of(std::string id, std::vector<std::string> vote_ids) {
   VoteBatch batch{std::move(id), {}};
   const auto at = from_unix_seconds(1'800'000'000);
   for (auto& vote_id : vote_ids) {
-    batch.votes.push_back(AcceptedVote{.vote_id = vote_id, .poll_id = "p", .candidate_id = "a",
-                                       .accepted_at = at, .challenge_id = "c-" + vote_id});
+    batch.votes.push_back(AcceptedVote{.vote_id = vote_id,
+                                       .poll_id = "p",
+                                       .candidate_id = "a",
+                                       .accepted_at = at,
+                                       .challenge_id = "c-" + vote_id});
   }
   return batch;
 }

@@ -1,5 +1,3 @@
-#include "cmd/distributed.hpp"
-
 #include "adapters/altcha/altcha_verifier.hpp"
 #include "adapters/amqp/amqp_vote_log.hpp"
 #include "adapters/logging/json_log.hpp"
@@ -20,6 +18,7 @@
 #include "app/read_results.hpp"
 #include "app/tally_snapshots.hpp"
 #include "cmd/demo_poll.hpp"
+#include "cmd/distributed.hpp"
 #include "cmd/http_front.hpp"
 
 namespace paredao {
@@ -39,7 +38,8 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   {
     pg::Connection connection(config.postgres_url);
     require_schema(connection);
-    challenge_secret = pg::shared_setting(connection, "challenge_secret", [] { return random_hex(32); });
+    challenge_secret =
+        pg::shared_setting(connection, "challenge_secret", [] { return random_hex(32); });
     if (config.admin_token) {
       admin_token = *config.admin_token;
     } else {
@@ -88,23 +88,23 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   CastVote votes(catalog, verifier, local_guard, vote_log, ids, clock, results);
   snapshots.refresh();
 
-  serve_http_front(
-      config, executable,
-      FrontParts{.polls = queries,
-                 .admin = admin,
-                 .challenges = challenges,
-                 .votes = votes,
-                 .results = results,
-                 .metrics = metrics,
-                 .snapshots = snapshots,
-                 .failing_dependency = [&]() -> std::optional<std::string> {
-                   if (!catalog_sync.healthy()) return std::string("postgres");
-                   if (!tallies.healthy() || !vote_log.guard_healthy()) return std::string("redis");
-                   if (!vote_log.healthy()) return std::string("rabbitmq");
-                   return std::nullopt;
-                 },
-                 .admin_token = admin_token},
-      {{"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}});
+  serve_http_front(config, executable,
+                   FrontParts{.polls = queries,
+                              .admin = admin,
+                              .challenges = challenges,
+                              .votes = votes,
+                              .results = results,
+                              .metrics = metrics,
+                              .snapshots = snapshots,
+                              .failing_dependency = [&]() -> std::optional<std::string> {
+                                if (!catalog_sync.healthy()) return std::string("postgres");
+                                if (!tallies.healthy() || !vote_log.guard_healthy())
+                                  return std::string("redis");
+                                if (!vote_log.healthy()) return std::string("rabbitmq");
+                                return std::nullopt;
+                              },
+                              .admin_token = admin_token},
+                   {{"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}});
   vote_log.stop();
   log::info("stopped");
   return 0;

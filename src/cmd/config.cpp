@@ -123,7 +123,8 @@ std::vector<Setting> settings() {
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty() || v.size() > 40) return "must have 1 to 40 characters";
          for (const char ch : v) {
-           if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_')) {
+           if (!(std::islower(static_cast<unsigned char>(ch)) ||
+                 std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_')) {
              return "may only contain a-z, 0-9, - and _";
            }
          }
@@ -217,8 +218,8 @@ std::variant<ServeConfig, HelpRequested, std::string> parse_config(
 }
 
 std::optional<Command> command_from_name(const std::string& name) {
-  for (const auto command : {Command::kServe, Command::kApi, Command::kWorker, Command::kReconcile,
-                             Command::kMigrate}) {
+  for (const auto command :
+       {Command::kServe, Command::kApi, Command::kWorker, Command::kReconcile, Command::kMigrate}) {
     if (command_name(command) == name) return command;
   }
   return std::nullopt;
@@ -226,11 +227,16 @@ std::optional<Command> command_from_name(const std::string& name) {
 
 std::string command_name(Command command) {
   switch (command) {
-    case Command::kServe: return "serve";
-    case Command::kApi: return "api";
-    case Command::kWorker: return "worker";
-    case Command::kReconcile: return "reconcile";
-    case Command::kMigrate: return "migrate";
+    case Command::kServe:
+      return "serve";
+    case Command::kApi:
+      return "api";
+    case Command::kWorker:
+      return "worker";
+    case Command::kReconcile:
+      return "reconcile";
+    case Command::kMigrate:
+      return "migrate";
   }
   return "";
 }
@@ -239,26 +245,33 @@ std::string usage(Command command) {
   std::string text = "Usage: paredao " + command_name(command) + " [options]\n\n";
   switch (command) {
     case Command::kServe:
-      text += "Runs Paredão in embedded mode: one process serving the API and the vote page, votes kept\n"
-              "durably in SQLite (WAL) in the data dir, live counts in memory. No other server needed.\n";
+      text +=
+          "Runs Paredão in embedded mode: one process serving the API and the vote page, votes "
+          "kept\n"
+          "durably in SQLite (WAL) in the data dir, live counts in memory. No other server "
+          "needed.\n";
       break;
     case Command::kApi:
-      text += "Runs a stateless HTTP front of the distributed mode (several copies behind a load\n"
-              "balancer): polls from PostgreSQL, votes published to RabbitMQ and answered 202 once\n"
-              "the broker confirmed them, results and stats from Redis.\n";
+      text +=
+          "Runs a stateless HTTP front of the distributed mode (several copies behind a load\n"
+          "balancer): polls from PostgreSQL, votes published to RabbitMQ and answered 202 once\n"
+          "the broker confirmed them, results and stats from Redis.\n";
       break;
     case Command::kWorker:
-      text += "Consumes the vote queue: each batch into PostgreSQL (votes, hourly rollup, applied\n"
-              "batch) in one transaction, then into the Redis counters once, then acknowledged.\n";
+      text +=
+          "Consumes the vote queue: each batch into PostgreSQL (votes, hourly rollup, applied\n"
+          "batch) in one transaction, then into the Redis counters once, then acknowledged.\n";
       break;
     case Command::kReconcile:
-      text += "The sync service: compares the Redis counters with the PostgreSQL rollup per poll,\n"
-              "candidate and hour, repairs Redis, and exports the drift as a metric. With --check,\n"
-              "audits once and exits 1 on any drift (0 when in sync).\n";
+      text +=
+          "The sync service: compares the Redis counters with the PostgreSQL rollup per poll,\n"
+          "candidate and hour, repairs Redis, and exports the drift as a metric. With --check,\n"
+          "audits once and exits 1 on any drift (0 when in sync).\n";
       break;
     case Command::kMigrate:
-      text += "Creates or upgrades the PostgreSQL schema (versioned), the vote partitions ahead,\n"
-              "and the settings every process shares (challenge secret, admin token).\n";
+      text +=
+          "Creates or upgrades the PostgreSQL schema (versioned), the vote partitions ahead,\n"
+          "and the settings every process shares (challenge secret, admin token).\n";
       break;
   }
   text += "\nOptions (each also read from the environment variable shown; a flag wins):\n";

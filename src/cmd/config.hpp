@@ -33,11 +33,11 @@ struct ServeConfig {
   std::string postgres_url = "postgresql://paredao:paredao@127.0.0.1:55432/paredao";
   std::string redis_url = "redis://127.0.0.1:56379";
   std::string amqp_url = "amqp://paredao:paredao@127.0.0.1:55672/";
-  std::string deployment = "paredao";  // names the queues and prefixes the Redis keys
+  std::string deployment = "paredao";           // names the queues and prefixes the Redis keys
   std::optional<ListenAddress> metrics_listen;  // worker and reconcile: where /metrics is served
-  unsigned consumers = 2;                         // worker: consumer threads
-  unsigned reconcile_interval_ms = 1000;          // reconcile: between two rounds
-  bool check_only = false;                        // reconcile --check: audit once, exit status
+  unsigned consumers = 2;                       // worker: consumer threads
+  unsigned reconcile_interval_ms = 1000;        // reconcile: between two rounds
+  bool check_only = false;                      // reconcile --check: audit once, exit status
 };
 
 struct HelpRequested {};

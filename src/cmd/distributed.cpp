@@ -20,8 +20,7 @@ void require_schema(pg::Connection& connection) {
   const int version = pg::schema_version(connection);
   if (version < pg::latest_schema_version()) {
     throw std::runtime_error("the PostgreSQL schema is at version " + std::to_string(version) +
-                             ", this binary needs " +
-                             std::to_string(pg::latest_schema_version()) +
+                             ", this binary needs " + std::to_string(pg::latest_schema_version()) +
                              ": run 'paredao migrate' first");
   }
 }

@@ -79,10 +79,11 @@ void serve_http_front(const ServeConfig& config, const fs::path& executable, Fro
                                   .admin_token = std::move(parts.admin_token)},
                 blocking);
 
-  const unsigned threads = config.threads ? config.threads
-                                          : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::HttpServer server(
-      http::HttpSettings{.host = config.listen.host, .port = config.listen.port, .threads = threads},
+      http::HttpSettings{
+          .host = config.listen.host, .port = config.listen.port, .threads = threads},
       api, parts.metrics);
   SnapshotRefresher refresher(parts.snapshots);
 

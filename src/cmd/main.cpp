@@ -35,11 +35,16 @@ std::optional<std::string> getenv_string(const std::string& name) {
 int run(paredao::Command command, const paredao::ServeConfig& config, const char* argv0) {
   using paredao::Command;
   switch (command) {
-    case Command::kServe: return paredao::run_serve(config, argv0);
-    case Command::kApi: return paredao::run_api(config, argv0);
-    case Command::kWorker: return paredao::run_worker(config);
-    case Command::kReconcile: return paredao::run_reconcile(config);
-    case Command::kMigrate: return paredao::run_migrate(config);
+    case Command::kServe:
+      return paredao::run_serve(config, argv0);
+    case Command::kApi:
+      return paredao::run_api(config, argv0);
+    case Command::kWorker:
+      return paredao::run_worker(config);
+    case Command::kReconcile:
+      return paredao::run_reconcile(config);
+    case Command::kMigrate:
+      return paredao::run_migrate(config);
   }
   return 2;
 }

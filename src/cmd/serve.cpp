@@ -55,16 +55,15 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   MemoryTallyStore tallies;
   MemoryReplayGuard replay_guard(kMaxRememberedChallenges);
   const auto now = clock.now();
-  const auto recovered = recover_from_sqlite(
-      database, tallies, now, [&](const std::string& id, TimePoint expires_at) {
+  const auto recovered =
+      recover_from_sqlite(database, tallies, now, [&](const std::string& id, TimePoint expires_at) {
         (void)replay_guard.burn(id, expires_at, now);
       });
 
   Metrics metrics;
   TallySnapshots snapshots(tallies, clock);
   // Called on the committer thread after each batch.
-  auto after_batch = [&metrics, &snapshots,
-                      last_refresh = std::chrono::steady_clock::time_point{}](
+  auto after_batch = [&metrics, &snapshots, last_refresh = std::chrono::steady_clock::time_point{}](
                          const BatchReport& report) mutable {
     metrics.observe_batch(report.votes, report.seconds, report.committed);
     // On change, so that a voter's receipt already counts the vote; at most every 20 ms, so
@@ -77,10 +76,10 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
     if (!report.committed) log::error("vote_batch_failed", {{"votes", report.votes}});
   };
   SqliteVoteLog vote_log(database, tallies, SqliteVoteLogSettings{}, after_batch);
-  AltchaVerifier verifier(AltchaSettings{
-      .secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
-      .max_counter = config.pow_difficulty,
-      .ttl_seconds = config.challenge_ttl_seconds});
+  AltchaVerifier verifier(
+      AltchaSettings{.secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
+                     .max_counter = config.pow_difficulty,
+                     .ttl_seconds = config.challenge_ttl_seconds});
 
   PollAdmin admin(polls_store, catalog, clock, ids);
   if (first_start && config.demo && !catalog.find("demo")) {

@@ -74,8 +74,8 @@ int run_worker(const ServeConfig& config) {
   PipelineMetrics metrics(listen_text(config.metrics_listen));
 
   std::atomic<bool> stopping{false};
-  const amqp::ConsumerSettings consumer{.endpoint = endpoints.amqp,
-                                        .queues = amqp::QueueNames::for_deployment(config.deployment)};
+  const amqp::ConsumerSettings consumer{
+      .endpoint = endpoints.amqp, .queues = amqp::QueueNames::for_deployment(config.deployment)};
   const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
   std::vector<std::thread> consumers;
   for (unsigned i = 0; i < config.consumers; ++i) {

@@ -69,9 +69,11 @@ TEST(NewPoll, ScheduleMustCloseInTheFutureAfterOpening) {
 }
 
 TEST(MakePoll, DerivesUniqueCandidateIdsFromNames) {
-  NewPoll request{.title = " Paredão ",
-                  .candidates = {{.name = "João"}, {.id = "joao", .name = "Outro"}, {.name = "🙂"}}};
-  const auto poll = make_poll(request, [] { return std::string("generated"); }, kNow);
+  NewPoll request{
+      .title = " Paredão ",
+      .candidates = {{.name = "João"}, {.id = "joao", .name = "Outro"}, {.name = "🙂"}}};
+  const auto poll = make_poll(
+      request, [] { return std::string("generated"); }, kNow);
   EXPECT_EQ(poll.id, "generated");
   EXPECT_EQ(poll.title, "Paredão");
   EXPECT_EQ(poll.candidates[0].id, "joao-2");

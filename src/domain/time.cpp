@@ -1,6 +1,5 @@
 #include "domain/time.hpp"
 
-
 namespace paredao {
 namespace {
 
@@ -62,8 +61,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
 
-  const auto local = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} +
-                     milliseconds{millis};
+  const auto local =
+      sys_days{date} + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};
   return time_point_cast<milliseconds>(local - minutes{offset_minutes});
 }
 

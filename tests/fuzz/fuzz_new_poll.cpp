@@ -10,12 +10,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto now = *paredao::parse_rfc3339("2026-11-25T20:00:00Z");
-  const auto body = paredao::http::parse_json_body(
-      std::string_view(reinterpret_cast<const char*>(data), size));
+  const auto body =
+      paredao::http::parse_json_body(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!body.ok()) return 0;
   const auto request = paredao::http::parse_new_poll(body.value());
   if (!request.ok() || paredao::validate(request.value(), now)) return 0;
-  const auto poll = paredao::make_poll(request.value(), [] { return std::string("generated"); }, now);
+  const auto poll = paredao::make_poll(
+      request.value(), [] { return std::string("generated"); }, now);
   std::set<std::string> ids;
   for (const auto& candidate : poll.candidates) {
     if (!paredao::is_valid_id(candidate.id) || !ids.insert(candidate.id).second) __builtin_trap();

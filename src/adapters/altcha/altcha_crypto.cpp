@@ -83,7 +83,8 @@ std::optional<std::string> from_base64(std::string_view text) {
     table.fill(255);
     constexpr std::string_view kAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) table[std::uint8_t(kAlphabet[i])] = std::uint8_t(i);
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+      table[std::uint8_t(kAlphabet[i])] = std::uint8_t(i);
     table[std::uint8_t('=')] = 64;
     return table;
   }();

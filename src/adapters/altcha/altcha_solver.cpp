@@ -12,7 +12,8 @@ namespace paredao::altcha {
 std::string to_base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   out.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                             reinterpret_cast<const unsigned char*>(bytes.data()), int(bytes.size())));
+                             reinterpret_cast<const unsigned char*>(bytes.data()),
+                             int(bytes.size())));
   return out;
 }
 

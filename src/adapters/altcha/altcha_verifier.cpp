@@ -1,7 +1,6 @@
 #include "adapters/altcha/altcha_verifier.hpp"
 
 #include <array>
-
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -98,8 +97,8 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto document = boost::json::parse(*decoded, ec, &resource);
   if (ec || !document.is_object()) return refused("payload is not a JSON object");
   const auto& root = document.get_object();
-  if (const auto* test = member(root, "test"); test && !test->is_null() &&
-                                               !(test->is_bool() && !test->get_bool())) {
+  if (const auto* test = member(root, "test");
+      test && !test->is_null() && !(test->is_bool() && !test->get_bool())) {
     return refused("test payloads are not accepted");
   }
   const auto* challenge = member(root, "challenge");
@@ -116,8 +115,7 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   // 1. The signature: nothing below is trusted before the parameters are proven to be ours.
   const auto canonical = altcha::canonical_json(*parameters_value);
   if (!canonical || !is_lower_hex(*signature, 64) ||
-      !altcha::constant_time_equal(
-          *signature, altcha::to_hex(signer_.sign(*canonical)))) {
+      !altcha::constant_time_equal(*signature, altcha::to_hex(signer_.sign(*canonical)))) {
     return refused("signature does not match");
   }
   const auto& parameters = parameters_value->get_object();
@@ -138,7 +136,8 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
     return refused("challenge parameters are not ours");
   }
   const auto bound_poll = string_member(data->get_object(), "poll");
-  if (!bound_poll || *bound_poll != poll_id) return refused("challenge was issued for another poll");
+  if (!bound_poll || *bound_poll != poll_id)
+    return refused("challenge was issued for another poll");
   const auto expiry = from_unix_seconds(*expires_at);
   if (expiry <= now) return refused("challenge expired");
 

@@ -8,7 +8,7 @@
 namespace paredao {
 
 struct AltchaSettings {
-  std::string secret;            // HMAC key for challenge signatures; never leaves the server
+  std::string secret;                 // HMAC key for challenge signatures; never leaves the server
   std::uint32_t max_counter = 50000;  // --pow-difficulty: most hash evaluations to solve one
   std::int64_t ttl_seconds = 300;     // a challenge expires this long after it is issued
   std::int64_t cost = 1;              // SHA-256 rounds per evaluation (ALTCHA "cost")

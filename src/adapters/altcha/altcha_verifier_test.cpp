@@ -54,7 +54,8 @@ TEST_F(AltchaVerifierTest, ChallengeAsksForAtMostTheConfiguredWork) {
 }
 
 TEST_F(AltchaVerifierTest, RefusesTheWidgetTestPayload) {
-  EXPECT_FALSE(accepted(json::object{{"challenge", nullptr}, {"solution", nullptr}, {"test", true}}));
+  EXPECT_FALSE(
+      accepted(json::object{{"challenge", nullptr}, {"solution", nullptr}, {"test", true}}));
   auto payload = fresh_payload();
   payload["test"] = true;
   EXPECT_FALSE(accepted(payload));

@@ -1,10 +1,10 @@
 #include "adapters/altcha/canonical_json.hpp"
 
-#include "adapters/json/json_text.hpp"
-
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <vector>
+
+#include "adapters/json/json_text.hpp"
 
 namespace paredao::altcha {
 namespace {
@@ -40,9 +40,14 @@ bool append(const boost::json::value& value, std::string& out) {
       out.push_back(']');
       return true;
     }
-    case boost::json::kind::double_: return false;
-    case boost::json::kind::string: json_text::append_string(out, value.get_string()); return true;
-    default: out += boost::json::serialize(value); return true;
+    case boost::json::kind::double_:
+      return false;
+    case boost::json::kind::string:
+      json_text::append_string(out, value.get_string());
+      return true;
+    default:
+      out += boost::json::serialize(value);
+      return true;
   }
 }
 

@@ -13,9 +13,12 @@ timeval to_timeval(std::chrono::milliseconds t) {
 
 std::string describe(const amqp_rpc_reply_t& reply) {
   switch (reply.reply_type) {
-    case AMQP_RESPONSE_NORMAL: return "ok";
-    case AMQP_RESPONSE_NONE: return "no reply";
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION: return amqp_error_string2(reply.library_error);
+    case AMQP_RESPONSE_NORMAL:
+      return "ok";
+    case AMQP_RESPONSE_NONE:
+      return "no reply";
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+      return amqp_error_string2(reply.library_error);
     case AMQP_RESPONSE_SERVER_EXCEPTION:
       if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
         const auto* close = static_cast<amqp_connection_close_t*>(reply.reply.decoded);
@@ -91,9 +94,9 @@ Connection::Connection(const Endpoint& endpoint, const QueueNames& queues,
     amqp_queue_declare(state_, kChannel, amqp_cstring_bytes(queues.dead.c_str()), 0, 1, 0, 0,
                        amqp_table_t{1, dead_args});
     check(amqp_get_rpc_reply(state_), "declare " + queues.dead);
-    amqp_table_entry_t vote_args[] = {
-        entry("x-queue-type", "quorum"), entry("x-dead-letter-exchange", ""),
-        entry("x-dead-letter-routing-key", queues.dead.c_str())};
+    amqp_table_entry_t vote_args[] = {entry("x-queue-type", "quorum"),
+                                      entry("x-dead-letter-exchange", ""),
+                                      entry("x-dead-letter-routing-key", queues.dead.c_str())};
     amqp_queue_declare(state_, kChannel, amqp_cstring_bytes(queues.votes.c_str()), 0, 1, 0, 0,
                        amqp_table_t{3, vote_args});
     check(amqp_get_rpc_reply(state_), "declare " + queues.votes);

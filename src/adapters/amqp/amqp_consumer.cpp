@@ -59,7 +59,8 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
         status = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/0);
         break;
     }
-    if (status != AMQP_STATUS_OK) throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+    if (status != AMQP_STATUS_OK)
+      throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
   }
 }
 

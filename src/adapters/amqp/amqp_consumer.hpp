@@ -25,9 +25,9 @@ struct ConsumerSettings {
 
 // Runs until `stopping` is set (checked at least every 200 ms). Blocking: give it a thread.
 // `handle` gets each message body and its message_id.
-void consume(const ConsumerSettings& settings, const std::atomic<bool>& stopping,
-             const std::function<Disposition(std::string_view body, std::string_view message_id)>&
-                 handle,
-             const std::function<void(bool connected)>& on_connection = {});
+void consume(
+    const ConsumerSettings& settings, const std::atomic<bool>& stopping,
+    const std::function<Disposition(std::string_view body, std::string_view message_id)>& handle,
+    const std::function<void(bool connected)>& on_connection = {});
 
 }  // namespace paredao::amqp

@@ -15,7 +15,9 @@ amqp_bytes_t bytes(std::string_view text) {
 
 ConfirmedPublisher::ConfirmedPublisher(Endpoint endpoint, QueueNames queues,
                                        std::chrono::milliseconds confirm_timeout)
-    : endpoint_(std::move(endpoint)), queues_(std::move(queues)), confirm_timeout_(confirm_timeout) {}
+    : endpoint_(std::move(endpoint)),
+      queues_(std::move(queues)),
+      confirm_timeout_(confirm_timeout) {}
 
 ConfirmedPublisher::~ConfirmedPublisher() = default;
 
@@ -63,8 +65,8 @@ PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std:
   properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
   properties.message_id = bytes(message_id);
   properties.content_type = amqp_cstring_bytes("application/json");
-  const int sent = amqp_basic_publish(connection_->state(), Connection::kChannel,
-                                      amqp_empty_bytes, bytes(queues_.votes), /*mandatory=*/1,
+  const int sent = amqp_basic_publish(connection_->state(), Connection::kChannel, amqp_empty_bytes,
+                                      bytes(queues_.votes), /*mandatory=*/1,
                                       /*immediate=*/0, &properties, bytes(body));
   if (sent != AMQP_STATUS_OK) {
     log::warn("rabbitmq_publish_failed", {{"error", amqp_error_string2(sent)}});
@@ -124,7 +126,8 @@ PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
       case AMQP_CONNECTION_CLOSE_METHOD:
         log::warn("rabbitmq_closed_by_broker", {});
         return PublishResult::kInDoubt;
-      default: break;
+      default:
+        break;
     }
   }
 }

@@ -92,9 +92,9 @@ void AmqpVoteLog::write_batch(std::vector<Pending>& batch, std::vector<AppendSta
     const auto published = publisher_.publish(message.batch_id, encode_vote_batch(message));
     confirmed = published == amqp::PublishResult::kConfirmed;
     healthy_ = confirmed;
-    const auto status = confirmed ? AppendStatus::kDurable
+    const auto status = confirmed                                    ? AppendStatus::kDurable
                         : published == amqp::PublishResult::kNotSent ? AppendStatus::kUnavailable
-                                                                      : settle(message.batch_id);
+                                                                     : settle(message.batch_id);
     for (const auto i : kept) statuses[i] = status;
   }
   if (observer_) {

@@ -46,8 +46,7 @@ class AmqpVoteLog final : public VoteLog {
   // `history` is used by the publisher thread only (to settle batches in doubt).
   AmqpVoteLog(amqp::ConfirmedPublisher& publisher, SharedReplayGuard& replay_guard,
               VoteHistory& history, IdGenerator& ids, const Clock& clock,
-              AmqpVoteLogSettings settings,
-              BatchObserver observer = {});
+              AmqpVoteLogSettings settings, BatchObserver observer = {});
   ~AmqpVoteLog() override;
 
   void append(AcceptedVote vote, AppendCallback done) override;

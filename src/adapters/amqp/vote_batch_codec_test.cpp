@@ -7,12 +7,13 @@ namespace {
 
 TEST(VoteBatchCodec, RoundTripsEveryField) {
   VoteBatch batch{"0190a1b2-0000-7000-8000-000000000001", {}};
-  batch.votes.push_back(AcceptedVote{.vote_id = "0190a1b2-0000-7000-8000-00000000000a",
-                                     .poll_id = "bbb-26",
-                                     .candidate_id = "ana \"quoted\"",
-                                     .accepted_at = TimePoint{std::chrono::milliseconds{1234}},
-                                     .challenge_id = "c1",
-                                     .challenge_expires_at = TimePoint{std::chrono::milliseconds{99}}});
+  batch.votes.push_back(
+      AcceptedVote{.vote_id = "0190a1b2-0000-7000-8000-00000000000a",
+                   .poll_id = "bbb-26",
+                   .candidate_id = "ana \"quoted\"",
+                   .accepted_at = TimePoint{std::chrono::milliseconds{1234}},
+                   .challenge_id = "c1",
+                   .challenge_expires_at = TimePoint{std::chrono::milliseconds{99}}});
   const auto decoded = decode_vote_batch(encode_vote_batch(batch));
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->batch_id, batch.batch_id);

@@ -43,7 +43,8 @@ auto run_blocking(asio::thread_pool& pool, Fn fn) {
   return asio::async_initiate<const UseTask, void(Value)>(
       [&pool](auto handler, Fn call) {
         auto executor = asio::get_associated_executor(handler);
-        asio::post(pool, [call = std::move(call), handler = std::move(handler), executor]() mutable {
+        asio::post(pool, [call = std::move(call), handler = std::move(handler),
+                          executor]() mutable {
           auto value = call();
           asio::post(executor, [handler = std::move(handler), value = std::move(value)]() mutable {
             std::move(handler)(std::move(value));
@@ -111,7 +112,8 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
         {ErrorCode::kUnsupportedMediaType, "the body must be sent as application/json"}, version);
   }
   switch (match.route) {
-    case Route::kHealthz: co_return json_response(status::ok, R"({"status":"ok"})", version);
+    case Route::kHealthz:
+      co_return json_response(status::ok, R"({"status":"ok"})", version);
     case Route::kReadyz: {
       if (auto failing = services_.failing_dependency()) {
         co_return error_response({ErrorCode::kUnavailable, *failing + " is unavailable"}, version);
@@ -128,8 +130,8 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
     }
     case Route::kPolls:
       if (request.method() == verb::post) co_return co_await create_poll(request);
-      co_return json_response(status::ok, polls_json(services_.polls.list(has_admin_token(request))),
-                              version);
+      co_return json_response(status::ok,
+                              polls_json(services_.polls.list(has_admin_token(request))), version);
     case Route::kPoll: {
       const auto view = services_.polls.get(match.poll_id);
       if (!view.ok()) co_return error_response(view.error(), version);
@@ -142,7 +144,8 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
       services_.metrics.count_challenge_issued();
       co_return json_response(status::ok, std::move(challenge).value(), version);
     }
-    case Route::kVotes: co_return co_await cast_vote(request, match);
+    case Route::kVotes:
+      co_return co_await cast_vote(request, match);
     case Route::kResults: {
       const auto results = services_.results.results(match.poll_id);
       if (!results.ok()) co_return error_response(results.error(), version);
@@ -154,11 +157,14 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
       co_return json_response(status::ok, stats_json(stats.value()), version);
     }
     case Route::kOpen:
-    case Route::kClose: co_return co_await transition(request, match);
+    case Route::kClose:
+      co_return co_await transition(request, match);
     case Route::kWebPage:
     case Route::kAdminPage:
-    case Route::kWebFile: co_return web(request, match);
-    case Route::kNotFound: break;
+    case Route::kWebFile:
+      co_return web(request, match);
+    case Route::kNotFound:
+      break;
   }
   co_return error_response({ErrorCode::kNotFound, "no route"}, version);
 }
@@ -202,19 +208,21 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
   auto vote = parse_vote(body.value(), match.poll_id);
   // The use case completes on a vote-log thread; the result is posted back to this coroutine's
   // executor before it resumes.
-  auto outcome = co_await asio::async_initiate<const UseTask,
-                                               void(Result<VoteReceipt>)>(
+  auto outcome = co_await asio::async_initiate<const UseTask, void(Result<VoteReceipt>)>(
       [this, &vote](auto handler) {
         auto executor = asio::get_associated_executor(handler);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         auto* inbox = CompletionInbox::of_this_thread();
-        services_.votes.cast(std::move(vote), [shared, executor, inbox](Result<VoteReceipt> result) {
-          auto resume = [shared, result = std::move(result)]() mutable {
-            std::move (*shared)(std::move(result));
-          };
-          if (inbox) inbox->post(std::move(resume));
-          else asio::post(executor, std::move(resume));
-        });
+        services_.votes.cast(std::move(vote),
+                             [shared, executor, inbox](Result<VoteReceipt> result) {
+                               auto resume = [shared, result = std::move(result)]() mutable {
+                                 std::move (*shared)(std::move(result));
+                               };
+                               if (inbox)
+                                 inbox->post(std::move(resume));
+                               else
+                                 asio::post(executor, std::move(resume));
+                             });
       },
       use_task);
   if (!outcome.ok()) {
@@ -231,9 +239,10 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
 }
 
 Response Api::web(const Request& request, const RouteMatch& match) const {
-  const StaticFile* file = match.route == Route::kWebPage     ? services_.web.index()
-                           : match.route == Route::kAdminPage ? services_.web.find("/admin.html")
-                                                              : services_.web.find(request.target());
+  const StaticFile* file = match.route == Route::kWebPage ? services_.web.index()
+                           : match.route == Route::kAdminPage
+                               ? services_.web.find("/admin.html")
+                               : services_.web.find(request.target());
   if (!file) {
     const auto detail = match.route != Route::kWebFile && services_.web.size() == 0
                             ? std::string("the web front end is not built (run: make web)")
@@ -248,7 +257,9 @@ Response Api::web(const Request& request, const RouteMatch& match) const {
     response.set(field::vary, "Accept-Encoding");
     const auto encoding = choose_encoding(request[field::accept_encoding], *file);
     if (!encoding.empty()) response.set(field::content_encoding, encoding);
-    response.body() = encoding == "br" ? *file->brotli : encoding == "gzip" ? *file->gzip : file->body;
+    response.body() = encoding == "br"     ? *file->brotli
+                      : encoding == "gzip" ? *file->gzip
+                                           : file->body;
   } else {
     response.body() = file->body;
   }

@@ -1,5 +1,6 @@
 #include "adapters/http/http_server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
-#include <array>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -108,7 +108,9 @@ HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
 
 HttpServer::~HttpServer() = default;
 
-tcp::endpoint HttpServer::local_endpoint() const { return workers_.front()->acceptor.local_endpoint(); }
+tcp::endpoint HttpServer::local_endpoint() const {
+  return workers_.front()->acceptor.local_endpoint();
+}
 
 void HttpServer::run() {
   auto& main_io = workers_.front()->io;
@@ -134,7 +136,8 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       if (ec == asio::error::operation_aborted || draining_) break;
       // Out of file descriptors or similar: say so, breathe, go on.
       log::error("accept_failed", {{"error", ec.message()}});
-      asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>
+      asio::basic_waitable_timer<std::chrono::steady_clock,
+                                 asio::wait_traits<std::chrono::steady_clock>, Executor>
           pause(worker.io.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(kAwaitTuple);
       continue;
@@ -200,13 +203,14 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Stream& stre
   Exchange exchange{.started = std::chrono::steady_clock::now()};
   if (read_error) {
     if (is_disconnect(read_error)) co_return std::nullopt;
-    exchange.response = read_error == beast_http::error::header_limit
-                            ? header_limit_response(parser)
-                            : malformed_response(status::bad_request,
-                                                 "the request is not valid HTTP/1.1");
+    exchange.response =
+        read_error == beast_http::error::header_limit
+            ? header_limit_response(parser)
+            : malformed_response(status::bad_request, "the request is not valid HTTP/1.1");
     // Requests that could not even be routed; an attacker can repeat them at will.
-    log::write_sampled(log::Level::kWarn, "malformed_request",
-                       {{"status", exchange.response.result_int()}, {"detail", read_error.message()}});
+    log::write_sampled(
+        log::Level::kWarn, "malformed_request",
+        {{"status", exchange.response.result_int()}, {"detail", read_error.message()}});
     co_return exchange;
   }
 
@@ -225,10 +229,12 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Stream& stre
   }
   parser.body_limit(kMaxBodyBytes);
   stream.expires_after(settings_.request_timeout);
-  auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kAwaitTuple);
+  auto [body_error, body_bytes] =
+      co_await beast_http::async_read(stream, buffer, parser, kAwaitTuple);
   if (body_error == beast_http::error::body_limit) {
-    exchange.response = problem_response(
-        {ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"}, parser.get().version());
+    exchange.response =
+        problem_response({ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"},
+                         parser.get().version());
     exchange.response.keep_alive(false);
     co_return exchange;
   }
@@ -256,7 +262,8 @@ void HttpServer::record(const Exchange& exchange) {
   const auto key = std::uint32_t(exchange.match.route) << 16 | code;
   auto handle = handles.find(key);
   if (handle == handles.end()) {
-    handle = handles.emplace(key, metrics_.request_handle(route_name(exchange.match.route), code)).first;
+    handle =
+        handles.emplace(key, metrics_.request_handle(route_name(exchange.match.route), code)).first;
   }
   Metrics::observe_request(
       handle->second,
@@ -292,10 +299,10 @@ void HttpServer::finish_when_idle(std::chrono::steady_clock::time_point deadline
     stop_all();
     return;
   }
-  auto timer = std::make_shared<asio::steady_timer>(workers_.front()->io, std::chrono::milliseconds(20));
-  timer->async_wait([this, timer, deadline](const boost::system::error_code&) {
-    finish_when_idle(deadline);
-  });
+  auto timer =
+      std::make_shared<asio::steady_timer>(workers_.front()->io, std::chrono::milliseconds(20));
+  timer->async_wait(
+      [this, timer, deadline](const boost::system::error_code&) { finish_when_idle(deadline); });
 }
 
 }  // namespace paredao::http

@@ -26,7 +26,7 @@ struct HttpSettings {
   std::chrono::seconds idle_timeout{30};     // keep-alive connection without a request
   std::chrono::seconds request_timeout{10};  // to receive a whole request once it has begun
   std::chrono::seconds write_timeout{10};
-  std::chrono::seconds drain_timeout{10};    // on stop, to finish requests in flight
+  std::chrono::seconds drain_timeout{10};  // on stop, to finish requests in flight
 };
 
 class HttpServer {

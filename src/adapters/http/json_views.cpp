@@ -18,10 +18,11 @@ json::value time_or_null(const std::optional<TimePoint>& t) {
 json::object poll_object(const Poll& poll, PollStatus status) {
   json::array candidates;
   for (const auto& candidate : poll.candidates) {
-    candidates.push_back(json::object{
-        {"id", candidate.id},
-        {"name", candidate.name},
-        {"photo_url", candidate.photo_url ? json::value(*candidate.photo_url) : json::value(nullptr)}});
+    candidates.push_back(
+        json::object{{"id", candidate.id},
+                     {"name", candidate.name},
+                     {"photo_url", candidate.photo_url ? json::value(*candidate.photo_url)
+                                                       : json::value(nullptr)}});
   }
   return json::object{{"id", poll.id},
                       {"title", poll.title},
@@ -115,8 +116,10 @@ std::string receipt_json(const VoteReceipt& receipt) {
   out += R"(,"accepted_at":")";
   out += format_rfc3339(receipt.accepted_at);
   out += R"(","results":)";
-  if (receipt.results) append_results(out, *receipt.results);
-  else out += "null";
+  if (receipt.results)
+    append_results(out, *receipt.results);
+  else
+    out += "null";
   out += '}';
   return out;
 }

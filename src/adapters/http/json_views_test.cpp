@@ -10,8 +10,10 @@ namespace {
 const TimePoint kAsOf = *parse_rfc3339("2026-11-25T20:00:00.700Z");
 
 std::shared_ptr<const Poll> sample_poll() {
-  return std::make_shared<const Poll>(Poll{
-      .id = "p", .title = "Paredão \"1\"", .candidates = {{"a", "Ana \"A\"", {}}, {"b", "Bia", "u"}}});
+  return std::make_shared<const Poll>(
+      Poll{.id = "p",
+           .title = "Paredão \"1\"",
+           .candidates = {{"a", "Ana \"A\"", {}}, {"b", "Bia", "u"}}});
 }
 
 TEST(JsonViews, ResultsHaveTwoDecimalsAndEscapedNames) {
@@ -41,7 +43,8 @@ TEST(JsonViews, ReceiptWithHiddenResults) {
 
 TEST(JsonViews, StatsListEveryCandidateInEveryHour) {
   StatsView stats{sample_poll(), PollStatus::kOpen, kAsOf, {}};
-  stats.counts = PollCounts{.total = 2, .by_candidate = {2, 0},
+  stats.counts = PollCounts{.total = 2,
+                            .by_candidate = {2, 0},
                             .by_hour = {{*parse_rfc3339("2026-11-25T19:00:00Z"), 2, {2, 0}}}};
   const auto parsed = boost::json::parse(stats_json(stats));
   EXPECT_EQ(parsed.at("total"), 2);

@@ -9,16 +9,22 @@ using beast_http::status;
 
 ProblemKind describe(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidJson: return {status::bad_request, "invalid_json", "Body is not valid JSON"};
-    case ErrorCode::kInvalidRequest: return {status::bad_request, "invalid_request", "Invalid request"};
-    case ErrorCode::kUnauthorized: return {status::unauthorized, "unauthorized", "Unauthorized"};
-    case ErrorCode::kNotFound: return {status::not_found, "not_found", "Not found"};
+    case ErrorCode::kInvalidJson:
+      return {status::bad_request, "invalid_json", "Body is not valid JSON"};
+    case ErrorCode::kInvalidRequest:
+      return {status::bad_request, "invalid_request", "Invalid request"};
+    case ErrorCode::kUnauthorized:
+      return {status::unauthorized, "unauthorized", "Unauthorized"};
+    case ErrorCode::kNotFound:
+      return {status::not_found, "not_found", "Not found"};
     case ErrorCode::kMethodNotAllowed:
       return {status::method_not_allowed, "method_not_allowed", "Method not allowed"};
-    case ErrorCode::kPollNotOpen: return {status::conflict, "poll_not_open", "Poll is not open"};
+    case ErrorCode::kPollNotOpen:
+      return {status::conflict, "poll_not_open", "Poll is not open"};
     case ErrorCode::kInvalidTransition:
       return {status::conflict, "invalid_transition", "Invalid transition"};
-    case ErrorCode::kResultsHidden: return {status::forbidden, "results_hidden", "Results are hidden"};
+    case ErrorCode::kResultsHidden:
+      return {status::forbidden, "results_hidden", "Results are hidden"};
     case ErrorCode::kPayloadTooLarge:
       return {status::payload_too_large, "payload_too_large", "Payload too large"};
     case ErrorCode::kUnsupportedMediaType:
@@ -27,7 +33,8 @@ ProblemKind describe(ErrorCode code) {
       return {status::unprocessable_entity, "unknown_candidate", "Unknown candidate"};
     case ErrorCode::kHumanCheckFailed:
       return {status::unprocessable_entity, "human_check_failed", "Human check failed"};
-    case ErrorCode::kRateLimited: return {status::too_many_requests, "rate_limited", "Too many requests"};
+    case ErrorCode::kRateLimited:
+      return {status::too_many_requests, "rate_limited", "Too many requests"};
     case ErrorCode::kUnavailable:
       return {status::service_unavailable, "unavailable", "Service unavailable"};
     case ErrorCode::kMalformedRequest:
@@ -47,12 +54,12 @@ Response make_problem(status code_status, std::string_view code, std::string_vie
   Response response{code_status, version};
   response.set(beast_http::field::content_type, "application/problem+json");
   response.set(beast_http::field::cache_control, "no-store");
-  response.body() = boost::json::serialize(boost::json::object{
-      {"type", "https://paredao.dev/problems/" + std::string(code)},
-      {"title", title},
-      {"status", static_cast<unsigned>(code_status)},
-      {"detail", detail},
-      {"code", code}});
+  response.body() = boost::json::serialize(
+      boost::json::object{{"type", "https://paredao.dev/problems/" + std::string(code)},
+                          {"title", title},
+                          {"status", static_cast<unsigned>(code_status)},
+                          {"detail", detail},
+                          {"code", code}});
   response.prepare_payload();
   return response;
 }

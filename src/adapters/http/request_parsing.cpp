@@ -22,8 +22,8 @@ Result<std::optional<T>> optional_field(const json::object& object, std::string_
   return std::optional<T>{get(*value)};
 }
 
-Result<std::optional<std::string>> optional_string(const json::object& object,
-                                                   std::string_view key, const std::string& path) {
+Result<std::optional<std::string>> optional_string(const json::object& object, std::string_view key,
+                                                   const std::string& path) {
   return optional_field<std::string>(
       object, key, path, "must be a string", [](const json::value& v) { return v.is_string(); },
       [](const json::value& v) { return std::string(v.get_string()); });
@@ -110,7 +110,8 @@ VoteRequest parse_vote(const json::value& body, std::string poll_id) {
   VoteRequest request{.poll_id = std::move(poll_id)};
   if (!body.is_object()) return request;
   const auto& object = body.get_object();
-  if (const auto* candidate = object.if_contains("candidate_id"); candidate && candidate->is_string()) {
+  if (const auto* candidate = object.if_contains("candidate_id");
+      candidate && candidate->is_string()) {
     request.candidate_id = std::string(candidate->get_string());
   }
   if (const auto* altcha = object.if_contains("altcha"); altcha && altcha->is_string()) {

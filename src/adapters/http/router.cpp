@@ -48,21 +48,36 @@ RouteMatch match_route(std::string_view target) {
 
 std::string_view route_name(Route route) {
   switch (route) {
-    case Route::kNotFound: return "not_found";
-    case Route::kHealthz: return "healthz";
-    case Route::kReadyz: return "readyz";
-    case Route::kMetrics: return "metrics";
-    case Route::kPolls: return "polls";
-    case Route::kPoll: return "poll";
-    case Route::kChallenge: return "challenge";
-    case Route::kVotes: return "votes";
-    case Route::kResults: return "results";
-    case Route::kStats: return "stats";
-    case Route::kOpen: return "open";
-    case Route::kClose: return "close";
-    case Route::kWebPage: return "web_page";
-    case Route::kAdminPage: return "admin_page";
-    case Route::kWebFile: return "web_file";
+    case Route::kNotFound:
+      return "not_found";
+    case Route::kHealthz:
+      return "healthz";
+    case Route::kReadyz:
+      return "readyz";
+    case Route::kMetrics:
+      return "metrics";
+    case Route::kPolls:
+      return "polls";
+    case Route::kPoll:
+      return "poll";
+    case Route::kChallenge:
+      return "challenge";
+    case Route::kVotes:
+      return "votes";
+    case Route::kResults:
+      return "results";
+    case Route::kStats:
+      return "stats";
+    case Route::kOpen:
+      return "open";
+    case Route::kClose:
+      return "close";
+    case Route::kWebPage:
+      return "web_page";
+    case Route::kAdminPage:
+      return "admin_page";
+    case Route::kWebFile:
+      return "web_file";
   }
   return "not_found";
 }
@@ -70,22 +85,29 @@ std::string_view route_name(Route route) {
 bool method_allowed(Route route, beast_http::verb method) {
   using beast_http::verb;
   switch (route) {
-    case Route::kNotFound: return true;  // answered 404 whatever the method
-    case Route::kPolls: return method == verb::get || method == verb::post;
+    case Route::kNotFound:
+      return true;  // answered 404 whatever the method
+    case Route::kPolls:
+      return method == verb::get || method == verb::post;
     case Route::kVotes:
     case Route::kOpen:
-    case Route::kClose: return method == verb::post;
-    default: return method == verb::get || method == verb::head;
+    case Route::kClose:
+      return method == verb::post;
+    default:
+      return method == verb::get || method == verb::head;
   }
 }
 
 std::string_view allowed_methods(Route route) {
   switch (route) {
-    case Route::kPolls: return "GET, POST";
+    case Route::kPolls:
+      return "GET, POST";
     case Route::kVotes:
     case Route::kOpen:
-    case Route::kClose: return "POST";
-    default: return "GET, HEAD";
+    case Route::kClose:
+      return "POST";
+    default:
+      return "GET, HEAD";
   }
 }
 

@@ -54,8 +54,7 @@ StaticFiles::StaticFiles(const std::optional<std::filesystem::path>& root) {
     // Vite names assets by content hash: they never change, so caches may keep them forever.
     const bool hashed = relative.starts_with("/assets/");
     files_.emplace(relative, StaticFile{body, content_type_for(paths.at(relative)),
-                                        hashed ? "public, max-age=31536000, immutable"
-                                               : "no-cache",
+                                        hashed ? "public, max-age=31536000, immutable" : "no-cache",
                                         take(relative + ".gz"), take(relative + ".br")});
   }
 }
@@ -65,8 +64,8 @@ std::string_view choose_encoding(std::string_view accept_encoding, const StaticF
   while (!accept_encoding.empty()) {
     const auto comma = accept_encoding.find(',');
     auto item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? std::string_view{}
-                                                      : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     const auto semicolon = item.find(';');
     auto token = item.substr(0, semicolon);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);

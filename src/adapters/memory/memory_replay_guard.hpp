@@ -23,14 +23,16 @@ class MemoryReplayGuard final : public ReplayGuard {
   std::size_t size() const;
 
  private:
-  // 128 bits standing for an id: the id itself when it is 32 hex digits (a challenge nonce, random),
-  // else the first half of its SHA-256. Fixed size: no allocation per id, a trivial hash.
+  // 128 bits standing for an id: the id itself when it is 32 hex digits (a challenge nonce,
+  // random), else the first half of its SHA-256. Fixed size: no allocation per id, a trivial hash.
   struct Key {
     std::uint64_t high = 0, low = 0;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
-    std::size_t operator()(const Key& key) const { return key.low ^ (key.high * 0x9E3779B97F4A7C15ull); }
+    std::size_t operator()(const Key& key) const {
+      return key.low ^ (key.high * 0x9E3779B97F4A7C15ull);
+    }
   };
   static Key key_of(std::string_view id);
   void forget_expired(TimePoint now);  // requires mutex_

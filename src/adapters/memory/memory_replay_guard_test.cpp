@@ -30,10 +30,14 @@ TEST(MemoryReplayGuard, TellsNonceLikeAndOtherIdsApart) {
   EXPECT_EQ(guard.burn(nonce, kNow + seconds(60), kNow), BurnResult::kFirstUse);
   EXPECT_EQ(guard.burn(nonce, kNow + seconds(60), kNow), BurnResult::kAlreadyUsed);
   // Same length, not hex, or one digit off: other ids.
-  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdeg", kNow + seconds(60), kNow), BurnResult::kFirstUse);
-  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdee", kNow + seconds(60), kNow), BurnResult::kFirstUse);
-  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow), BurnResult::kFirstUse);
-  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow), BurnResult::kAlreadyUsed);
+  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdeg", kNow + seconds(60), kNow),
+            BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789abcdef0123456789abcdee", kNow + seconds(60), kNow),
+            BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow),
+            BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("0123456789ABCDEF0123456789ABCDEF", kNow + seconds(60), kNow),
+            BurnResult::kAlreadyUsed);
 }
 
 TEST(MemoryReplayGuard, RefusesRatherThanForgetWhenFull) {

@@ -9,8 +9,8 @@ namespace {
 
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
-const prometheus::Histogram::BucketBoundaries kBatchBuckets{1, 2, 5, 10, 20, 50, 100, 200,
-                                                            500, 1000, 2000, 5000, 10000};
+const prometheus::Histogram::BucketBoundaries kBatchBuckets{1,   2,   5,    10,   20,   50,   100,
+                                                            200, 500, 1000, 2000, 5000, 10000};
 
 }  // namespace
 

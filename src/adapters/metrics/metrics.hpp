@@ -53,7 +53,7 @@ class Metrics {
   prometheus::Gauge& open_connections_;
 
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, RequestHandle> by_route_status_;  // guarded by mutex_
+  std::unordered_map<std::string, RequestHandle> by_route_status_;           // guarded by mutex_
   std::unordered_map<std::string, prometheus::Counter*> refused_by_reason_;  // guarded by mutex_
 };
 

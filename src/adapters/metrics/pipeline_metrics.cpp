@@ -15,12 +15,13 @@ PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
                           .Help("Votes in batches the worker counted")
                           .Register(*registry_)
                           .Add({})),
-      batch_seconds_(prometheus::BuildHistogram()
-                         .Name("paredao_worker_batch_seconds")
-                         .Help("Time to record one batch in PostgreSQL and Redis")
-                         .Register(*registry_)
-                         .Add({}, prometheus::Histogram::BucketBoundaries{
-                                      0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5})),
+      batch_seconds_(
+          prometheus::BuildHistogram()
+              .Name("paredao_worker_batch_seconds")
+              .Help("Time to record one batch in PostgreSQL and Redis")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02,
+                                                               0.05, 0.1, 0.25, 1, 5})),
       up_(prometheus::BuildGauge()
               .Name("paredao_dependency_up")
               .Help("1 when the dependency answered the last call")
@@ -45,8 +46,7 @@ PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
   }
 }
 
-void PipelineMetrics::observe_batch(const std::string& outcome, std::size_t votes,
-                                    double seconds) {
+void PipelineMetrics::observe_batch(const std::string& outcome, std::size_t votes, double seconds) {
   batches_.Add({{"outcome", outcome}}).Increment();
   if (outcome == "counted") votes_recorded_.Increment(double(votes));
   batch_seconds_.Observe(seconds);
@@ -56,8 +56,7 @@ void PipelineMetrics::set_connected(const std::string& dependency, bool up) {
   up_.Add({{"dependency", dependency}}).Set(up ? 1 : 0);
 }
 
-void PipelineMetrics::observe_drift(const std::string& poll_id, std::int64_t drift,
-                                    bool repaired) {
+void PipelineMetrics::observe_drift(const std::string& poll_id, std::int64_t drift, bool repaired) {
   drift_.Add({{"poll_id", poll_id}}).Set(double(drift));
   if (repaired) repairs_.Increment();
 }

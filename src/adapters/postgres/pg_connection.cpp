@@ -26,11 +26,12 @@ std::int64_t Result::affected() const {
 
 namespace {
 
-// Defaults that `url` may override: a bounded connect, UTC sessions, keepalives so that a dead
-// server is noticed.
+// Defaults that `url` may override: a bounded connect, UTC sessions, a deadline on every
+// statement (10 s), keepalives so that a dead server is noticed.
 PGconn* connect(const std::string& url) {
   const char* keys[] = {"connect_timeout", "options", "keepalives_idle", "dbname", nullptr};
-  const char* values[] = {"3", "-c TimeZone=UTC", "10", url.c_str(), nullptr};
+  const char* values[] = {"3", "-c TimeZone=UTC -c statement_timeout=10000", "10", url.c_str(),
+                          nullptr};
   return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
 }
 
@@ -38,12 +39,12 @@ PGconn* connect(const std::string& url) {
 
 Connection::Connection(const std::string& url) : connection_(connect(url), &PQfinish) {
   if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
-    const std::string message =
-        connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
+    const std::string message = connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
     throw Error("cannot connect to PostgreSQL: " + message, "");
   }
   // Notices ("already exists, skipping") are expected chatter, not log lines.
-  PQsetNoticeProcessor(connection_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection_.get(), [](void*, const char*) {}, nullptr);
 }
 
 Result Connection::check(PGresult* raw) {
@@ -54,7 +55,9 @@ Result Connection::check(PGresult* raw) {
   throw Error(PQerrorMessage(connection_.get()), state ? state : "");
 }
 
-Result Connection::exec(const std::string& sql) { return check(PQexec(connection_.get(), sql.c_str())); }
+Result Connection::exec(const std::string& sql) {
+  return check(PQexec(connection_.get(), sql.c_str()));
+}
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
   std::vector<const char*> values;

@@ -147,9 +147,9 @@ int ensure_vote_partitions(Connection& connection, int days_ahead) {
     if (exists.text(0, 0) == "t") continue;
     try {
       // Names and bounds come from the server's own date arithmetic above, not from input.
-      connection.exec("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF votes FOR VALUES FROM ('" +
-                      std::string(bounds.text(0, 1)) + " 00:00:00+00') TO ('" +
-                      std::string(bounds.text(0, 2)) + " 00:00:00+00')");
+      connection.exec("CREATE TABLE IF NOT EXISTS " + name +
+                      " PARTITION OF votes FOR VALUES FROM ('" + std::string(bounds.text(0, 1)) +
+                      " 00:00:00+00') TO ('" + std::string(bounds.text(0, 2)) + " 00:00:00+00')");
       ++created;
     } catch (const Error& e) {
       // Another process created it at the same moment (duplicate table) or the default

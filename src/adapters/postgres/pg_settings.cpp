@@ -8,7 +8,8 @@ std::string shared_setting(Connection& connection, const std::string& name,
   if (existing.rows() == 1) return std::string(existing.text(0, 0));
   connection.exec("INSERT INTO settings VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
                   {name, generate()});
-  return std::string(connection.exec("SELECT value FROM settings WHERE name = $1", {name}).text(0, 0));
+  return std::string(
+      connection.exec("SELECT value FROM settings WHERE name = $1", {name}).text(0, 0));
 }
 
 }  // namespace paredao::pg

@@ -74,10 +74,10 @@ std::optional<std::vector<TallyDelta>> PgVoteHistory::record(const VoteBatch& ba
   }
   for (const auto& ms : accepted_ms) times.push_back(ms);
   for (const auto& ms : expires_ms) expiries.push_back(ms);
-  const std::vector<pg::Param> params{batch.batch_id,         pg::text_array(vote_ids),
-                                      pg::text_array(times),  pg::text_array(polls),
-                                      pg::text_array(candidates), pg::text_array(challenges),
-                                      pg::text_array(expiries)};
+  const std::vector<pg::Param> params{
+      batch.batch_id,          pg::text_array(vote_ids),   pg::text_array(times),
+      pg::text_array(polls),   pg::text_array(candidates), pg::text_array(challenges),
+      pg::text_array(expiries)};
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
       const auto rows = connection_.get().exec_prepared("record_batch", kRecordBatch, params);

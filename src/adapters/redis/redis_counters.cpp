@@ -195,9 +195,8 @@ ReplaceStatus RedisLiveCounters::replace_if_unchanged(std::string_view poll_id,
                                                       const PollTally& expected,
                                                       const PollTally& truth,
                                                       std::span<const std::string> batch_ids) {
-  std::vector<std::string> args{"EVAL", kReplaceIfUnchanged,
-                                std::to_string(2 + batch_ids.size()), keys_.totals(poll_id),
-                                keys_.hours(poll_id)};
+  std::vector<std::string> args{"EVAL", kReplaceIfUnchanged, std::to_string(2 + batch_ids.size()),
+                                keys_.totals(poll_id), keys_.hours(poll_id)};
   for (const auto& id : batch_ids) args.push_back(keys_.batch(poll_id, id));
   args.push_back(std::to_string(settings_.batch_mark_ttl.count()));
   append_fields(args, expected);
@@ -206,7 +205,7 @@ ReplaceStatus RedisLiveCounters::replace_if_unchanged(std::string_view poll_id,
     connection_.command({"SADD", keys_.polls(), poll_id});
     const auto reply = connection_.command(views(args));
     return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1 ? ReplaceStatus::kReplaced
-                                                                       : ReplaceStatus::kChanged;
+                                                                     : ReplaceStatus::kChanged;
   } catch (const redis::Error& e) {
     log::error("redis_repair_failed", {{"poll_id", poll_id}, {"error", e.what()}});
     return ReplaceStatus::kUnavailable;

@@ -24,7 +24,9 @@ struct Keys {
   }
 
  private:
-  std::string tagged(std::string_view poll) const { return prefix + ":{" + std::string(poll) + "}"; }
+  std::string tagged(std::string_view poll) const {
+    return prefix + ":{" + std::string(poll) + "}";
+  }
 };
 
 // The field of the hours hash for one hour and candidate: "<unix hour>:<candidate id>".

@@ -64,7 +64,7 @@ class SqliteVoteLog final : public VoteLog {
   TallyStore& tallies_;
   const SqliteVoteLogSettings settings_;
   BatchObserver observer_;
-  sqlite::Connection connection_;  // committer thread only (after construction)
+  sqlite::Connection connection_;                   // committer thread only (after construction)
   std::unique_ptr<sqlite::Statement> insert_vote_;  // committer thread only
   std::unique_ptr<sqlite::Statement> add_hourly_;   // committer thread only
   sqlite::Connection checkpoint_connection_;        // checkpointer thread only

@@ -21,8 +21,9 @@ const TimePoint kNow = *parse_rfc3339("2026-11-25T20:30:00Z");
 class SqliteVoteLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("paredao-sqlite-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("paredao-sqlite-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -30,8 +31,9 @@ class SqliteVoteLogTest : public ::testing::Test {
   fs::path database() const { return dir_ / "paredao.db"; }
 
   static AcceptedVote vote(int n, const std::string& candidate, TimePoint at = kNow) {
-    return AcceptedVote{"vote-" + std::to_string(n), "poll", candidate, at,
-                        "challenge-" + std::to_string(n), kNow + seconds(300)};
+    return AcceptedVote{
+        "vote-" + std::to_string(n), "poll", candidate, at, "challenge-" + std::to_string(n),
+        kNow + seconds(300)};
   }
 
   fs::path dir_;

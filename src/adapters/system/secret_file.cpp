@@ -35,8 +35,8 @@ std::string load_or_create_secret(const std::filesystem::path& path, std::size_t
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) throw std::runtime_error("cannot create secret file " + path.string());
   const std::string line = secret + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) == ssize_t(line.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      ::write(fd, line.data(), line.size()) == ssize_t(line.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!written) throw std::runtime_error("cannot write secret file " + path.string());
   return secret;

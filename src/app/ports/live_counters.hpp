@@ -21,8 +21,7 @@ class LiveCounters {
   // Adds the counts of batch `batch_id` unless that batch was already applied: the check and
   // the additions are one atomic step, so a batch is counted at most once however often it is
   // applied.
-  virtual ApplyStatus apply_once(std::string_view batch_id,
-                                 std::span<const TallyDelta> deltas) = 0;
+  virtual ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) = 0;
   // The counts of a poll as the counters hold them now (empty when none).
   virtual std::optional<PollTally> read(std::string_view poll_id) = 0;
   // Which of `batch_ids` have not been applied.

@@ -27,7 +27,7 @@ struct RecordedBatch {
 
 // What the history knows of one poll at one instant.
 struct PollHistory {
-  PollTally counts;                    // by candidate and hour
+  PollTally counts;                   // by candidate and hour
   std::vector<RecordedBatch> recent;  // batches recorded since the `since` asked for
 };
 

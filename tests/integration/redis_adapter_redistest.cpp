@@ -19,8 +19,8 @@ class RedisTest : public ::testing::Test {
     settings_ = RedisSettings{.endpoint = *endpoint, .prefix = unique_name("it")};
   }
   RedisSettings settings_;
-  const std::vector<TallyDelta> deltas_{{"p1", "a", 3600, 2}, {"p1", "b", 3600, 1},
-                                        {"p1", "a", 7200, 4}};
+  const std::vector<TallyDelta> deltas_{
+      {"p1", "a", 3600, 2}, {"p1", "b", 3600, 1}, {"p1", "a", 7200, 4}};
 };
 
 TEST_F(RedisTest, ABatchIsAppliedAtMostOnce) {
@@ -84,8 +84,7 @@ TEST_F(RedisTest, AChallengeBurnsOnceAcrossGuards) {
                                        {"p1", "c1", now + std::chrono::minutes(5)}};
   EXPECT_EQ(copy_a.burn_all(uses, now),
             (std::vector{BurnResult::kFirstUse, BurnResult::kFirstUse, BurnResult::kAlreadyUsed}));
-  EXPECT_EQ(copy_b.burn_all(std::span(uses).first(1), now),
-            std::vector{BurnResult::kAlreadyUsed});
+  EXPECT_EQ(copy_b.burn_all(std::span(uses).first(1), now), std::vector{BurnResult::kAlreadyUsed});
 }
 
 TEST_F(RedisTest, AnUnreachableServerIsReportedNotThrown) {

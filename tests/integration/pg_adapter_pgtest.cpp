@@ -42,12 +42,13 @@ class PostgresTest : public ::testing::Test {
     for (int i = first; i < first + count; ++i) {
       char vote_id[40];
       std::snprintf(vote_id, sizeof vote_id, "0190a1b2-0000-7000-8000-%012d", i);
-      b.votes.push_back(AcceptedVote{.vote_id = vote_id,
-                                     .poll_id = "p1",
-                                     .candidate_id = candidate,
-                                     .accepted_at = from_unix_seconds(1'800'000'000 + i * 600),
-                                     .challenge_id = "c" + std::to_string(i),
-                                     .challenge_expires_at = from_unix_seconds(1'800'000'300 + i * 600)});
+      b.votes.push_back(
+          AcceptedVote{.vote_id = vote_id,
+                       .poll_id = "p1",
+                       .candidate_id = candidate,
+                       .accepted_at = from_unix_seconds(1'800'000'000 + i * 600),
+                       .challenge_id = "c" + std::to_string(i),
+                       .challenge_expires_at = from_unix_seconds(1'800'000'300 + i * 600)});
     }
     return b;
   }
@@ -152,9 +153,8 @@ TEST_F(PostgresTest, PollsRoundTripAndAChangeReachesEveryCopysCatalog) {
   PollCatalog copy_a, copy_b;
   PgCatalogSync sync_a(CatalogSyncSettings{.url = url_, .instance_id = "a"}, copy_a);
   PgCatalogSync sync_b(CatalogSyncSettings{.url = url_, .instance_id = "b"}, copy_b);
-  PgPollRepository repository(url_, [&](std::int64_t version) {
-    EXPECT_TRUE(sync_a.wait_until_everywhere(version));
-  });
+  PgPollRepository repository(
+      url_, [&](std::int64_t version) { EXPECT_TRUE(sync_a.wait_until_everywhere(version)); });
   Poll poll{.id = "p1", .title = "Paredão", .show_partial_results = false};
   poll.candidates = {{"a", "Ana", std::nullopt}, {"b", "Bia", "https://x/b.jpg"}};
   poll.created_at = from_unix_seconds(1'800'000'000);

@@ -51,7 +51,8 @@ class AmqpTest : public ::testing::Test {
                       return decide(body);
                     });
     });
-    for (int i = 0; i < 100 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 100 && !stopping; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     stopping = true;
     consumer.join();
     return seen;
@@ -66,12 +67,16 @@ TEST_F(AmqpTest, ConfirmedMessagesAreConsumedAndUnackedOnesComeBack) {
   ASSERT_EQ(publisher.publish("m1", "one"), amqp::PublishResult::kConfirmed);
   ASSERT_EQ(publisher.publish("m2", "two"), amqp::PublishResult::kConfirmed);
   // First consumer: retries "one" (puts it back), acks "two".
-  const auto first = consume(2, [](std::string_view body) {
-    return body == "one" ? amqp::Disposition::kRetryLater : amqp::Disposition::kAck;
-  }, queues_);
+  const auto first = consume(
+      2,
+      [](std::string_view body) {
+        return body == "one" ? amqp::Disposition::kRetryLater : amqp::Disposition::kAck;
+      },
+      queues_);
   EXPECT_GE(first.size(), 2u);
   // "one" is delivered again; acked this time. "two" is gone.
-  const auto second = consume(1, [](std::string_view) { return amqp::Disposition::kAck; }, queues_);
+  const auto second = consume(
+      1, [](std::string_view) { return amqp::Disposition::kAck; }, queues_);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0], "one");
 }
@@ -79,8 +84,8 @@ TEST_F(AmqpTest, ConfirmedMessagesAreConsumedAndUnackedOnesComeBack) {
 TEST_F(AmqpTest, UnreadableMessagesGoToTheDeadLetterQueue) {
   amqp::ConfirmedPublisher publisher(endpoint_, queues_);
   ASSERT_EQ(publisher.publish("m1", "garbage"), amqp::PublishResult::kConfirmed);
-  const auto seen =
-      consume(1, [](std::string_view) { return amqp::Disposition::kDeadLetter; }, queues_);
+  const auto seen = consume(
+      1, [](std::string_view) { return amqp::Disposition::kDeadLetter; }, queues_);
   ASSERT_EQ(seen.size(), 1u);
   // The dead-letter queue holds it, untouched.
   amqp::Connection connection(endpoint_, queues_);
@@ -91,8 +96,8 @@ TEST_F(AmqpTest, UnreadableMessagesGoToTheDeadLetterQueue) {
     connection.check(reply, "basic.get");
     if (reply.reply.id == AMQP_BASIC_GET_OK_METHOD) {
       amqp_message_t message;
-      connection.check(amqp_read_message(connection.state(), amqp::Connection::kChannel, &message, 0),
-                       "read");
+      connection.check(
+          amqp_read_message(connection.state(), amqp::Connection::kChannel, &message, 0), "read");
       dead_body.assign(static_cast<char*>(message.body.bytes), message.body.len);
       amqp_destroy_message(&message);
     } else {
