@@ -1,5 +1,6 @@
 #include "adapters/amqp/amqp_consumer.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -30,13 +31,27 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
                      amqp_empty_bytes, /*no_local=*/0, /*no_ack=*/0, /*exclusive=*/0,
                      amqp_empty_table);
   connection.check(amqp_get_rpc_reply(state), "basic.consume");
+  // Acknowledgements are sent for several messages at once (multiple=true): the broker settles
+  // them in one step. A message handled but not yet acknowledged when the connection dies is
+  // delivered again, which the handler's idempotency makes harmless.
+  std::uint64_t unacked_tag = 0;
+  int unacked = 0;
+  const auto flush_acks = [&] {
+    if (unacked == 0) return;
+    const int status = amqp_basic_ack(state, Connection::kChannel, unacked_tag, /*multiple=*/1);
+    if (status != AMQP_STATUS_OK) throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+    unacked = 0;
+  };
+  const int ack_every = std::max(1, settings.prefetch / 2);
   while (!stopping) {
     amqp_maybe_release_buffers(state);
     amqp_envelope_t envelope;
-    timeval limit{0, 200000};
+    // While acknowledgements are pending, wait briefly: an idle queue gets them at once.
+    timeval limit{0, unacked > 0 ? 2000 : 200000};
     const auto reply = amqp_consume_message(state, &envelope, &limit, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
         reply.library_error == AMQP_STATUS_TIMEOUT) {
+      flush_acks();
       continue;
     }
     connection.check(reply, "consume");
@@ -49,19 +64,23 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
     int status = AMQP_STATUS_OK;
     switch (disposition) {
       case Disposition::kAck:
-        status = amqp_basic_ack(state, Connection::kChannel, tag, 0);
+        unacked_tag = tag;
+        if (++unacked >= ack_every) flush_acks();
         break;
       case Disposition::kRetryLater:
+        flush_acks();
         pause(stopping, settings.retry_pause);
         status = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/1);
         break;
       case Disposition::kDeadLetter:
+        flush_acks();
         status = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/0);
         break;
     }
     if (status != AMQP_STATUS_OK)
       throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
   }
+  flush_acks();
 }
 
 }  // namespace
