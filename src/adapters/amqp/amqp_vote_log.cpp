@@ -15,58 +15,22 @@ AmqpVoteLog::AmqpVoteLog(amqp::ConfirmedPublisher& publisher, SharedReplayGuard&
       history_(history),
       ids_(ids),
       clock_(clock),
-      settings_(settings),
-      observer_(std::move(observer)) {
-  healthy_ = publisher_.connect();
-  publisher_thread_ = std::thread([this] { run(); });
-}
+      settle_limit_(settings.settle_limit),
+      observer_(std::move(observer)),
+      healthy_(publisher_.connect()),
+      batcher_(settings.max_pending, settings.max_batch,
+               [this](const auto& batch, auto& statuses) { write_batch(batch, statuses); }) {}
 
 AmqpVoteLog::~AmqpVoteLog() { stop(); }
 
 void AmqpVoteLog::append(AcceptedVote vote, AppendCallback done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && queue_.size() < settings_.max_pending) {
-      queue_.push_back(Pending{std::move(vote), std::move(done)});
-      if (queue_.size() == 1) wake_.notify_all();
-      return;
-    }
-  }
-  done(AppendStatus::kUnavailable);
+  batcher_.append(std::move(vote), std::move(done));
 }
 
-void AmqpVoteLog::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (publisher_thread_.joinable()) publisher_thread_.join();
-}
+void AmqpVoteLog::stop() { batcher_.stop(); }
 
-void AmqpVoteLog::run() {
-  std::vector<Pending> batch;
-  std::vector<AppendStatus> statuses;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued has been published
-      if (queue_.size() <= settings_.max_batch) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.begin() + settings_.max_batch));
-        queue_.erase(queue_.begin(), queue_.begin() + settings_.max_batch);
-      }
-    }
-    write_batch(batch, statuses);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(statuses[i]);
-    batch.clear();
-  }
-}
-
-void AmqpVoteLog::write_batch(std::vector<Pending>& batch, std::vector<AppendStatus>& statuses) {
+void AmqpVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
+                              std::vector<AppendStatus>& statuses) {
   const auto start = std::chrono::steady_clock::now();
   statuses.assign(batch.size(), AppendStatus::kUnavailable);
   std::vector<ChallengeUse> uses;
@@ -106,7 +70,7 @@ void AmqpVoteLog::write_batch(std::vector<Pending>& batch, std::vector<AppendSta
 }
 
 AppendStatus AmqpVoteLog::settle(const std::string& batch_id) {
-  const auto deadline = std::chrono::steady_clock::now() + settings_.settle_limit;
+  const auto deadline = std::chrono::steady_clock::now() + settle_limit_;
   do {
     if (const auto cancelled = history_.cancel_unless_recorded(batch_id)) {
       log::warn("batch_settled", {{"batch_id", batch_id}, {"counted", !*cancelled}});

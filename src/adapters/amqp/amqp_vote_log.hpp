@@ -1,9 +1,7 @@
 #pragma once
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <functional>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "adapters/amqp/amqp_publisher.hpp"
@@ -12,6 +10,7 @@
 #include "app/ports/replay_guard.hpp"
 #include "app/ports/vote_history.hpp"
 #include "app/ports/vote_log.hpp"
+#include "app/vote_batcher.hpp"
 
 namespace paredao {
 
@@ -58,13 +57,9 @@ class AmqpVoteLog final : public VoteLog {
   void stop();
 
  private:
-  struct Pending {
-    AcceptedVote vote;
-    AppendCallback done;
-  };
-
-  void run();
-  void write_batch(std::vector<Pending>& batch, std::vector<AppendStatus>& statuses);
+  // The batcher's writer: burn, publish, confirm (or settle) one batch.
+  void write_batch(const std::vector<VoteBatcher::Pending>& batch,
+                   std::vector<AppendStatus>& statuses);
   // The fate of a batch whose publication is in doubt.
   AppendStatus settle(const std::string& batch_id);
 
@@ -73,16 +68,11 @@ class AmqpVoteLog final : public VoteLog {
   VoteHistory& history_;
   IdGenerator& ids_;
   const Clock& clock_;
-  const AmqpVoteLogSettings settings_;
+  const std::chrono::milliseconds settle_limit_;
   BatchObserver observer_;
   std::atomic<bool> healthy_{true};
   std::atomic<bool> guard_healthy_{true};
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<Pending> queue_;  // guarded by mutex_
-  bool stopping_ = false;       // guarded by mutex_
-  std::thread publisher_thread_;
+  VoteBatcher batcher_;  // last: its thread publishes through everything above
 };
 
 }  // namespace paredao

@@ -11,10 +11,13 @@ namespace paredao {
 SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& tallies,
                              SqliteVoteLogSettings settings, BatchObserver observer)
     : tallies_(tallies),
-      settings_(settings),
       observer_(std::move(observer)),
       connection_(database),
-      checkpoint_connection_(database) {
+      checkpoint_connection_(database),
+      batcher_(settings.max_pending, settings.max_batch,
+               [this](const auto& batch, auto& statuses) { write(batch, statuses); }) {
+  // Before the first append can reach the batcher's thread (the lock of its queue orders these
+  // writes before that thread's reads).
   sqlite::apply_schema(connection_);
   connection_.exec_or_throw("PRAGMA wal_autocheckpoint=0");
   insert_vote_ = std::make_unique<sqlite::Statement>(
@@ -23,38 +26,29 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
-  committer_ = std::thread([this] { run(); });
   checkpointer_ = std::thread([this] { checkpoint_periodically(); });
 }
 
 SqliteVoteLog::~SqliteVoteLog() { stop(); }
 
 void SqliteVoteLog::append(AcceptedVote vote, AppendCallback done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && queue_.size() < settings_.max_pending) {
-      queue_.push_back(Pending{std::move(vote), std::move(done)});
-      if (queue_.size() == 1) wake_.notify_all();
-      return;
-    }
-  }
-  done(AppendStatus::kUnavailable);
+  batcher_.append(std::move(vote), std::move(done));
 }
 
 void SqliteVoteLog::stop() {
+  batcher_.stop();
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(checkpoint_mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
-  if (committer_.joinable()) committer_.join();
+  checkpoint_wake_.notify_all();
   if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 void SqliteVoteLog::checkpoint_periodically() {
-  std::unique_lock lock(mutex_);
+  std::unique_lock lock(checkpoint_mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::seconds(1));
+    checkpoint_wake_.wait_for(lock, std::chrono::seconds(1));
     lock.unlock();
     // PASSIVE: copies what it can without blocking the committer; a failure is retried later.
     checkpoint_connection_.exec("PRAGMA wal_checkpoint(PASSIVE)");
@@ -62,41 +56,26 @@ void SqliteVoteLog::checkpoint_periodically() {
   }
 }
 
-void SqliteVoteLog::run() {
-  std::vector<Pending> batch;
-  std::vector<AppendStatus> statuses;
+void SqliteVoteLog::write(const std::vector<VoteBatcher::Pending>& batch,
+                          std::vector<AppendStatus>& statuses) {
+  const auto start = std::chrono::steady_clock::now();
   std::vector<TallyDelta> deltas;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued has been written
-      if (queue_.size() <= settings_.max_batch) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.begin() + settings_.max_batch));
-        queue_.erase(queue_.begin(), queue_.begin() + settings_.max_batch);
-      }
-    }
-    const auto start = std::chrono::steady_clock::now();
-    const bool committed = write_batch(batch, statuses, deltas);
-    healthy_.store(committed);
-    if (committed) tallies_.apply(deltas);
-    if (observer_) {
-      observer_(BatchReport{
-          batch.size(),
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-          committed});
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done(committed ? statuses[i] : AppendStatus::kUnavailable);
-    }
-    batch.clear();
+  const bool committed = write_batch(batch, statuses, deltas);
+  healthy_.store(committed);
+  if (committed) {
+    tallies_.apply(deltas);
+  } else {
+    std::fill(statuses.begin(), statuses.end(), AppendStatus::kUnavailable);
+  }
+  if (observer_) {
+    observer_(BatchReport{
+        batch.size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+        committed});
   }
 }
 
-bool SqliteVoteLog::write_batch(const std::vector<Pending>& batch,
+bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
                                 std::vector<AppendStatus>& statuses,
                                 std::vector<TallyDelta>& deltas) {
   statuses.assign(batch.size(), AppendStatus::kUnavailable);

@@ -11,6 +11,7 @@
 #include "adapters/sqlite/sqlite_connection.hpp"
 #include "app/ports/tally_store.hpp"
 #include "app/ports/vote_log.hpp"
+#include "app/vote_batcher.hpp"
 
 namespace paredao {
 
@@ -49,33 +50,27 @@ class SqliteVoteLog final : public VoteLog {
   void stop();
 
  private:
-  struct Pending {
-    AcceptedVote vote;
-    AppendCallback done;
-  };
-
-  void run();
+  // The batcher's writer: one transaction per batch, then the live counts.
+  void write(const std::vector<VoteBatcher::Pending>& batch, std::vector<AppendStatus>& statuses);
   // Copies the WAL back into the database file once a second, off the commit path.
   void checkpoint_periodically();
   // Writes one batch; fills `statuses` (one per vote) and `deltas` (only for stored votes).
-  bool write_batch(const std::vector<Pending>& batch, std::vector<AppendStatus>& statuses,
-                   std::vector<TallyDelta>& deltas);
+  bool write_batch(const std::vector<VoteBatcher::Pending>& batch,
+                   std::vector<AppendStatus>& statuses, std::vector<TallyDelta>& deltas);
 
   TallyStore& tallies_;
-  const SqliteVoteLogSettings settings_;
   BatchObserver observer_;
-  sqlite::Connection connection_;                   // committer thread only (after construction)
-  std::unique_ptr<sqlite::Statement> insert_vote_;  // committer thread only
-  std::unique_ptr<sqlite::Statement> add_hourly_;   // committer thread only
+  sqlite::Connection connection_;                   // batcher thread only (after construction)
+  std::unique_ptr<sqlite::Statement> insert_vote_;  // batcher thread only
+  std::unique_ptr<sqlite::Statement> add_hourly_;   // batcher thread only
   sqlite::Connection checkpoint_connection_;        // checkpointer thread only
   std::atomic<bool> healthy_{true};
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<Pending> queue_;  // guarded by mutex_
-  bool stopping_ = false;       // guarded by mutex_
-  std::thread committer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool stopping_ = false;  // guarded by checkpoint_mutex_
   std::thread checkpointer_;
+  VoteBatcher batcher_;  // last: its thread writes through everything above
 };
 
 }  // namespace paredao

@@ -1,0 +1,57 @@
+#include "app/vote_batcher.hpp"
+
+namespace paredao {
+
+VoteBatcher::VoteBatcher(std::size_t max_pending, std::size_t max_batch, Writer writer)
+    : max_pending_(max_pending),
+      max_batch_(max_batch),
+      writer_(std::move(writer)),
+      thread_([this] { run(); }) {}
+
+VoteBatcher::~VoteBatcher() { stop(); }
+
+void VoteBatcher::append(AcceptedVote vote, AppendCallback done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < max_pending_) {
+      queue_.push_back(Pending{std::move(vote), std::move(done)});
+      if (queue_.size() == 1) wake_.notify_all();
+      return;
+    }
+  }
+  done(AppendStatus::kUnavailable);
+}
+
+void VoteBatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void VoteBatcher::run() {
+  std::vector<Pending> batch;
+  std::vector<AppendStatus> statuses;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been written
+      if (queue_.size() <= max_batch_) {
+        batch.swap(queue_);
+      } else {
+        batch.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + max_batch_));
+        queue_.erase(queue_.begin(), queue_.begin() + max_batch_);
+      }
+    }
+    statuses.assign(batch.size(), AppendStatus::kUnavailable);
+    writer_(batch, statuses);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(statuses[i]);
+    batch.clear();
+  }
+}
+
+}  // namespace paredao
