@@ -7,17 +7,11 @@
 // docs/screenshots/ (the ones the README shows) when UPDATE_SCREENSHOTS=1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startServer, createPoll, openPoll, adminHeaders, repoRoot, binaryPath } from '../lib/harness.mjs';
+import { createPoll, openPoll, adminHeaders } from '../lib/harness.mjs';
 
-const WEB_DIST = join(repoRoot, 'web', 'dist');
-const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
-  ? join(repoRoot, 'docs', 'screenshots')
-  : join(repoRoot, 'tests', 'output', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PHONE = { width: 360, height: 740 };
 const TZ = 'America/Sao_Paulo';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,29 +20,14 @@ const TEST_MS = 120_000;
 
 let server;
 let browser;
+let session;
 
 before(async () => {
-  assert.ok(existsSync(binaryPath), `paredao binary not found at ${binaryPath} (build it first)`);
-  assert.ok(existsSync(join(WEB_DIST, 'index.html')),
-    `web/dist/index.html missing: run "npm ci && npm run build" in ${join(repoRoot, 'web')}`);
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ args: ['--web-dir', WEB_DIST] });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  session = await startBrowserSession('index.html');
+  ({ server, browser } = session);
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server) {
-    await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 10_000))]);
-    await server.kill();
-    server.cleanup();
-  }
-});
+after(async () => { await session?.close(); });
 
 /** A phone-sized page in pt-BR / São Paulo time; uncaught page errors fail the test. */
 async function phonePage(t) {

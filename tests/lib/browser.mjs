@@ -1,0 +1,42 @@
+// What every browser test shares: Debian's Chromium driven by playwright-core (launched with the
+// flags this closed network needs), the real binary serving the built web/dist, and where
+// screenshots go (tests/output/screenshots, or docs/screenshots with UPDATE_SCREENSHOTS=1).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, repoRoot, binaryPath } from './harness.mjs';
+
+export const WEB_DIST = join(repoRoot, 'web', 'dist');
+export const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? join(repoRoot, 'docs', 'screenshots')
+  : join(repoRoot, 'tests', 'output', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/**
+ * Checks that the binary and `page` (e.g. 'index.html') are built, starts the server serving
+ * web/dist and launches Chromium. Returns { server, browser, close() }.
+ */
+export async function startBrowserSession(page) {
+  assert.ok(existsSync(binaryPath), `paredao binary not found at ${binaryPath} (build it first)`);
+  assert.ok(existsSync(join(WEB_DIST, page)),
+    `web/dist/${page} missing: run "npm ci && npm run build" in ${join(repoRoot, 'web')}`);
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await startServer({ args: ['--web-dir', WEB_DIST] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close().catch(() => {});
+      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+      await server.kill();
+      server.cleanup();
+    },
+  };
+}
