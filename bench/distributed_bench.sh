@@ -9,6 +9,7 @@
 #   DURATION=20 CONNECTIONS=128 bench/distributed_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 BIN=${PAREDAO_BIN:-build/paredao}
 GEN=${GEN:-build/bench/make_vote_payloads}
@@ -35,11 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_http() {
-  for _ in $(seq 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2
-  return 1
-}
 
 # --- a deployment of its own: database, queue, Redis prefix ---------------------------------------
 psql "$PAREDAO_POSTGRES_URL" -qAt -c "CREATE DATABASE $name" >/dev/null
@@ -71,25 +67,7 @@ sed -n "$((VOTES + 1)),$((VOTES * 2))p" "$work/all-payloads" >"$work/payloads-di
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
 
 # --- nginx: the reference, 2 workers, access log off -----------------------------------------------
-cat >"$work/nginx.conf" <<NGINX
-worker_processes 2;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/nginx-body;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    default_type application/json;
-    location = /api/v1/polls/bench/votes { return 202 '$vote_body'; }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work"
-wait_http "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" || true
+start_reference_nginx "$work" "$NGINX_PORT" 2 "$vote_body"
 
 # CPU seconds used by each kind of process (summed over its processes), to know where the time goes.
 cpu_by_process() {
@@ -158,7 +136,6 @@ redis_total=$(redis-cli -u "$PAREDAO_REDIS_URL" --raw HVALS "$name:{bench}:total
 stats_total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | sed -E 's/.*"total":([0-9]+).*/\1/')
 "$BIN" reconcile --check "${common[@]}" >"$work/audit.log" 2>&1 && audit=clean || audit="DRIFT (see audit)"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
 echo
 echo "| path | votes/s | nginx req/s | ratio | p50 | p99 | queue drained after the load |"

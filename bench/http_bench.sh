@@ -7,6 +7,7 @@
 #   DURATION=20 CONNECTION_LEVELS="64 512" bench/http_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 BIN=${PAREDAO_BIN:-build/paredao}
 GEN=${GEN:-build/bench/make_vote_payloads}
@@ -27,11 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_http() {
-  for _ in $(seq 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2
-  return 1
-}
 
 # --- paredao: embedded mode, minimum difficulty, its own data dir --------------------------------
 "$BIN" serve --listen "127.0.0.1:$PAREDAO_PORT" --data-dir "$work/data" --admin-token "$TOKEN" \
@@ -56,26 +52,7 @@ sleep 0.3
 results_body=$(curl -fs "$api/polls/bench/results")
 
 # --- nginx: the reference, same worker count, access log off ---------------------------------------
-cat >"$work/nginx.conf" <<NGINX
-worker_processes $SERVER_THREADS;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/nginx-body;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    default_type application/json;
-    location = /api/v1/polls/bench/votes { return 202 '$vote_body'; }
-    location = /api/v1/polls/bench/results { return 200 '$results_body'; }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work"
-wait_http "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
+start_reference_nginx "$work" "$NGINX_PORT" "$SERVER_THREADS" "$vote_body" "$results_body"
 
 run_wrk() {  # name url [extra env...]
   local name=$1 url=$2
@@ -122,7 +99,6 @@ total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | sed -E 's/.*"total":([0
 steady_requests=$(awk '/requests in/ {print $1}' "$work/paredao-steady.txt")
 steady_seconds=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$work/paredao-steady.txt")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
 echo
 echo "| request | connections | paredao req/s | nginx req/s | ratio | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"

@@ -1,0 +1,42 @@
+# Shared by the benchmark scripts (sourced): waiting for a server, the nginx reference, and the
+# summary arithmetic.
+
+# wait_http URL: until URL answers 2xx (15 s at most).
+wait_http() {
+  for _ in $(seq 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# start_reference_nginx DIR PORT WORKERS VOTE_BODY [RESULTS_BODY]: a stock nginx answering the
+# poll "bench"'s vote (and results) URLs with a fixed `return` of a real document of the same
+# size, access log off; its files (config, pid nginx.pid) in DIR.
+start_reference_nginx() {
+  local dir=$1 port=$2 workers=$3 vote_body=$4 results_body=${5:-}
+  local results_location=""
+  [[ -n "$results_body" ]] &&
+    results_location="location = /api/v1/polls/bench/results { return 200 '$results_body'; }"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes $workers;
+daemon on;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $dir/nginx-body;
+  server {
+    listen 127.0.0.1:$port;
+    default_type application/json;
+    location = /api/v1/polls/bench/votes { return 202 '$vote_body'; }
+    $results_location
+  }
+}
+NGINX
+  nginx -c "$dir/nginx.conf" -p "$dir"
+  wait_http "http://127.0.0.1:$port/api/v1/polls/bench/votes"
+}
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
