@@ -19,9 +19,10 @@ class VoteBatcher {
     AppendCallback done;
   };
   // Makes `batch` durable (or not) and fills `statuses`, one per vote; the batcher then runs the
-  // callbacks. Called on the batcher's thread only.
+  // callbacks. The writer may move the votes out (only the callbacks are used afterwards).
+  // Called on the batcher's thread only.
   using Writer =
-      std::function<void(const std::vector<Pending>& batch, std::vector<AppendStatus>& statuses)>;
+      std::function<void(std::vector<Pending>& batch, std::vector<AppendStatus>& statuses)>;
 
   // Past `max_pending` queued votes, append() answers kUnavailable at once (bounded memory, and
   // clients see 503 rather than a hang); a batch holds at most `max_batch` votes.

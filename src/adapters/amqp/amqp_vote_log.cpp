@@ -19,7 +19,7 @@ AmqpVoteLog::AmqpVoteLog(amqp::ConfirmedPublisher& publisher, SharedReplayGuard&
       observer_(std::move(observer)),
       healthy_(publisher_.connect()),
       batcher_(settings.max_pending, settings.max_batch,
-               [this](const auto& batch, auto& statuses) { write_batch(batch, statuses); }) {}
+               [this](auto& batch, auto& statuses) { write_batch(batch, statuses); }) {}
 
 AmqpVoteLog::~AmqpVoteLog() { stop(); }
 
@@ -29,7 +29,7 @@ void AmqpVoteLog::append(AcceptedVote vote, AppendCallback done) {
 
 void AmqpVoteLog::stop() { batcher_.stop(); }
 
-void AmqpVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
+void AmqpVoteLog::write_batch(std::vector<VoteBatcher::Pending>& batch,
                               std::vector<AppendStatus>& statuses) {
   const auto start = std::chrono::steady_clock::now();
   statuses.assign(batch.size(), AppendStatus::kUnavailable);
@@ -44,12 +44,13 @@ void AmqpVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
   guard_healthy_ = burned.empty() || burned.front() != BurnResult::kUnavailable;
 
   VoteBatch message{ids_.vote_id(now), {}};
+  message.votes.reserve(batch.size());
   std::vector<std::size_t> kept;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (burned[i] == BurnResult::kAlreadyUsed) statuses[i] = AppendStatus::kDuplicate;
     if (burned[i] != BurnResult::kFirstUse) continue;
     kept.push_back(i);
-    message.votes.push_back(batch[i].vote);
+    message.votes.push_back(std::move(batch[i].vote));  // the burn above is done with `uses`
   }
   bool confirmed = kept.empty();
   if (!kept.empty()) {

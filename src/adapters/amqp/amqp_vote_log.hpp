@@ -58,8 +58,7 @@ class AmqpVoteLog final : public VoteLog {
 
  private:
   // The batcher's writer: burn, publish, confirm (or settle) one batch.
-  void write_batch(const std::vector<VoteBatcher::Pending>& batch,
-                   std::vector<AppendStatus>& statuses);
+  void write_batch(std::vector<VoteBatcher::Pending>& batch, std::vector<AppendStatus>& statuses);
   // The fate of a batch whose publication is in doubt.
   AppendStatus settle(const std::string& batch_id);
 

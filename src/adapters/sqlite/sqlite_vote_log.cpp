@@ -15,7 +15,7 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
       connection_(database),
       checkpoint_connection_(database),
       batcher_(settings.max_pending, settings.max_batch,
-               [this](const auto& batch, auto& statuses) { write(batch, statuses); }) {
+               [this](auto& batch, auto& statuses) { write(batch, statuses); }) {
   // Before the first append can reach the batcher's thread (the lock of its queue orders these
   // writes before that thread's reads).
   sqlite::apply_schema(connection_);
@@ -56,7 +56,7 @@ void SqliteVoteLog::checkpoint_periodically() {
   }
 }
 
-void SqliteVoteLog::write(const std::vector<VoteBatcher::Pending>& batch,
+void SqliteVoteLog::write(std::vector<VoteBatcher::Pending>& batch,
                           std::vector<AppendStatus>& statuses) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<TallyDelta> deltas;
@@ -68,10 +68,10 @@ void SqliteVoteLog::write(const std::vector<VoteBatcher::Pending>& batch,
     std::fill(statuses.begin(), statuses.end(), AppendStatus::kUnavailable);
   }
   if (observer_) {
-    observer_(BatchReport{
-        batch.size(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-        committed});
+    observer_(
+        BatchReport{batch.size(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    committed});
   }
 }
 

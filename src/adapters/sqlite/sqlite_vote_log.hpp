@@ -51,7 +51,7 @@ class SqliteVoteLog final : public VoteLog {
 
  private:
   // The batcher's writer: one transaction per batch, then the live counts.
-  void write(const std::vector<VoteBatcher::Pending>& batch, std::vector<AppendStatus>& statuses);
+  void write(std::vector<VoteBatcher::Pending>& batch, std::vector<AppendStatus>& statuses);
   // Copies the WAL back into the database file once a second, off the commit path.
   void checkpoint_periodically();
   // Writes one batch; fills `statuses` (one per vote) and `deltas` (only for stored votes).
