@@ -13,7 +13,6 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
     : tallies_(tallies),
       observer_(std::move(observer)),
       connection_(database),
-      checkpoint_connection_(database),
       batcher_(settings.max_pending, settings.max_batch,
                [this](auto& batch, auto& statuses) { write(batch, statuses); }) {
   // Before the first append can reach the batcher's thread (the lock of its queue orders these
@@ -26,7 +25,14 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
-  checkpointer_ = std::thread([this] { checkpoint_periodically(); });
+  // The hook replaces SQLite's automatic checkpoint: it only records the WAL's length.
+  sqlite3_wal_hook(
+      connection_.handle(),
+      [](void* frames, sqlite3*, const char*, int wal_frames) {
+        *static_cast<int*>(frames) = wal_frames;
+        return SQLITE_OK;
+      },
+      &wal_frames_);
 }
 
 SqliteVoteLog::~SqliteVoteLog() { stop(); }
@@ -35,29 +41,21 @@ void SqliteVoteLog::append(AcceptedVote vote, AppendCallback done) {
   batcher_.append(std::move(vote), std::move(done));
 }
 
-void SqliteVoteLog::stop() {
-  batcher_.stop();
-  {
-    std::lock_guard lock(checkpoint_mutex_);
-    stopping_ = true;
-  }
-  checkpoint_wake_.notify_all();
-  if (checkpointer_.joinable()) checkpointer_.join();
-}
+void SqliteVoteLog::stop() { batcher_.stop(); }
 
-void SqliteVoteLog::checkpoint_periodically() {
-  std::unique_lock lock(checkpoint_mutex_);
-  while (!stopping_) {
-    checkpoint_wake_.wait_for(lock, std::chrono::seconds(1));
-    lock.unlock();
-    // PASSIVE: copies what it can without blocking the committer; a failure is retried later.
-    checkpoint_connection_.exec("PRAGMA wal_checkpoint(PASSIVE)");
-    lock.lock();
-  }
+void SqliteVoteLog::checkpoint_if_long() {
+  if (wal_frames_ < kCheckpointFrames) return;
+  // On the committer's own thread, between two transactions, so that no commit can slip in while
+  // the WAL is copied: the checkpoint completes and the next transaction restarts the WAL from
+  // its beginning. (A checkpointer on another thread never caught up with a busy committer: the
+  // WAL grew without end, and every commit paid for growing the file.) A failure (busy, disk) is
+  // retried after the next commit.
+  if (connection_.exec("PRAGMA wal_checkpoint(PASSIVE)") == SQLITE_OK) wal_frames_ = 0;
 }
 
 void SqliteVoteLog::write(std::vector<VoteBatcher::Pending>& batch,
                           std::vector<AppendStatus>& statuses) {
+  checkpoint_if_long();  // before the clock: the observer reports the commit alone
   const auto start = std::chrono::steady_clock::now();
   std::vector<TallyDelta> deltas;
   const bool committed = write_batch(batch, statuses, deltas);

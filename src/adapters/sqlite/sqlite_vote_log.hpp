@@ -1,11 +1,8 @@
 #pragma once
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "adapters/sqlite/sqlite_connection.hpp"
@@ -33,8 +30,9 @@ struct BatchReport {
 // transaction each vote is inserted (a vote or challenge already stored is skipped and reported
 // kDuplicate) and the hourly rollup is updated; after COMMIT the same counts are applied to the
 // live TallyStore, then the callbacks run. A failed transaction is rolled back and every vote in
-// it is reported kUnavailable: nothing of it is counted. Checkpoints run on a thread of their own
-// so that a commit never waits for the WAL to be copied into the database.
+// it is reported kUnavailable: nothing of it is counted. The committer also copies the WAL back
+// into the database (a checkpoint) whenever it has grown past a few megabytes, between two
+// transactions, so that the WAL is reused from its start instead of growing.
 class SqliteVoteLog final : public VoteLog {
  public:
   using BatchObserver = std::function<void(const BatchReport&)>;
@@ -52,8 +50,8 @@ class SqliteVoteLog final : public VoteLog {
  private:
   // The batcher's writer: one transaction per batch, then the live counts.
   void write(std::vector<VoteBatcher::Pending>& batch, std::vector<AppendStatus>& statuses);
-  // Copies the WAL back into the database file once a second, off the commit path.
-  void checkpoint_periodically();
+  // Checkpoints when the WAL holds kCheckpointFrames pages or more.
+  void checkpoint_if_long();
   // Writes one batch; fills `statuses` (one per vote) and `deltas` (only for stored votes).
   bool write_batch(const std::vector<VoteBatcher::Pending>& batch,
                    std::vector<AppendStatus>& statuses, std::vector<TallyDelta>& deltas);
@@ -63,13 +61,10 @@ class SqliteVoteLog final : public VoteLog {
   sqlite::Connection connection_;                   // batcher thread only (after construction)
   std::unique_ptr<sqlite::Statement> insert_vote_;  // batcher thread only
   std::unique_ptr<sqlite::Statement> add_hourly_;   // batcher thread only
-  sqlite::Connection checkpoint_connection_;        // checkpointer thread only
   std::atomic<bool> healthy_{true};
-
-  std::mutex checkpoint_mutex_;
-  std::condition_variable checkpoint_wake_;
-  bool stopping_ = false;  // guarded by checkpoint_mutex_
-  std::thread checkpointer_;
+  // About 4 MB of WAL, some thousands of votes: a checkpoint then takes a few milliseconds.
+  static constexpr int kCheckpointFrames = 1000;
+  int wal_frames_ = 0;  // pages in the WAL after the last commit; batcher thread only
   VoteBatcher batcher_;  // last: its thread writes through everything above
 };
 

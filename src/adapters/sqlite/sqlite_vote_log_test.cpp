@@ -124,6 +124,21 @@ TEST_F(SqliteVoteLogTest, AppendsAfterStopAreUnavailable) {
   EXPECT_EQ(status, AppendStatus::kUnavailable);
 }
 
+TEST_F(SqliteVoteLogTest, TheWalIsReusedInsteadOfGrowing) {
+  MemoryTallyStore tallies;
+  SqliteVoteLog log(database(), tallies, {});
+  // One vote per transaction, each appending a few pages to the WAL: about 4,000 pages (16 MB)
+  // if nothing copied them back into the database and restarted the WAL.
+  for (int n = 0; n < 1200; ++n) {
+    std::promise<AppendStatus> done;
+    log.append(vote(n, "a"), [&](AppendStatus s) { done.set_value(s); });
+    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+  }
+  log.stop();
+  EXPECT_LT(fs::file_size(dir_ / "paredao.db-wal"), 6u << 20);
+  EXPECT_EQ(tallies.read_all()->at("poll").by_candidate.at("a"), 1200);
+}
+
 TEST_F(SqliteVoteLogTest, FailedCommitCountsNothing) {
   MemoryTallyStore tallies;
   SqliteVoteLog log(database(), tallies, {});
