@@ -35,9 +35,10 @@ BurnResult MemoryReplayGuard::burn(std::string_view challenge_id, TimePoint expi
   forget_expired(now);
   if (expires_at <= now) return BurnResult::kAlreadyUsed;  // expired: unusable, nothing to keep
   const Key key = key_of(challenge_id);
-  if (used_.count(key)) return BurnResult::kAlreadyUsed;
-  if (used_.size() >= max_entries_) return BurnResult::kUnavailable;
-  used_.insert(key);
+  if (used_.size() >= max_entries_) {
+    return used_.contains(key) ? BurnResult::kAlreadyUsed : BurnResult::kUnavailable;
+  }
+  if (!used_.insert(key).second) return BurnResult::kAlreadyUsed;
   by_expiry_[unix_seconds(ceil_to_second(expires_at))].push_back(key);
   return BurnResult::kFirstUse;
 }

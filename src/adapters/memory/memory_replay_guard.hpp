@@ -4,8 +4,9 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "app/ports/replay_guard.hpp"
 
@@ -39,7 +40,9 @@ class MemoryReplayGuard final : public ReplayGuard {
 
   const std::size_t max_entries_;
   mutable std::mutex mutex_;
-  std::unordered_set<Key, KeyHash> used_;  // guarded by mutex_
+  // Open addressing: millions of ids without a node each, and a lookup in one or two cache lines
+  // (std::unordered_set's node chasing was 3-4 % of the server's CPU per vote).
+  boost::unordered_flat_set<Key, KeyHash> used_;  // guarded by mutex_
   // Ids grouped by the second their challenge expires, so expiry is one erase per second.
   std::map<std::int64_t, std::vector<Key>> by_expiry_;  // guarded by mutex_
 };
