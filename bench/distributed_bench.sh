@@ -65,6 +65,7 @@ echo "Solving $((VOTES * 2 + 1)) challenges signed with the deployment's secret.
 sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads-lb"
 sed -n "$((VOTES + 1)),$((VOTES * 2))p" "$work/all-payloads" >"$work/payloads-direct"
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
+sync  # the payload files' writeback must not run during the measurements
 
 # --- nginx: the reference, 2 workers, access log off -----------------------------------------------
 start_reference_nginx "$work" "$NGINX_PORT" 2 "$vote_body"

@@ -46,6 +46,7 @@ echo "Solving $((VOTES + STEADY_VOTES + 1)) challenges signed with the server's 
 "$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + STEADY_VOTES + 1))" "$work/all-payloads"
 sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads"
 sed -n "$((VOTES + 1)),$((VOTES + STEADY_VOTES))p" "$work/all-payloads" >"$work/steady-payloads"
+sync  # the payload files' writeback must not run during the measurements
 # One real vote and one real results document give nginx bodies of the same size.
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
 sleep 0.3

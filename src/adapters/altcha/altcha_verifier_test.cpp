@@ -140,6 +140,19 @@ TEST(AltchaCrypto, Base64RoundTripsAndRefusesBadPadding) {
   EXPECT_FALSE(altcha::from_base64("aGVsbG8"));
   EXPECT_FALSE(altcha::from_base64("a=Vs"));
   EXPECT_FALSE(altcha::from_base64("===="));
+  EXPECT_FALSE(altcha::from_base64("aGk=aGk="));  // padding before the end
+  EXPECT_FALSE(altcha::from_base64("aG\nk"));
+  EXPECT_FALSE(altcha::from_base64("aGk=="));     // not a multiple of four
+  EXPECT_FALSE(altcha::from_base64("a==="));
+  EXPECT_EQ(altcha::from_base64("YWJj"), "abc");
+  EXPECT_EQ(altcha::from_base64("AAEC/+8="), std::string("\x00\x01\x02\xff\xef", 5));
+  // Round trips of every length up to 300 and every byte value through the encoder (an empty
+  // text is refused: no payload is empty).
+  std::string bytes;
+  for (int n = 0; n < 300; ++n) {
+    bytes.push_back(char(n * 37 + 11));
+    EXPECT_EQ(altcha::from_base64(to_base64(bytes)).value_or("?"), bytes) << n;
+  }
 }
 
 }  // namespace
