@@ -24,7 +24,7 @@ TOKEN=bench-admin-token
 name=bench$(date +%s)
 
 eval "$(deploy/local/servers.sh start | grep '^PAREDAO_' | sed 's/^/export /')"
-work=$(mktemp -d /tmp/paredao-dbench.XXXXXX)
+work=$(scratch_dir paredao-dbench)  # payloads and logs only: the servers keep their data in var/
 pids=()
 cleanup() {
   deploy/local/nginx-lb.sh stop "$LB_PORT" >/dev/null 2>&1 || true
@@ -65,7 +65,6 @@ echo "Solving $((VOTES * 2 + 1)) challenges signed with the deployment's secret.
 sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads-lb"
 sed -n "$((VOTES + 1)),$((VOTES * 2))p" "$work/all-payloads" >"$work/payloads-direct"
 vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
-sync  # the payload files' writeback must not run during the measurements
 
 # --- nginx: the reference, 2 workers, access log off -----------------------------------------------
 start_reference_nginx "$work" "$NGINX_PORT" 2 "$vote_body"
@@ -76,7 +75,10 @@ cpu_by_process() {
       split($2, t, ":"); d = 0
       if (index(t[1], "-")) { split(t[1], dh, "-"); d = dh[1]; t[1] = dh[2] }
       s = d * 86400 + t[1] * 3600 + t[2] * 60 + t[3]
+      # The name of a kworker carries the work queue it serves at the moment: all are summed as
+      # one, else a kworker renamed between two readings counted its whole lifetime.
       name = $1; sub(/^postgres.*/, "postgres", name); sub(/^beam.*/, "rabbitmq", name)
+      sub(/^kworker.*/, "kworker", name)
       cpu[name] += s
     } END { for (n in cpu) print n, cpu[n] }' | sort
 }

@@ -20,11 +20,12 @@ PAREDAO_PORT=${PAREDAO_PORT:-18481}
 NGINX_PORT=${NGINX_PORT:-18482}
 TOKEN=bench-admin-token
 
-work=$(mktemp -d /tmp/paredao-bench.XXXXXX)
+work=$(mktemp -d /tmp/paredao-bench.XXXXXX)  # on disk: the data dir's fsyncs are measured
+payloads=$(scratch_dir paredao-payloads)
 cleanup() {
   [[ -n "${paredao_pid:-}" ]] && kill "$paredao_pid" 2>/dev/null && wait "$paredao_pid" 2>/dev/null
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  rm -rf "$work"
+  rm -rf "$work" "$payloads"
 }
 trap cleanup EXIT
 
@@ -43,12 +44,11 @@ curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
 # then one for the sample vote: no payload is ever sent twice.
 STEADY_VOTES=$((DURATION * 1200 + 1000))
 echo "Solving $((VOTES + STEADY_VOTES + 1)) challenges signed with the server's secret..."
-"$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + STEADY_VOTES + 1))" "$work/all-payloads"
-sed -n "1,${VOTES}p" "$work/all-payloads" >"$work/payloads"
-sed -n "$((VOTES + 1)),$((VOTES + STEADY_VOTES))p" "$work/all-payloads" >"$work/steady-payloads"
-sync  # the payload files' writeback must not run during the measurements
+"$GEN" "$work/data/challenge-secret" bench ana,bruno,camila "$((VOTES + STEADY_VOTES + 1))" "$payloads/all-payloads"
+sed -n "1,${VOTES}p" "$payloads/all-payloads" >"$payloads/payloads"
+sed -n "$((VOTES + 1)),$((VOTES + STEADY_VOTES))p" "$payloads/all-payloads" >"$payloads/steady-payloads"
 # One real vote and one real results document give nginx bodies of the same size.
-vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$work/all-payloads")" "$api/polls/bench/votes")
+vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -n 1 "$payloads/all-payloads")" "$api/polls/bench/votes")
 sleep 0.3
 results_body=$(curl -fs "$api/polls/bench/results")
 
@@ -58,7 +58,7 @@ start_reference_nginx "$work" "$NGINX_PORT" "$SERVER_THREADS" "$vote_body" "$res
 run_wrk() {  # name url [extra env...]
   local name=$1 url=$2
   shift 2
-  env PAYLOADS="$work/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
+  env PAYLOADS="$payloads/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
     wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${DURATION}s" --latency \
     ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" >"$work/$name.txt"
   local rps p50 p99
@@ -73,13 +73,13 @@ echo "Running wrk: ${DURATION}s per run, $WRK_THREADS threads, connections: $CON
 for connections in $CONNECTION_LEVELS; do
   # Each flood takes its own slice of the payload file: no human check is used twice.
   slice=$((VOTES / $(wc -w <<<"$CONNECTION_LEVELS")))
-  sed -n "$((slice * ${level_index:-0} + 1)),$((slice * (${level_index:-0} + 1)))p" "$work/payloads" >"$work/flood-payloads"
+  sed -n "$((slice * ${level_index:-0} + 1)),$((slice * (${level_index:-0} + 1)))p" "$payloads/payloads" >"$payloads/flood-payloads"
   level_index=$((${level_index:-0} + 1))
   {
     WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk nginx-votes-$connections \
-      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/flood-payloads"
+      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" PAYLOADS="$payloads/flood-payloads"
     WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk paredao-votes-$connections \
-      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/flood-payloads"
+      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$payloads/flood-payloads"
     WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk nginx-results-$connections \
       "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
     WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk paredao-results-$connections \
@@ -89,7 +89,7 @@ done
 
 # --- steady ~1,000 votes/s: 10 connections, each waiting 9 ms after each answer -------------------
 WRK_SCRIPT=bench/votes.lua WRK_CONNECTIONS=10 run_wrk paredao-steady \
-  "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$work/steady-payloads" DELAY_MS=9 \
+  "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$payloads/steady-payloads" DELAY_MS=9 \
   | tee -a "$work/summary"
 
 sleep 1

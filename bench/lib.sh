@@ -38,5 +38,12 @@ NGINX
   wait_http "http://127.0.0.1:$port/api/v1/polls/bench/votes"
 }
 
+# scratch_dir NAME: a new directory in memory (/dev/shm) when there is one, else in /tmp. For the
+# payload files (hundreds of MB): written to disk, their writeback ran during the measurements
+# and took up to 3 CPU-seconds of a 10-second run. Never for a data dir whose fsyncs are measured.
+scratch_dir() {
+  if [[ -d /dev/shm && -w /dev/shm ]]; then mktemp -d "/dev/shm/$1.XXXXXX"; else mktemp -d "/tmp/$1.XXXXXX"; fi
+}
+
 # ratio A B: A / B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
