@@ -44,10 +44,10 @@ common=(--postgres-url "$pg_url" --redis-url "$PAREDAO_REDIS_URL" --deployment "
 "$BIN" migrate --postgres-url "$pg_url" >"$work/migrate.log"
 for i in "${!API_PORTS[@]}"; do
   "$BIN" api --listen "127.0.0.1:${API_PORTS[$i]}" "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" \
-    --admin-token "$TOKEN" --pow-difficulty 1 --no-demo --threads "${API_THREADS:-1}" >"$work/api-$i.log" 2>&1 &
+    --admin-token "$TOKEN" --pow-difficulty 1 --no-demo --threads "${API_THREADS:-2}" >"$work/api-$i.log" 2>&1 &
   pids+=($!)
 done
-"$BIN" worker "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" --consumers 2 >"$work/worker.log" 2>&1 &
+"$BIN" worker "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" --consumers "${CONSUMERS:-4}" >"$work/worker.log" 2>&1 &
 pids+=($!)
 "$BIN" reconcile "${common[@]}" >"$work/reconcile.log" 2>&1 &
 pids+=($!)

@@ -11,6 +11,9 @@ namespace {
 // Two workers handed the same batch at once (a redelivery while the first still runs) both find
 // no stored batch; the second then waits on the first's rows, inserts no vote, and fails on the
 // batch's primary key — and its retry reads the stored counts. Nothing is counted twice.
+// The rollup rows are added to in one order (their key's), the same in every transaction: in the
+// hash aggregate's order, two workers could each hold a row the other needed, until PostgreSQL
+// broke the deadlock by aborting one (a second lost each time, and a redelivery).
 constexpr const char* kRecordBatch = R"SQL(
 WITH done AS (
   SELECT delta FROM applied_batches WHERE batch_id = $1::uuid
@@ -30,7 +33,7 @@ WITH done AS (
   SELECT poll_id, candidate_id, hour, count(*)::bigint AS n FROM inserted GROUP BY 1, 2, 3
 ), rollup AS (
   INSERT INTO hourly_tally (poll_id, hour, candidate_id, votes)
-  SELECT poll_id, hour, candidate_id, n FROM counts
+  SELECT poll_id, hour, candidate_id, n FROM counts ORDER BY poll_id, hour, candidate_id
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
 ), recorded AS (
   INSERT INTO applied_batches (batch_id, delta, votes)
