@@ -134,13 +134,13 @@ TEST_F(PostgresTest, ConcurrentBatchesOverTheSameRollupRowsNeverDeadlock) {
           std::snprintf(vote_id, sizeof vote_id, "0190a1b2-0000-7000-8000-%012d", n);
           // Each batch meets the candidates and hours in an order of its own.
           const int mix = (n * 7919 + b * 104729 + w * 31) % 1009;
-          one.votes.push_back(AcceptedVote{
-              .vote_id = vote_id,
-              .poll_id = "p1",
-              .candidate_id = std::string(1, char('a' + mix % 5)),
-              .accepted_at = from_unix_seconds(1'800'000'000 + (mix / 5 % 3) * 3600),
-              .challenge_id = "c" + std::to_string(n),
-              .challenge_expires_at = from_unix_seconds(1'800'020'000)});
+          one.votes.push_back(
+              AcceptedVote{.vote_id = vote_id,
+                           .poll_id = "p1",
+                           .candidate_id = std::string(1, char('a' + mix % 5)),
+                           .accepted_at = from_unix_seconds(1'800'000'000 + (mix / 5 % 3) * 3600),
+                           .challenge_id = "c" + std::to_string(n),
+                           .challenge_expires_at = from_unix_seconds(1'800'020'000)});
         }
         failed += !history.record(one);
       }

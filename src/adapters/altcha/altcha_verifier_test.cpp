@@ -142,7 +142,7 @@ TEST(AltchaCrypto, Base64RoundTripsAndRefusesBadPadding) {
   EXPECT_FALSE(altcha::from_base64("===="));
   EXPECT_FALSE(altcha::from_base64("aGk=aGk="));  // padding before the end
   EXPECT_FALSE(altcha::from_base64("aG\nk"));
-  EXPECT_FALSE(altcha::from_base64("aGk=="));     // not a multiple of four
+  EXPECT_FALSE(altcha::from_base64("aGk=="));  // not a multiple of four
   EXPECT_FALSE(altcha::from_base64("a==="));
   EXPECT_EQ(altcha::from_base64("YWJj"), "abc");
   EXPECT_EQ(altcha::from_base64("AAEC/+8="), std::string("\x00\x01\x02\xff\xef", 5));

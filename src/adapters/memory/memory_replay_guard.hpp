@@ -1,12 +1,11 @@
 #pragma once
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "app/ports/replay_guard.hpp"
 

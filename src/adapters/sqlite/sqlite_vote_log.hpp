@@ -64,7 +64,7 @@ class SqliteVoteLog final : public VoteLog {
   std::atomic<bool> healthy_{true};
   // About 4 MB of WAL, some thousands of votes: a checkpoint then takes a few milliseconds.
   static constexpr int kCheckpointFrames = 1000;
-  int wal_frames_ = 0;  // pages in the WAL after the last commit; batcher thread only
+  int wal_frames_ = 0;   // pages in the WAL after the last commit; batcher thread only
   VoteBatcher batcher_;  // last: its thread writes through everything above
 };
 
