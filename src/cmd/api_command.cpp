@@ -89,21 +89,21 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   snapshots.refresh();
 
   serve_http_front(config, executable,
-                   FrontParts{.polls = queries,
-                              .admin = admin,
-                              .challenges = challenges,
-                              .votes = votes,
-                              .results = results,
-                              .metrics = metrics,
-                              .snapshots = snapshots,
-                              .failing_dependency = [&]() -> std::optional<std::string> {
-                                if (!catalog_sync.healthy()) return std::string("postgres");
-                                if (!tallies.healthy() || !vote_log.guard_healthy())
-                                  return std::string("redis");
-                                if (!vote_log.healthy()) return std::string("rabbitmq");
-                                return std::nullopt;
-                              },
-                              .admin_token = admin_token},
+                   http::ApiServices{.polls = queries,
+                                     .admin = admin,
+                                     .challenges = challenges,
+                                     .votes = votes,
+                                     .results = results,
+                                     .metrics = metrics,
+                                     .failing_dependency = [&]() -> std::optional<std::string> {
+                                       if (!catalog_sync.healthy()) return std::string("postgres");
+                                       if (!tallies.healthy() || !vote_log.guard_healthy())
+                                         return std::string("redis");
+                                       if (!vote_log.healthy()) return std::string("rabbitmq");
+                                       return std::nullopt;
+                                     },
+                                     .admin_token = admin_token},
+                   snapshots,
                    {{"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}});
   vote_log.stop();
   log::info("stopped");

@@ -61,31 +61,25 @@ void log_generated_admin_token(const std::string& token, const std::string& wher
                             {"hint", "Authorization: Bearer <token> for the production routes"}});
 }
 
-void serve_http_front(const ServeConfig& config, const fs::path& executable, FrontParts parts,
+void serve_http_front(const ServeConfig& config, const fs::path& executable,
+                      http::ApiServices services, TallySnapshots& snapshots,
                       boost::json::object started) {
   const auto web_dir = find_web_dir(config, executable);
   http::StaticFiles web(web_dir);
   if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
 
   boost::asio::thread_pool blocking(1);
-  http::Api api(http::ApiServices{.polls = parts.polls,
-                                  .admin = parts.admin,
-                                  .challenges = parts.challenges,
-                                  .votes = parts.votes,
-                                  .results = parts.results,
-                                  .metrics = parts.metrics,
-                                  .web = web,
-                                  .failing_dependency = std::move(parts.failing_dependency),
-                                  .admin_token = std::move(parts.admin_token)},
-                blocking);
+  auto& metrics = services.metrics;
+  services.web = &web;
+  http::Api api(std::move(services), blocking);
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::HttpServer server(
       http::HttpSettings{
           .host = config.listen.host, .port = config.listen.port, .threads = threads},
-      api, parts.metrics);
-  SnapshotRefresher refresher(parts.snapshots);
+      api, metrics);
+  SnapshotRefresher refresher(snapshots);
 
   const auto endpoint = server.local_endpoint();
   const auto address =

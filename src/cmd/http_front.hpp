@@ -13,22 +13,12 @@
 
 namespace paredao {
 
-struct FrontParts {
-  PollQueries& polls;
-  PollAdmin& admin;
-  IssueChallenge& challenges;
-  CastVote& votes;
-  ReadResults& results;
-  Metrics& metrics;
-  TallySnapshots& snapshots;
-  std::function<std::optional<std::string>()> failing_dependency;
-  std::string admin_token;
-};
-
 // Serves HTTP until SIGTERM/SIGINT, refreshing the snapshots on a timer; every request in
-// flight is answered before it returns. `started` fields are added to the "listening" line.
+// flight is answered before it returns. The built web pages are found and added to `services`
+// here. `started` fields are added to the "listening" line.
 void serve_http_front(const ServeConfig& config, const std::filesystem::path& executable,
-                      FrontParts parts, boost::json::object started);
+                      http::ApiServices services, TallySnapshots& snapshots,
+                      boost::json::object started);
 
 // Logs a generated admin token so that the operator can find it.
 void log_generated_admin_token(const std::string& token, const std::string& where);

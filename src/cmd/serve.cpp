@@ -93,23 +93,24 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   IssueChallenge challenges(catalog, verifier, clock);
   ReadResults results(catalog, snapshots, clock);
   CastVote votes(catalog, verifier, replay_guard, vote_log, ids, clock, results);
-  serve_http_front(config, executable,
-                   FrontParts{.polls = queries,
-                              .admin = admin,
-                              .challenges = challenges,
-                              .votes = votes,
-                              .results = results,
-                              .metrics = metrics,
-                              .snapshots = snapshots,
-                              .failing_dependency = [&vote_log]() -> std::optional<std::string> {
-                                if (!vote_log.healthy()) return std::string("sqlite");
-                                return std::nullopt;
-                              },
-                              .admin_token = admin_token},
-                   {{"mode", "embedded"},
-                    {"data_dir", config.data_dir.string()},
-                    {"recovered_votes", recovered.votes},
-                    {"recovered_challenges", recovered.burned_challenges}});
+  serve_http_front(
+      config, executable,
+      http::ApiServices{.polls = queries,
+                        .admin = admin,
+                        .challenges = challenges,
+                        .votes = votes,
+                        .results = results,
+                        .metrics = metrics,
+                        .failing_dependency = [&vote_log]() -> std::optional<std::string> {
+                          if (!vote_log.healthy()) return std::string("sqlite");
+                          return std::nullopt;
+                        },
+                        .admin_token = admin_token},
+      snapshots,
+      {{"mode", "embedded"},
+       {"data_dir", config.data_dir.string()},
+       {"recovered_votes", recovered.votes},
+       {"recovered_challenges", recovered.burned_challenges}});
   // Every request in flight has been answered; commit anything still queued, then stop.
   vote_log.stop();
   log::info("stopped");

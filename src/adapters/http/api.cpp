@@ -57,7 +57,10 @@ auto run_blocking(asio::thread_pool& pool, Fn fn) {
 }  // namespace
 
 Api::Api(ApiServices services, asio::thread_pool& blocking)
-    : services_(std::move(services)), blocking_(blocking) {}
+    : services_(std::move(services)), blocking_(blocking) {
+  static const StaticFiles kNoPages(std::nullopt);
+  if (!services_.web) services_.web = &kNoPages;
+}
 
 bool Api::has_admin_token(const RequestHeader& header) const {
   const auto value = header[field::authorization];
@@ -239,12 +242,12 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
 }
 
 Response Api::web(const Request& request, const RouteMatch& match) const {
-  const StaticFile* file = match.route == Route::kWebPage ? services_.web.index()
+  const StaticFile* file = match.route == Route::kWebPage ? services_.web->index()
                            : match.route == Route::kAdminPage
-                               ? services_.web.find("/admin.html")
-                               : services_.web.find(request.target());
+                               ? services_.web->find("/admin.html")
+                               : services_.web->find(request.target());
   if (!file) {
-    const auto detail = match.route != Route::kWebFile && services_.web.size() == 0
+    const auto detail = match.route != Route::kWebFile && services_.web->size() == 0
                             ? std::string("the web front end is not built (run: make web)")
                             : "no file at " + std::string(request.target());
     return error_response({ErrorCode::kNotFound, detail}, request.version());

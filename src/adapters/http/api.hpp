@@ -26,7 +26,8 @@ struct ApiServices {
   CastVote& votes;
   ReadResults& results;
   Metrics& metrics;
-  const StaticFiles& web;
+  // The built pages; set by whoever serves them (nullptr: none, every page answers 404).
+  const StaticFiles* web = nullptr;
   // The name of a dependency that is down, or nullopt when ready (for /readyz).
   std::function<std::optional<std::string>()> failing_dependency;
   std::string admin_token;
