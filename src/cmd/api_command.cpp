@@ -11,11 +11,7 @@
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
-#include "app/cast_vote.hpp"
-#include "app/issue_challenge.hpp"
 #include "app/poll_admin.hpp"
-#include "app/poll_queries.hpp"
-#include "app/read_results.hpp"
 #include "app/tally_snapshots.hpp"
 #include "cmd/demo_poll.hpp"
 #include "cmd/distributed.hpp"
@@ -82,27 +78,20 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
     log::info("demo_created", {{"poll_id", "demo"}, {"ok", demo.ok()}});
   }
 
-  PollQueries queries(catalog, clock);
-  IssueChallenge challenges(catalog, verifier, clock);
-  ReadResults results(catalog, snapshots, clock);
-  CastVote votes(catalog, verifier, local_guard, vote_log, ids, clock, results);
+  FrontUseCases front(catalog, verifier, local_guard, vote_log, ids, clock, snapshots);
   snapshots.refresh();
 
   serve_http_front(config, executable,
-                   http::ApiServices{.polls = queries,
-                                     .admin = admin,
-                                     .challenges = challenges,
-                                     .votes = votes,
-                                     .results = results,
-                                     .metrics = metrics,
-                                     .failing_dependency = [&]() -> std::optional<std::string> {
-                                       if (!catalog_sync.healthy()) return std::string("postgres");
-                                       if (!tallies.healthy() || !vote_log.guard_healthy())
-                                         return std::string("redis");
-                                       if (!vote_log.healthy()) return std::string("rabbitmq");
-                                       return std::nullopt;
-                                     },
-                                     .admin_token = admin_token},
+                   front.services(
+                       admin, metrics,
+                       [&]() -> std::optional<std::string> {
+                         if (!catalog_sync.healthy()) return std::string("postgres");
+                         if (!tallies.healthy() || !vote_log.guard_healthy())
+                           return std::string("redis");
+                         if (!vote_log.healthy()) return std::string("rabbitmq");
+                         return std::nullopt;
+                       },
+                       admin_token),
                    snapshots,
                    {{"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}});
   vote_log.stop();

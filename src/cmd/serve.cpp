@@ -12,11 +12,7 @@
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
-#include "app/cast_vote.hpp"
-#include "app/issue_challenge.hpp"
 #include "app/poll_admin.hpp"
-#include "app/poll_queries.hpp"
-#include "app/read_results.hpp"
 #include "app/tally_snapshots.hpp"
 #include "cmd/demo_poll.hpp"
 #include "cmd/http_front.hpp"
@@ -89,28 +85,20 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   }
   std::ofstream(first_start_marker) << "paredao\n";
 
-  PollQueries queries(catalog, clock);
-  IssueChallenge challenges(catalog, verifier, clock);
-  ReadResults results(catalog, snapshots, clock);
-  CastVote votes(catalog, verifier, replay_guard, vote_log, ids, clock, results);
-  serve_http_front(
-      config, executable,
-      http::ApiServices{.polls = queries,
-                        .admin = admin,
-                        .challenges = challenges,
-                        .votes = votes,
-                        .results = results,
-                        .metrics = metrics,
-                        .failing_dependency = [&vote_log]() -> std::optional<std::string> {
-                          if (!vote_log.healthy()) return std::string("sqlite");
-                          return std::nullopt;
-                        },
-                        .admin_token = admin_token},
-      snapshots,
-      {{"mode", "embedded"},
-       {"data_dir", config.data_dir.string()},
-       {"recovered_votes", recovered.votes},
-       {"recovered_challenges", recovered.burned_challenges}});
+  FrontUseCases front(catalog, verifier, replay_guard, vote_log, ids, clock, snapshots);
+  serve_http_front(config, executable,
+                   front.services(
+                       admin, metrics,
+                       [&vote_log]() -> std::optional<std::string> {
+                         if (!vote_log.healthy()) return std::string("sqlite");
+                         return std::nullopt;
+                       },
+                       admin_token),
+                   snapshots,
+                   {{"mode", "embedded"},
+                    {"data_dir", config.data_dir.string()},
+                    {"recovered_votes", recovered.votes},
+                    {"recovered_challenges", recovered.burned_challenges}});
   // Every request in flight has been answered; commit anything still queued, then stop.
   vote_log.stop();
   log::info("stopped");
