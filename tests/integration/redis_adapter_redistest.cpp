@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/redis/redis_counters.hpp"
+#include "adapters/redis/redis_keys.hpp"
 #include "servers.hpp"
 
 namespace paredao {
@@ -74,6 +75,34 @@ TEST_F(RedisTest, TheApiSnapshotReadsEveryPoll) {
   EXPECT_EQ(all->size(), 2u);
   EXPECT_EQ(all->at("p2").by_candidate.at("x"), 5);
   EXPECT_TRUE(store.healthy());
+}
+
+// The snapshot reads the hours of a poll again only when its totals moved (every counted vote
+// moves them), and everything every 40th read. Shown by changing an hours hash behind the
+// counters' back: the change is seen once the totals move, or at the next full read.
+TEST_F(RedisTest, TheApiSnapshotRereadsTheHoursOfPollsWhoseTotalsMoved) {
+  RedisLiveCounters counters(settings_);
+  ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
+  ASSERT_EQ(counters.apply_once("b2", std::vector<TallyDelta>{{"p2", "x", 0, 5}}),
+            ApplyStatus::kApplied);
+  RedisTallyStore store(settings_);
+  ASSERT_TRUE(store.read_all());  // the first read is a full one
+  redis::Connection raw(settings_.endpoint);
+  const redis::Keys keys{settings_.prefix};
+  raw.command({"HSET", keys.hours("p1"), redis::hour_field(3600, "a"), "99"});
+  raw.command({"HSET", keys.hours("p2"), redis::hour_field(0, "x"), "99"});
+  ASSERT_EQ(counters.apply_once("b3", std::vector<TallyDelta>{{"p2", "x", 0, 1}}),
+            ApplyStatus::kApplied);  // p2's totals move, p1's do not
+
+  auto all = store.read_all();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->at("p1").by_hour.at(3600).at("a"), 2);  // p1 not read again
+  EXPECT_EQ(all->at("p2").by_hour.at(0).at("x"), 100);   // p2 read again: 99 + 1
+  EXPECT_EQ(all->at("p2").by_candidate.at("x"), 6);
+  for (int i = 2; i < 40; ++i) ASSERT_TRUE(store.read_all());
+  all = store.read_all();  // the 41st: full
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->at("p1").by_hour.at(3600).at("a"), 99);
 }
 
 TEST_F(RedisTest, AChallengeBurnsOnceAcrossGuards) {

@@ -89,27 +89,40 @@ std::string hour_field(std::int64_t hour, std::string_view candidate_id) {
 }
 }  // namespace redis
 
-PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
-                             std::string_view poll_id) {
-  const auto totals_key = keys.totals(poll_id);
-  const auto hours_key = keys.hours(poll_id);
-  connection.append({"HGETALL", totals_key});
-  connection.append({"HGETALL", hours_key});
-  const auto totals = connection.reply();
-  const auto hours = connection.reply();
-  if (redis::is_error(*totals) || redis::is_error(*hours)) throw redis::Error("HGETALL failed");
-  PollTally tally;
-  for (std::size_t i = 0; i + 1 < totals->elements; i += 2) {
-    tally.by_candidate[std::string(redis::text(*totals->element[i]))] =
-        to_integer(redis::text(*totals->element[i + 1]));
+namespace {
+
+// A reply of HGETALL on a totals hash, into `tally.by_candidate`.
+void parse_totals(const redisReply& totals, PollTally& tally) {
+  if (redis::is_error(totals)) throw redis::Error("HGETALL failed");
+  for (std::size_t i = 0; i + 1 < totals.elements; i += 2) {
+    tally.by_candidate[std::string(redis::text(*totals.element[i]))] =
+        to_integer(redis::text(*totals.element[i + 1]));
   }
-  for (std::size_t i = 0; i + 1 < hours->elements; i += 2) {
-    const auto field = redis::text(*hours->element[i]);
+}
+
+// A reply of HGETALL on an hours hash ("<hour>:<candidate>" fields), into `tally.by_hour`.
+void parse_hours(const redisReply& hours, PollTally& tally) {
+  if (redis::is_error(hours)) throw redis::Error("HGETALL failed");
+  for (std::size_t i = 0; i + 1 < hours.elements; i += 2) {
+    const auto field = redis::text(*hours.element[i]);
     const auto colon = field.find(':');
     if (colon == std::string_view::npos) throw redis::Error("bad hour field in Redis");
     tally.by_hour[to_integer(field.substr(0, colon))][std::string(field.substr(colon + 1))] =
-        to_integer(redis::text(*hours->element[i + 1]));
+        to_integer(redis::text(*hours.element[i + 1]));
   }
+}
+
+}  // namespace
+
+PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
+                             std::string_view poll_id) {
+  connection.append({"HGETALL", keys.totals(poll_id)});
+  connection.append({"HGETALL", keys.hours(poll_id)});
+  const auto totals = connection.reply();
+  const auto hours = connection.reply();
+  PollTally tally;
+  parse_totals(*totals, tally);
+  parse_hours(*hours, tally);
   return tally;
 }
 
@@ -222,17 +235,49 @@ void RedisTallyStore::apply(std::span<const TallyDelta>) {
 std::optional<TallyMap> RedisTallyStore::read_all() const {
   std::lock_guard lock(mutex_);
   try {
-    const auto polls = connection_.command({"SMEMBERS", keys_.polls()});
-    TallyMap tallies;
-    for (std::size_t i = 0; i < polls->elements; ++i) {
-      const auto poll = std::string(redis::text(*polls->element[i]));
-      tallies[poll] = read_poll_counters(connection_, keys_, poll);
+    const auto polls_reply = connection_.command({"SMEMBERS", keys_.polls()});
+    std::vector<std::string> polls;
+    for (std::size_t i = 0; i < polls_reply->elements; ++i) {
+      polls.emplace_back(redis::text(*polls_reply->element[i]));
     }
+    // One round trip for every poll's totals, a second for the hours of the polls whose totals
+    // moved: every counted vote moves its poll's totals, so the hours of a finished paredão are
+    // not read again four times a second. Every kFullReadEvery-th read takes everything, for a
+    // repair that moved votes between hours alone.
+    const bool full = reads_++ % kFullReadEvery == 0;
+    // Every reply of a pipeline is read before any is judged: one left unread would be taken
+    // for the answer to the next command.
+    const auto pipelined = [&](const std::vector<std::string>& keys) {
+      for (const auto& key : keys) connection_.append({"HGETALL", key});
+      std::vector<redis::ReplyPtr> replies;
+      for (std::size_t i = 0; i < keys.size(); ++i) replies.push_back(connection_.reply());
+      return replies;
+    };
+    std::vector<std::string> totals_keys;
+    for (const auto& poll : polls) totals_keys.push_back(keys_.totals(poll));
+    const auto totals = pipelined(totals_keys);
+    TallyMap fresh;
+    std::vector<std::string> moved, hours_keys;
+    for (std::size_t i = 0; i < polls.size(); ++i) {
+      PollTally& tally = fresh[polls[i]];
+      parse_totals(*totals[i], tally);
+      const auto known = cache_.find(polls[i]);
+      if (full || known == cache_.end() || known->second.by_candidate != tally.by_candidate) {
+        moved.push_back(polls[i]);
+        hours_keys.push_back(keys_.hours(polls[i]));
+      } else {
+        tally.by_hour = known->second.by_hour;
+      }
+    }
+    const auto hours = pipelined(hours_keys);
+    for (std::size_t i = 0; i < moved.size(); ++i) parse_hours(*hours[i], fresh[moved[i]]);
+    cache_ = fresh;
     healthy_ = true;
-    return tallies;
+    return fresh;
   } catch (const redis::Error& e) {
     if (healthy_) log::error("redis_unreachable", {{"role", "snapshot"}, {"error", e.what()}});
     healthy_ = false;
+    reads_ = 0;  // what was read before the failure is not trusted: read everything again
     return std::nullopt;
   }
 }

@@ -42,8 +42,9 @@ class RedisLiveCounters final : public LiveCounters {
   redis::Connection connection_;
 };
 
-// The api's view of the counters, read for its snapshots. Thread-safe (one connection behind a
-// mutex; only the snapshot timer reads). apply() is not how the distributed mode counts (workers
+// The api's view of the counters, read for its snapshots: every poll's totals, and the hours of
+// those whose totals moved since the last read (see read_all). Thread-safe (one connection behind
+// a mutex; only the snapshot timer reads). apply() is not how the distributed mode counts (workers
 // use RedisLiveCounters) and is refused.
 class RedisTallyStore final : public TallyStore {
  public:
@@ -53,10 +54,14 @@ class RedisTallyStore final : public TallyStore {
   bool healthy() const;
 
  private:
+  static constexpr std::uint64_t kFullReadEvery = 40;  // 10 s at the api's 250 ms refresh
+
   const redis::Keys keys_;
   mutable std::mutex mutex_;
   mutable redis::Connection connection_;  // guarded by mutex_
   mutable bool healthy_ = true;           // guarded by mutex_
+  mutable TallyMap cache_;                // the last read; guarded by mutex_
+  mutable std::uint64_t reads_ = 0;       // guarded by mutex_
 };
 
 // Single-use challenges shared by every api copy: SET NX with the challenge's remaining life.
