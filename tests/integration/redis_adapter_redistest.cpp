@@ -19,6 +19,13 @@ class RedisTest : public ::testing::Test {
     ASSERT_TRUE(endpoint);
     settings_ = RedisSettings{.endpoint = *endpoint, .prefix = unique_name("it")};
   }
+  // p1 gets deltas_, p2 five votes for "x".
+  void count_two_polls(RedisLiveCounters& counters) {
+    ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
+    ASSERT_EQ(counters.apply_once("b2", std::vector<TallyDelta>{{"p2", "x", 0, 5}}),
+              ApplyStatus::kApplied);
+  }
+
   RedisSettings settings_;
   const std::vector<TallyDelta> deltas_{
       {"p1", "a", 3600, 2}, {"p1", "b", 3600, 1}, {"p1", "a", 7200, 4}};
@@ -66,9 +73,7 @@ TEST_F(RedisTest, TheIntactMarkTellsWhetherTheStoreLostItsData) {
 
 TEST_F(RedisTest, TheApiSnapshotReadsEveryPoll) {
   RedisLiveCounters counters(settings_);
-  ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
-  ASSERT_EQ(counters.apply_once("b2", std::vector<TallyDelta>{{"p2", "x", 0, 5}}),
-            ApplyStatus::kApplied);
+  count_two_polls(counters);
   RedisTallyStore store(settings_);
   const auto all = store.read_all();
   ASSERT_TRUE(all);
@@ -82,9 +87,7 @@ TEST_F(RedisTest, TheApiSnapshotReadsEveryPoll) {
 // counters' back: the change is seen once the totals move, or at the next full read.
 TEST_F(RedisTest, TheApiSnapshotRereadsTheHoursOfPollsWhoseTotalsMoved) {
   RedisLiveCounters counters(settings_);
-  ASSERT_EQ(counters.apply_once("b1", deltas_), ApplyStatus::kApplied);
-  ASSERT_EQ(counters.apply_once("b2", std::vector<TallyDelta>{{"p2", "x", 0, 5}}),
-            ApplyStatus::kApplied);
+  count_two_polls(counters);
   RedisTallyStore store(settings_);
   ASSERT_TRUE(store.read_all());  // the first read is a full one
   redis::Connection raw(settings_.endpoint);
