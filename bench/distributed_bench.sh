@@ -11,16 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-BIN=${PAREDAO_BIN:-build/paredao}
-GEN=${GEN:-build/bench/make_vote_payloads}
-DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-WRK_THREADS=${WRK_THREADS:-2}
 VOTES=${VOTES:-400000}  # more than a flood can use: each payload is sent once
 API_PORTS=(${API_PORTS:-18491 18492})
 LB_PORT=${LB_PORT:-18490}
-NGINX_PORT=${NGINX_PORT:-18482}
-TOKEN=bench-admin-token
 name=bench$(date +%s)
 
 eval "$(deploy/local/servers.sh start | grep '^PAREDAO_' | sed 's/^/export /')"

@@ -9,16 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-BIN=${PAREDAO_BIN:-build/paredao}
-GEN=${GEN:-build/bench/make_vote_payloads}
-DURATION=${DURATION:-10}
 CONNECTION_LEVELS=${CONNECTION_LEVELS:-64 256}
-WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
 VOTES=${VOTES:-800000}  # split among the connection levels; more than a flood can use
 PAREDAO_PORT=${PAREDAO_PORT:-18481}
-NGINX_PORT=${NGINX_PORT:-18482}
-TOKEN=bench-admin-token
 
 work=$(mktemp -d /tmp/paredao-bench.XXXXXX)  # on disk: the data dir's fsyncs are measured
 payloads=$(scratch_dir paredao-payloads)

@@ -1,5 +1,13 @@
-# Shared by the benchmark scripts (sourced): waiting for a server, the nginx reference, and the
-# summary arithmetic.
+# Shared by the benchmark scripts (sourced): their common settings, waiting for a server, the nginx
+# reference, and the summary arithmetic.
+
+# Settings (environment) both benchmarks take.
+BIN=${PAREDAO_BIN:-build/paredao}
+GEN=${GEN:-build/bench/make_vote_payloads}
+DURATION=${DURATION:-10}  # seconds per wrk run
+WRK_THREADS=${WRK_THREADS:-2}
+NGINX_PORT=${NGINX_PORT:-18482}
+TOKEN=bench-admin-token
 
 # wait_http URL: until URL answers 2xx (15 s at most).
 wait_http() {

@@ -96,6 +96,16 @@ pid_alive() {
   [ -n "$state" ] && [ "$state" != Z ]
 }
 
+# status_line NAME UP(1|0) ADDRESS PID PORT: the one line `status` prints for a server; fails
+# unless it is up.
+status_line() {
+  local name=$1 up=$2 address=$3 pid=$4 port=$5
+  if [ "$up" = 1 ]; then printf '%-9s up    %s  pid %s\n' "$name" "$address" "$pid"; return 0; fi
+  if pid_alive "$pid"; then printf '%-9s DOWN  pid %s alive but not answering on 127.0.0.1:%s\n' "$name" "$pid" "$port"
+  else printf '%-9s DOWN  not running (127.0.0.1:%s)\n' "$name" "$port"; fi
+  return 1
+}
+
 read_pid() { if [ -s "$1" ]; then head -n1 "$1" | tr -dc 0-9; fi; }
 
 # wait_gone PID SECONDS: 0 once the process has exited.
@@ -266,10 +276,9 @@ pg_kill() {
 }
 
 pg_status() {
-  if pg_ready; then echo "postgres  up    $(pg_url)  pid $(pg_pid)"; return 0; fi
-  if pg_running; then echo "postgres  DOWN  pid $(pg_pid) alive but not answering on 127.0.0.1:$PG_PORT"
-  else echo "postgres  DOWN  not running (127.0.0.1:$PG_PORT)"; fi
-  return 1
+  local up=0
+  pg_ready && up=1
+  status_line postgres "$up" "$(pg_url)" "$(pg_pid)" "$PG_PORT"
 }
 
 pg_wipe() { rm -rf "$PG_DATA"; }
@@ -325,12 +334,9 @@ redis_stop() { # redis_stop [--kill]
 }
 
 redis_status() {
-  if redis_ready; then echo "redis     up    $(redis_url)  pid $(redis_pid)"; return 0; fi
-  local pid
-  pid=$(redis_pid)
-  if [ -n "$pid" ]; then echo "redis     DOWN  pid $pid alive but not answering on 127.0.0.1:$REDIS_PORT"
-  else echo "redis     DOWN  not running (127.0.0.1:$REDIS_PORT)"; fi
-  return 1
+  local up=0
+  redis_ready && up=1
+  status_line redis "$up" "$(redis_url)" "$(redis_pid)" "$REDIS_PORT"
 }
 
 redis_wipe() { :; } # nothing persists: every start is empty
@@ -609,12 +615,9 @@ epmd_stop() { # our epmd only (its own port), once no node uses it
 }
 
 rmq_status() {
-  if amqp_ready; then echo "rabbitmq  up    $(amqp_url)  pid $(rmq_pid)  node $RMQ_NODE"; return 0; fi
-  local pid
-  pid=$(rmq_pid)
-  if [ -n "$pid" ]; then echo "rabbitmq  DOWN  pid $pid alive but not accepting AMQP on 127.0.0.1:$AMQP_PORT"
-  else echo "rabbitmq  DOWN  not running (127.0.0.1:$AMQP_PORT)"; fi
-  return 1
+  local up=0
+  amqp_ready && up=1
+  status_line rabbitmq "$up" "$(amqp_url)  node $RMQ_NODE" "$(rmq_pid)" "$AMQP_PORT"
 }
 
 rmq_wipe() { rm -rf "$RMQ_DIR/mnesia"; }

@@ -24,52 +24,41 @@ VoteBatch batch_of(std::string id, std::vector<std::string> vote_ids) {
   return batch;
 }
 
-TEST(RecordBatch, CountsANewBatchOnceInBothStores) {
+// The use case over fake stores, both reachable unless a test says otherwise.
+class RecordBatchTest : public ::testing::Test {
+ protected:
   testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
   FakeHistory history{clock};
   FakeCounters counters;
-  RecordBatch record(history, counters);
+  RecordBatch record{history, counters};
+};
+
+TEST_F(RecordBatchTest, CountsANewBatchOnceInBothStores) {
   EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kCounted);
   EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
   EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
 }
 
-TEST(RecordBatch, ARedeliveryCountsNothingAgain) {
-  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
-  FakeHistory history{clock};
-  FakeCounters counters;
-  RecordBatch record(history, counters);
+TEST_F(RecordBatchTest, ARedeliveryCountsNothingAgain) {
   ASSERT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kCounted);
   EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kAlreadyDone);
   EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
   EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
 }
 
-TEST(RecordBatch, VotesAlreadyStoredUnderAnotherBatchAreNotCountedAgain) {
-  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
-  FakeHistory history{clock};
-  FakeCounters counters;
-  RecordBatch record(history, counters);
+TEST_F(RecordBatchTest, VotesAlreadyStoredUnderAnotherBatchAreNotCountedAgain) {
   ASSERT_EQ(record.handle(batch_of("b1", {"v1"})), BatchOutcome::kCounted);
   EXPECT_EQ(record.handle(batch_of("b2", {"v1", "v3"})), BatchOutcome::kCounted);
   EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
 }
 
-TEST(RecordBatch, HistoryDownLeavesTheMessageAndCountsNothing) {
-  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
-  FakeHistory history{clock};
-  FakeCounters counters;
+TEST_F(RecordBatchTest, HistoryDownLeavesTheMessageAndCountsNothing) {
   history.reachable = false;
-  RecordBatch record(history, counters);
   EXPECT_EQ(record.handle(batch_of("b1", {"v1"})), BatchOutcome::kRetryLater);
   EXPECT_TRUE(counters.counts("p").by_candidate.empty());
 }
 
-TEST(RecordBatch, CountersDownAfterTheHistoryThenRedeliveredCountsOnce) {
-  testing::FakeClock clock{from_unix_seconds(1'800'000'000)};
-  FakeHistory history{clock};
-  FakeCounters counters;
-  RecordBatch record(history, counters);
+TEST_F(RecordBatchTest, CountersDownAfterTheHistoryThenRedeliveredCountsOnce) {
   counters.reachable = false;
   EXPECT_EQ(record.handle(batch_of("b1", {"v1", "v2"})), BatchOutcome::kRetryLater);
   counters.reachable = true;

@@ -18,14 +18,14 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
   // Before the first append can reach the batcher's thread (the lock of its queue orders these
   // writes before that thread's reads).
   sqlite::apply_schema(connection_);
-  connection_.exec_or_throw("PRAGMA wal_autocheckpoint=0");
   insert_vote_ = std::make_unique<sqlite::Statement>(
       connection_.handle(), "INSERT OR IGNORE INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   add_hourly_ = std::make_unique<sqlite::Statement>(
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
-  // The hook replaces SQLite's automatic checkpoint: it only records the WAL's length.
+  // Installing a WAL hook turns SQLite's automatic checkpoint off; ours only records the WAL's
+  // length, for checkpoint_if_long().
   sqlite3_wal_hook(
       connection_.handle(),
       [](void* frames, sqlite3*, const char*, int wal_frames) {
