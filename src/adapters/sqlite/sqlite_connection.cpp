@@ -18,6 +18,11 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view text) {
+  sqlite3_bind_text(statement_, index, text.data(), int(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::int64_t number) {
   sqlite3_bind_int64(statement_, index, number);
   return *this;

@@ -18,7 +18,9 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::string_view text);  // copies the text
+  // Binds without copying: `text` must stay valid and unchanged until reset().
+  Statement& bind_borrowed(int index, std::string_view text);
   Statement& bind(int index, std::int64_t number);
   Statement& bind_null(int index);
   // Steps once: SQLITE_ROW, SQLITE_DONE or an error code.

@@ -7,7 +7,9 @@ void apply_schema(Connection& connection) {
   Statement version(connection.handle(), "PRAGMA user_version");
   version.step();
   const auto current = version.integer(0);
+  version.reset();  // an open statement would keep DROP TABLE from running
   if (current < 1) {
+    // Version 1. Its votes table, keyed by vote id, is replaced by version 2 below.
     connection.exec_or_throw(R"sql(
       CREATE TABLE polls (
         id TEXT PRIMARY KEY,
@@ -25,10 +27,6 @@ void apply_schema(Connection& connection) {
         photo_url TEXT,
         PRIMARY KEY (poll_id, position),
         UNIQUE (poll_id, id));
-      -- Every accepted vote, keyed by its time-ordered id so that inserts append. The challenge
-      -- id is kept (and indexed by expiry, also append-only) so that the replay guard can be
-      -- rebuilt at start; it is deliberately not a unique index: random keys would scatter every
-      -- commit over the whole index, and the replay guard already makes challenges single-use.
       CREATE TABLE votes (
         vote_id TEXT PRIMARY KEY,
         poll_id TEXT NOT NULL,
@@ -48,7 +46,29 @@ void apply_schema(Connection& connection) {
       PRAGMA user_version = 1;
     )sql");
   }
-  version.reset();
+  if (current < 2) {
+    // Version 2: votes in arrival order (SQLite's rowid), not keyed by vote id. The vote ids
+    // are unique by construction (one fresh id per accepted vote, and nothing redelivers in
+    // the embedded mode), so the key only cost every insert a search through the ids, a quarter
+    // of the committer's time. The challenge id is kept, indexed by expiry (nearly append-only),
+    // so that the replay guard can be rebuilt at start; that index is deliberately not unique:
+    // random keys would scatter every commit over the whole index, and the replay guard
+    // already makes challenges single-use.
+    connection.exec_or_throw(R"sql(
+      CREATE TABLE votes_by_arrival (
+        vote_id TEXT NOT NULL,
+        poll_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        accepted_at_ms INTEGER NOT NULL,
+        challenge_id TEXT NOT NULL,
+        challenge_expires_at_ms INTEGER NOT NULL);
+      INSERT INTO votes_by_arrival SELECT * FROM votes ORDER BY vote_id;
+      DROP TABLE votes;
+      ALTER TABLE votes_by_arrival RENAME TO votes;
+      CREATE INDEX votes_by_challenge_expiry ON votes (challenge_expires_at_ms);
+      PRAGMA user_version = 2;
+    )sql");
+  }
   connection.exec_or_throw("COMMIT");
 }
 

@@ -19,7 +19,7 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
   // writes before that thread's reads).
   sqlite::apply_schema(connection_);
   insert_vote_ = std::make_unique<sqlite::Statement>(
-      connection_.handle(), "INSERT OR IGNORE INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   add_hourly_ = std::make_unique<sqlite::Statement>(
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
@@ -81,33 +81,30 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
   if (connection_.exec("BEGIN IMMEDIATE") != SQLITE_OK) return false;
   try {
     auto& insert_vote = *insert_vote_;
-    std::map<std::tuple<std::string, std::int64_t, std::string>, std::int64_t> counts;
+    // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
+    std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> counts;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& vote = batch[i].vote;
-      insert_vote.bind(1, vote.vote_id)
-          .bind(2, vote.poll_id)
-          .bind(3, vote.candidate_id)
+      insert_vote.bind_borrowed(1, vote.vote_id)
+          .bind_borrowed(2, vote.poll_id)
+          .bind_borrowed(3, vote.candidate_id)
           .bind(4, std::int64_t(vote.accepted_at.time_since_epoch().count()))
-          .bind(5, vote.challenge_id)
+          .bind_borrowed(5, vote.challenge_id)
           .bind(6, std::int64_t(vote.challenge_expires_at.time_since_epoch().count()));
       const int inserted = insert_vote.step();
       insert_vote.reset();
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
-      if (sqlite3_changes(connection_.handle()) == 0) {
-        statuses[i] = AppendStatus::kDuplicate;
-        continue;
-      }
       statuses[i] = AppendStatus::kDurable;
       ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.candidate_id}];
     }
     auto& add_hourly = *add_hourly_;
     for (const auto& [key, votes] : counts) {
       const auto& [poll_id, hour, candidate_id] = key;
-      add_hourly.bind(1, poll_id).bind(2, hour).bind(3, candidate_id).bind(4, votes);
+      add_hourly.bind_borrowed(1, poll_id).bind(2, hour).bind_borrowed(3, candidate_id).bind(4, votes);
       const int added = add_hourly.step();
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
-      deltas.push_back(TallyDelta{poll_id, candidate_id, hour, votes});
+      deltas.push_back(TallyDelta{std::string(poll_id), std::string(candidate_id), hour, votes});
     }
     if (connection_.exec("COMMIT") == SQLITE_OK) return true;
   } catch (const std::exception&) {

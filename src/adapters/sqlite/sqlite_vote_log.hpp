@@ -27,12 +27,13 @@ struct BatchReport {
 // The embedded VoteLog. One committer thread owns a SQLite connection and group-commits: every
 // vote queued while the previous transaction was being written goes into the next one, so the
 // batch grows with the load and each voter waits for at most about two commits. Within the
-// transaction each vote is inserted (a vote or challenge already stored is skipped and reported
-// kDuplicate) and the hourly rollup is updated; after COMMIT the same counts are applied to the
-// live TallyStore, then the callbacks run. A failed transaction is rolled back and every vote in
-// it is reported kUnavailable: nothing of it is counted. The committer also copies the WAL back
-// into the database (a checkpoint) whenever it has grown past a few megabytes, between two
-// transactions, so that the WAL is reused from its start instead of growing.
+// transaction each vote is appended (vote ids are unique by construction, so they are not
+// looked up: this log never reports kDuplicate) and the hourly rollup is updated; after COMMIT
+// the same counts are applied to the live TallyStore, then the callbacks run. A failed
+// transaction is rolled back and every vote in it is reported kUnavailable: nothing of it is
+// counted. The committer also copies the WAL back into the database (a checkpoint) whenever it
+// has grown past a few megabytes, between two transactions, so that the WAL is reused from its
+// start instead of growing.
 class SqliteVoteLog final : public VoteLog {
  public:
   using BatchObserver = std::function<void(const BatchReport&)>;

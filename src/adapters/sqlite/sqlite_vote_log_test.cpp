@@ -85,19 +85,45 @@ TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
   EXPECT_EQ(restored.by_hour, live.by_hour);
 }
 
-TEST_F(SqliteVoteLogTest, AVoteAlreadyStoredIsNotCountedAgain) {
+TEST_F(SqliteVoteLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
+  {
+    // The tables of version 1 that version 2 changes or reads, with one vote in them.
+    sqlite::Connection v1(database());
+    v1.exec_or_throw(R"sql(
+      CREATE TABLE votes (
+        vote_id TEXT PRIMARY KEY, poll_id TEXT NOT NULL, candidate_id TEXT NOT NULL,
+        accepted_at_ms INTEGER NOT NULL, challenge_id TEXT NOT NULL,
+        challenge_expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX votes_by_challenge_expiry ON votes (challenge_expires_at_ms);
+      CREATE TABLE hourly_tally (
+        poll_id TEXT NOT NULL, hour INTEGER NOT NULL, candidate_id TEXT NOT NULL,
+        votes INTEGER NOT NULL, PRIMARY KEY (poll_id, hour, candidate_id)) WITHOUT ROWID;
+      INSERT INTO votes VALUES ('vote-0', 'poll', 'a', 0, 'challenge-0', 1795638900000);
+      INSERT INTO hourly_tally VALUES ('poll', 1795636800, 'a', 1);
+      PRAGMA user_version = 1;
+    )sql");
+  }
   MemoryTallyStore tallies;
-  SqliteVoteLog log(database(), tallies, {});
-  std::promise<AppendStatus> first, second;
-  log.append(vote(1, "a"), [&](AppendStatus s) { first.set_value(s); });
-  auto again = vote(1, "b");  // same vote id, e.g. a redelivery
-  log.append(again, [&](AppendStatus s) { second.set_value(s); });
-  EXPECT_EQ(first.get_future().get(), AppendStatus::kDurable);
-  EXPECT_EQ(second.get_future().get(), AppendStatus::kDuplicate);
-  log.stop();
-  const auto live = tallies.read_all()->at("poll");
-  EXPECT_EQ(live.by_candidate.size(), 1u);
-  EXPECT_EQ(live.by_candidate.at("a"), 1);
+  {
+    SqliteVoteLog log(database(), tallies, {});
+    std::promise<AppendStatus> done;
+    log.append(vote(1, "b"), [&](AppendStatus s) { done.set_value(s); });
+    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+  }
+  MemoryTallyStore rebuilt;
+  std::vector<std::string> burned;
+  const auto report = recover_from_sqlite(
+      database(), rebuilt, kNow, [&](const std::string& id, TimePoint) { burned.push_back(id); });
+  EXPECT_EQ(report.votes, 2);
+  EXPECT_EQ(burned, (std::vector<std::string>{"challenge-0", "challenge-1"}));
+  sqlite::Connection upgraded(database());
+  sqlite::Statement version(upgraded.handle(), "PRAGMA user_version");
+  ASSERT_EQ(version.step(), SQLITE_ROW);
+  EXPECT_EQ(version.integer(0), 2);
+  sqlite::Statement votes(upgraded.handle(), "SELECT vote_id FROM votes ORDER BY rowid");
+  std::vector<std::string> ids;
+  while (votes.step() == SQLITE_ROW) ids.push_back(votes.text(0));
+  EXPECT_EQ(ids, (std::vector<std::string>{"vote-0", "vote-1"}));
 }
 
 TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
