@@ -2,7 +2,9 @@
 // well-formed ALTCHA v2 parameters that honour --pow-difficulty.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { solveChallenge } from 'altcha-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { solveChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { startServer, createPoll, openPoll, fetchChallenge } from '../lib/harness.mjs';
 
@@ -74,6 +76,22 @@ describe('difficulty 1000', () => {
       body: JSON.stringify({ candidate_id: 'a', altcha: b64({ challenge, solution }) }),
     });
     assert.equal(res.status, 202, await res.text());
+  });
+
+  test('altcha-lib\'s own server-side check, given our secret, accepts our signatures', async () => {
+    // The server signs a text it writes itself; this proves that text is altcha-lib's canonical
+    // JSON of the parameters, i.e. that any ALTCHA server holding the secret would agree.
+    const hmacSignatureSecret = readFileSync(join(server.dataDir, 'challenge-secret'), 'utf8').trim();
+    for (let i = 0; i < 5; i++) {
+      const challenge = await fetchChallenge(server, pollId);
+      const solution = await solveChallenge({ challenge, deriveKey });
+      const result = await verifySolution({ challenge, solution, deriveKey, hmacSignatureSecret });
+      assert.deepEqual({ verified: result.verified, invalidSignature: result.invalidSignature },
+        { verified: true, invalidSignature: false });
+      const forged = { ...challenge, parameters: { ...challenge.parameters, cost: 2 } };
+      const refused = await verifySolution({ challenge: forged, solution, deriveKey, hmacSignatureSecret });
+      assert.equal(refused.invalidSignature, true, 'a changed parameter must break the signature');
+    }
   });
 });
 

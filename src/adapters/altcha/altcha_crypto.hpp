@@ -36,9 +36,12 @@ class HmacSha256 {
 std::string to_hex(std::span<const std::uint8_t> bytes);
 // Decodes lowercase or uppercase hex of even length; nullopt otherwise.
 std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex);
+// Decodes hex of exactly 2 × out.size() characters into `out`; false otherwise.
+bool from_hex_into(std::string_view hex, std::span<std::uint8_t> out);
 // Standard base64 with padding (what btoa produces); nullopt for anything else.
 std::optional<std::string> from_base64(std::string_view text);
 
 bool constant_time_equal(std::string_view a, std::string_view b);
+bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
 }  // namespace paredao::altcha

@@ -6,15 +6,15 @@
 #include <boost/json/value.hpp>
 
 #include "adapters/altcha/altcha_crypto.hpp"
-#include "adapters/altcha/canonical_json.hpp"
+#include "adapters/altcha/challenge_parameters.hpp"
 #include "adapters/system/random_ids.hpp"
 
 namespace paredao {
 namespace {
 
 constexpr std::size_t kRandomBytes = 16;
-constexpr std::int64_t kKeyLength = 32;
-constexpr std::size_t kPrefixBytes = kKeyLength / 2;
+constexpr std::size_t kPrefixBytes = altcha::kKeyLength / 2;
+constexpr std::size_t kParameterCount = 8;  // the keys of altcha::ChallengeParameters' text
 constexpr std::size_t kMaxPayloadBytes = 4096;
 
 Error refused(std::string reason) {
@@ -73,14 +73,15 @@ std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint 
   const std::uint32_t low = settings_.max_counter / 2;
   const std::uint32_t counter = low + draw % (settings_.max_counter - low);
   const auto key = altcha::derive_sha256(salt, nonce, counter, settings_.cost);
-
-  // Written directly in canonical (sorted-key) form; a poll id needs no JSON escaping.
-  const std::string parameters =
-      std::string(R"({"algorithm":"SHA-256","cost":)") + std::to_string(settings_.cost) +
-      R"(,"data":{"poll":")" + std::string(poll_id) + R"("},"expiresAt":)" +
-      std::to_string(unix_seconds(now) + settings_.ttl_seconds) +
-      R"(,"keyLength":32,"keyPrefix":")" + altcha::to_hex(std::span(key).first(kPrefixBytes)) +
-      R"(","nonce":")" + altcha::to_hex(nonce) + R"(","salt":")" + altcha::to_hex(salt) + R"("})";
+  const auto key_prefix = altcha::to_hex(std::span(key).first(kPrefixBytes));
+  const auto nonce_hex = altcha::to_hex(nonce);
+  const auto salt_hex = altcha::to_hex(salt);
+  const auto parameters = altcha::signed_text({.cost = settings_.cost,
+                                               .poll_id = poll_id,
+                                               .expires_at = unix_seconds(now) + settings_.ttl_seconds,
+                                               .key_prefix = key_prefix,
+                                               .nonce = nonce_hex,
+                                               .salt = salt_hex});
   const auto signature = altcha::to_hex(signer_.sign(parameters));
   return R"({"parameters":)" + parameters + R"(,"signature":")" + signature + R"("})";
 }
@@ -112,15 +113,12 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
     return refused("challenge lacks parameters or signature");
   }
 
-  // 1. The signature: nothing below is trusted before the parameters are proven to be ours.
-  const auto canonical = altcha::canonical_json(*parameters_value);
-  if (!canonical || !is_lower_hex(*signature, 64) ||
-      !altcha::constant_time_equal(*signature, altcha::to_hex(signer_.sign(*canonical)))) {
-    return refused("signature does not match");
-  }
   const auto& parameters = parameters_value->get_object();
 
-  // 2. Signed, but is it one of the challenges this server issues, for this poll, still valid?
+  // 1. Are these the parameters of a challenge this server issues, for this poll? Each value
+  //    must be in the one form issue_challenge writes (and nothing else may be there), so that
+  //    the text the signature covers can be rebuilt from them, byte for byte, without
+  //    re-serializing the JSON.
   const auto algorithm = string_member(parameters, "algorithm");
   const auto cost = integer_member(parameters, "cost");
   const auto key_length = integer_member(parameters, "keyLength");
@@ -129,15 +127,32 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto salt = string_member(parameters, "salt");
   const auto expires_at = integer_member(parameters, "expiresAt");
   const auto* data = member(parameters, "data");
-  if (!algorithm || *algorithm != "SHA-256" || !cost || *cost != settings_.cost || !key_length ||
-      *key_length != kKeyLength || !key_prefix || !is_lower_hex(*key_prefix, 2 * kPrefixBytes) ||
-      !nonce || !is_lower_hex(*nonce, 2 * kRandomBytes) || !salt ||
-      !is_lower_hex(*salt, 2 * kRandomBytes) || !expires_at || !data || !data->is_object()) {
+  if (parameters.size() != kParameterCount || !algorithm || *algorithm != altcha::kAlgorithm ||
+      !cost || *cost != settings_.cost || !key_length || *key_length != altcha::kKeyLength ||
+      !key_prefix || !is_lower_hex(*key_prefix, 2 * kPrefixBytes) || !nonce ||
+      !is_lower_hex(*nonce, 2 * kRandomBytes) || !salt || !is_lower_hex(*salt, 2 * kRandomBytes) ||
+      !expires_at || !data || !data->is_object() || data->get_object().size() != 1) {
     return refused("challenge parameters are not ours");
   }
   const auto bound_poll = string_member(data->get_object(), "poll");
   if (!bound_poll || *bound_poll != poll_id)
     return refused("challenge was issued for another poll");
+
+  // 2. The signature: only this server's secret can have signed that text. Nothing below is
+  //    trusted before this.
+  std::array<std::uint8_t, 32> claimed_signature;
+  if (!is_lower_hex(*signature, 2 * claimed_signature.size()) ||
+      !altcha::from_hex_into(*signature, claimed_signature) ||
+      !altcha::constant_time_equal(
+          signer_.sign(altcha::signed_text({.cost = *cost,
+                                            .poll_id = poll_id,
+                                            .expires_at = *expires_at,
+                                            .key_prefix = *key_prefix,
+                                            .nonce = *nonce,
+                                            .salt = *salt})),
+          claimed_signature)) {
+    return refused("signature does not match");
+  }
   const auto expiry = from_unix_seconds(*expires_at);
   if (expiry <= now) return refused("challenge expired");
 
@@ -145,16 +160,21 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   //    signed prefix.
   const auto counter = integer_member(solution->get_object(), "counter");
   const auto derived = string_member(solution->get_object(), "derivedKey");
+  altcha::Key claimed_key;
   if (!counter || *counter < 0 || *counter > 0xFFFFFFFF || !derived ||
-      !is_lower_hex(*derived, 2 * kKeyLength)) {
+      !is_lower_hex(*derived, 2 * claimed_key.size()) ||
+      !altcha::from_hex_into(*derived, claimed_key)) {
     return refused("solution is malformed");
   }
-  const auto key = altcha::derive_sha256(*altcha::from_hex(*salt), *altcha::from_hex(*nonce),
-                                         std::uint32_t(*counter), settings_.cost);
-  const auto key_hex = altcha::to_hex(key);
-  if (!altcha::constant_time_equal(key_hex, *derived) ||
-      !altcha::constant_time_equal(std::string_view(key_hex).substr(0, key_prefix->size()),
-                                   *key_prefix)) {
+  std::array<std::uint8_t, kRandomBytes> salt_bytes, nonce_bytes;
+  std::array<std::uint8_t, kPrefixBytes> prefix_bytes;
+  altcha::from_hex_into(*salt, salt_bytes);  // checked as hex above
+  altcha::from_hex_into(*nonce, nonce_bytes);
+  altcha::from_hex_into(*key_prefix, prefix_bytes);
+  const auto key = altcha::derive_sha256(salt_bytes, nonce_bytes, std::uint32_t(*counter),
+                                         settings_.cost);
+  if (!altcha::constant_time_equal(key, claimed_key) ||
+      !altcha::constant_time_equal(std::span(key).first(kPrefixBytes), prefix_bytes)) {
     return refused("solution does not solve the challenge");
   }
   return HumanProof{std::string(*nonce), expiry};

@@ -89,6 +89,32 @@ TEST_F(AltchaVerifierTest, RefusesEachTamperedParameter) {
   EXPECT_FALSE(accepted(payload)) << "cost";
 }
 
+TEST_F(AltchaVerifierTest, RefusesParametersItNeverIssues) {
+  // The signature covers exactly the parameters a challenge of ours has: anything added is
+  // refused, even when every signed value is intact.
+  auto payload = fresh_payload();
+  parameters(payload)["memoryCost"] = 1;
+  EXPECT_FALSE(accepted(payload)) << "an extra parameter";
+  payload = fresh_payload();
+  parameters(payload)["data"].as_object()["user"] = "x";
+  EXPECT_FALSE(accepted(payload)) << "an extra data member";
+  payload = fresh_payload();
+  parameters(payload)["keyLength"] = 16;
+  EXPECT_FALSE(accepted(payload)) << "keyLength";
+  payload = fresh_payload();
+  parameters(payload)["algorithm"] = "PBKDF2/SHA-256";
+  EXPECT_FALSE(accepted(payload)) << "algorithm";
+  // Key order and spacing are not signed: the same parameters, reordered, still verify.
+  payload = fresh_payload();
+  json::object reversed;
+  for (auto it = parameters(payload).end(); it != parameters(payload).begin();) {
+    --it;
+    reversed[it->key()] = it->value();
+  }
+  parameters(payload) = reversed;
+  EXPECT_TRUE(accepted(payload));
+}
+
 TEST_F(AltchaVerifierTest, RefusesAWrongDerivedKeyOrCounter) {
   auto payload = fresh_payload();
   auto& key = payload["solution"].as_object()["derivedKey"].as_string();

@@ -1,0 +1,26 @@
+#pragma once
+// The parameters of the challenges this server issues, and the exact text their signature covers.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace paredao::altcha {
+
+inline constexpr std::int64_t kKeyLength = 32;  // bytes of the derived key ("keyLength")
+inline constexpr std::string_view kAlgorithm = "SHA-256";
+
+struct ChallengeParameters {
+  std::int64_t cost = 1;
+  std::string_view poll_id;     // "data": {"poll": …}
+  std::int64_t expires_at = 0;  // unix seconds
+  std::string_view key_prefix;  // lowercase hex
+  std::string_view nonce;       // lowercase hex
+  std::string_view salt;        // lowercase hex
+};
+
+// The parameters as altcha-lib's canonicalJSON prints them (JSON.stringify with keys sorted),
+// which is the text ALTCHA signs. Strings are written as they are: the caller passes only hex
+// and poll ids (domain ids), none of which JSON escapes.
+std::string signed_text(const ChallengeParameters& parameters);
+
+}  // namespace paredao::altcha
