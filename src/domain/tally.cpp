@@ -23,6 +23,12 @@ void PollTally::add(const std::string& candidate_id, std::int64_t hour, std::int
   by_hour[hour][candidate_id] += votes;
 }
 
+std::vector<std::int64_t> project_by_candidate(const Poll& poll, const PollTally* tally) {
+  static const CountsById kEmpty;
+  std::int64_t total = 0;
+  return in_candidate_order(poll, tally ? tally->by_candidate : kEmpty, total);
+}
+
 PollCounts project(const Poll& poll, const PollTally* tally) {
   PollCounts counts;
   static const CountsById kEmpty;

@@ -35,5 +35,7 @@ struct PollCounts {
 
 // Projects a tally onto the poll's candidates, in creation order, zeros included.
 PollCounts project(const Poll& poll, const PollTally* tally);
+// The same, by candidate only (what results need: no hour is copied).
+std::vector<std::int64_t> project_by_candidate(const Poll& poll, const PollTally* tally);
 
 }  // namespace paredao

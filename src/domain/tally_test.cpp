@@ -18,6 +18,7 @@ TEST(Tally, ProjectsOntoCandidateOrderWithZeros) {
   EXPECT_EQ(unix_seconds(counts.by_hour[0].hour), 3600);
   EXPECT_EQ(counts.by_hour[0].by_candidate, (std::vector<std::int64_t>{1, 0, 1}));
   EXPECT_EQ(counts.by_hour[1].total, 2);
+  EXPECT_EQ(project_by_candidate(poll, &tally), counts.by_candidate);
 }
 
 TEST(Tally, EmptyTallyIsAllZeros) {
@@ -26,6 +27,7 @@ TEST(Tally, EmptyTallyIsAllZeros) {
   EXPECT_EQ(counts.total, 0);
   EXPECT_EQ(counts.by_candidate, (std::vector<std::int64_t>{0, 0}));
   EXPECT_TRUE(counts.by_hour.empty());
+  EXPECT_EQ(project_by_candidate(poll, nullptr), (std::vector<std::int64_t>{0, 0}));
 }
 
 }  // namespace

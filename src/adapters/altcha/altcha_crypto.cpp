@@ -60,19 +60,25 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 bool from_hex_into(std::string_view hex, std::span<std::uint8_t> out) {
+  // A table, not comparisons: digits and letters come at random, and every vote decodes about
+  // 220 hex characters, so branches on the character class were mispredicted a third of the time.
+  static constexpr std::uint8_t kInvalid = 0x10;
+  static constexpr auto kNibble = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(kInvalid);
+    for (int i = 0; i < 10; ++i) table['0' + i] = std::uint8_t(i);
+    for (int i = 0; i < 6; ++i) table['a' + i] = table['A' + i] = std::uint8_t(10 + i);
+    return table;
+  }();
   if (hex.size() != 2 * out.size()) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  std::uint8_t invalid = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return false;
-    out[i] = std::uint8_t(high << 4 | low);
+    const std::uint8_t high = kNibble[std::uint8_t(hex[2 * i])];
+    const std::uint8_t low = kNibble[std::uint8_t(hex[2 * i + 1])];
+    invalid |= high | low;
+    out[i] = std::uint8_t(high << 4 | (low & 0x0F));
   }
-  return true;
+  return (invalid & kInvalid) == 0;
 }
 
 std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {

@@ -160,6 +160,20 @@ TEST_F(AltchaVerifierTest, RefusesAChallengeSignedWithAnotherSecret) {
   EXPECT_FALSE(accepted(json::object{{"challenge", challenge}, {"solution", solve(challenge)}}));
 }
 
+TEST(AltchaCrypto, HexDecodesBothCasesAndRefusesAnythingElse) {
+  EXPECT_EQ(altcha::from_hex("00ff7Fa9"), (std::vector<std::uint8_t>{0x00, 0xff, 0x7f, 0xa9}));
+  EXPECT_FALSE(altcha::from_hex("abc"));  // odd length
+  std::array<std::uint8_t, 2> out;
+  EXPECT_FALSE(altcha::from_hex_into("abcdef", out));  // not the expected length
+  for (std::size_t at = 0; at < 4; ++at) {
+    for (char bad : {'g', 'G', ' ', '/', ':', '@', '`', '\0', '\xC3'}) {
+      std::string hex = "a0b1";
+      hex[at] = bad;
+      EXPECT_FALSE(altcha::from_hex_into(hex, out)) << at << " " << int(bad);
+    }
+  }
+}
+
 TEST(AltchaCrypto, Base64RoundTripsAndRefusesBadPadding) {
   EXPECT_EQ(altcha::from_base64("aGVsbG8="), "hello");
   EXPECT_EQ(altcha::from_base64("aGk="), "hi");

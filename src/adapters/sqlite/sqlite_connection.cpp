@@ -35,6 +35,12 @@ Statement& Statement::bind_null(int index) {
 
 int Statement::step() { return sqlite3_step(statement_); }
 
+int Statement::run() {
+  const int result = sqlite3_step(statement_);
+  sqlite3_reset(statement_);
+  return result;
+}
+
 void Statement::reset() {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);

@@ -27,6 +27,8 @@ class Statement {
   int step();
   // Resets for reuse, keeping nothing bound.
   void reset();
+  // Steps once and resets, for statements without results: SQLITE_DONE or an error code.
+  int run();
 
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;

@@ -18,6 +18,9 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
   // Before the first append can reach the batcher's thread (the lock of its queue orders these
   // writes before that thread's reads).
   sqlite::apply_schema(connection_);
+  begin_ = std::make_unique<sqlite::Statement>(connection_.handle(), "BEGIN IMMEDIATE");
+  commit_ = std::make_unique<sqlite::Statement>(connection_.handle(), "COMMIT");
+  rollback_ = std::make_unique<sqlite::Statement>(connection_.handle(), "ROLLBACK");
   insert_vote_ = std::make_unique<sqlite::Statement>(
       connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   add_hourly_ = std::make_unique<sqlite::Statement>(
@@ -78,7 +81,7 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
                                 std::vector<TallyDelta>& deltas) {
   statuses.assign(batch.size(), AppendStatus::kUnavailable);
   deltas.clear();
-  if (connection_.exec("BEGIN IMMEDIATE") != SQLITE_OK) return false;
+  if (begin_->run() != SQLITE_DONE) return false;
   try {
     auto& insert_vote = *insert_vote_;
     // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
@@ -106,11 +109,11 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
       deltas.push_back(TallyDelta{std::string(poll_id), std::string(candidate_id), hour, votes});
     }
-    if (connection_.exec("COMMIT") == SQLITE_OK) return true;
+    if (commit_->run() == SQLITE_DONE) return true;
   } catch (const std::exception&) {
     // rolled back below
   }
-  connection_.exec("ROLLBACK");
+  rollback_->run();
   deltas.clear();
   return false;
 }

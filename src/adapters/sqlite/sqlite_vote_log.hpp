@@ -62,6 +62,8 @@ class SqliteVoteLog final : public VoteLog {
   sqlite::Connection connection_;                   // batcher thread only (after construction)
   std::unique_ptr<sqlite::Statement> insert_vote_;  // batcher thread only
   std::unique_ptr<sqlite::Statement> add_hourly_;   // batcher thread only
+  // Prepared once: sqlite3_exec would parse these again for every batch.
+  std::unique_ptr<sqlite::Statement> begin_, commit_, rollback_;  // batcher thread only
   std::atomic<bool> healthy_{true};
   // About 4 MB of WAL, some thousands of votes: a checkpoint then takes a few milliseconds.
   static constexpr int kCheckpointFrames = 1000;
