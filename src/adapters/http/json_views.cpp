@@ -36,7 +36,7 @@ json::object poll_object(const Poll& poll, PollStatus status) {
 // Percentages are written as JSON numbers with exactly two decimals ("33.30", not 33.3), which
 // Boost.JSON cannot do for doubles: the results document is written by hand. Ids and names are
 // escaped by serializing them as JSON strings.
-void append_results(std::string& out, const ResultsView& results) {
+void render_results(std::string& out, const ResultsView& results) {
   out += R"({"poll_id":)";
   json_text::append_string(out, results.poll->id);
   out += R"(,"status":")";
@@ -56,6 +56,30 @@ void append_results(std::string& out, const ResultsView& results) {
     out += '}';
   }
   out += "]}";
+}
+
+// Every vote's receipt and every GET of the results carries the same document until the snapshot
+// or the poll changes (about once a millisecond under a flood, shared by many requests), so each
+// I/O thread keeps the last one it wrote. The poll is held, so its address cannot be reused.
+void append_results(std::string& out, const ResultsView& results) {
+  struct Rendered {
+    PollCatalog::PollPtr poll;
+    PollStatus status{};
+    TimePoint as_of{};
+    std::vector<std::int64_t> percent_hundredths;
+    std::string text;
+  };
+  thread_local Rendered last;
+  if (last.poll != results.poll || last.status != results.status ||
+      last.as_of != results.as_of || last.percent_hundredths != results.percent_hundredths) {
+    last.text.clear();
+    render_results(last.text, results);
+    last.poll = results.poll;
+    last.status = results.status;
+    last.as_of = results.as_of;
+    last.percent_hundredths = results.percent_hundredths;
+  }
+  out += last.text;
 }
 
 }  // namespace

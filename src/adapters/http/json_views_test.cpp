@@ -26,6 +26,32 @@ TEST(JsonViews, ResultsHaveTwoDecimalsAndEscapedNames) {
   EXPECT_DOUBLE_EQ(parsed.at("candidates").at(1).at("percent").to_number<double>(), 66.7);
 }
 
+TEST(JsonViews, ResultsAreWrittenAfreshWhenAnythingInThemChanges) {
+  // Each I/O thread reuses the last results document it wrote; it must never serve a stale one.
+  const auto poll = sample_poll();
+  const ResultsView first{poll, PollStatus::kOpen, kAsOf, {3330, 6670}};
+  EXPECT_EQ(results_json(first), results_json(first));
+  auto percent_of_a = [](const std::string& text) {
+    return boost::json::parse(text).at("candidates").at(0).at("percent").to_number<double>();
+  };
+  EXPECT_DOUBLE_EQ(percent_of_a(results_json({poll, PollStatus::kOpen, kAsOf, {5000, 5000}})), 50);
+  EXPECT_EQ(boost::json::parse(results_json({poll, PollStatus::kClosed, kAsOf, {5000, 5000}}))
+                .at("status"),
+            "closed");
+  EXPECT_EQ(boost::json::parse(results_json({poll, PollStatus::kClosed,
+                                             kAsOf + std::chrono::seconds(1), {5000, 5000}}))
+                .at("as_of"),
+            "2026-11-25T20:00:01Z");
+  // Same counts, another poll (a renamed candidate is a new Poll object).
+  auto renamed = std::make_shared<const Poll>(
+      Poll{.id = "p", .candidates = {{"a", "Ana Clara", {}}, {"b", "Bia", {}}}});
+  EXPECT_EQ(boost::json::parse(results_json({renamed, PollStatus::kClosed,
+                                             kAsOf + std::chrono::seconds(1), {5000, 5000}}))
+                .at("candidates").at(0).at("name"),
+            "Ana Clara");
+  EXPECT_DOUBLE_EQ(percent_of_a(results_json(first)), 33.3);
+}
+
 TEST(JsonViews, PollListsCandidatesWithNullPhotos) {
   const auto parsed = boost::json::parse(poll_json(*sample_poll(), PollStatus::kDraft));
   EXPECT_EQ(parsed.at("status"), "draft");
