@@ -14,6 +14,8 @@ namespace {
 // The rollup rows are added to in one order (their key's), the same in every transaction: in the
 // hash aggregate's order, two workers could each hold a row the other needed, until PostgreSQL
 // broke the deadlock by aborting one (a second lost each time, and a redelivery).
+// The milliseconds are divided as float8, which to_timestamp takes anyway: a numeric division
+// (what `/ 1000.0` alone gives) cost twice as much per row, for the same correctly rounded double.
 constexpr const char* kRecordBatch = R"SQL(
 WITH done AS (
   SELECT delta FROM applied_batches WHERE batch_id = $1::uuid
@@ -24,8 +26,8 @@ WITH done AS (
 ), inserted AS (
   INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id,
                      challenge_expires_at, batch_id)
-  SELECT vote_id, to_timestamp(accepted_ms / 1000.0), poll_id, candidate_id, challenge_id,
-         to_timestamp(expires_ms / 1000.0), $1::uuid
+  SELECT vote_id, to_timestamp(accepted_ms / 1000.0::float8), poll_id, candidate_id, challenge_id,
+         to_timestamp(expires_ms / 1000.0::float8), $1::uuid
   FROM incoming
   ON CONFLICT DO NOTHING
   RETURNING poll_id, candidate_id, date_trunc('hour', accepted_at) AS hour
