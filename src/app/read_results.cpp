@@ -34,8 +34,9 @@ std::optional<ResultsView> ReadResults::visible_results(const PollCatalog::PollP
   const auto now = clock_.now();
   if (!poll->results_visible_at(now)) return std::nullopt;
   const auto snapshot = snapshots_.current();
-  return ResultsView{poll, poll->status_at(now), snapshot->as_of,
-                     percent_hundredths(project_by_candidate(*poll, find_tally(*snapshot, poll->id)))};
+  return ResultsView{
+      poll, poll->status_at(now), snapshot->as_of,
+      percent_hundredths(project_by_candidate(*poll, find_tally(*snapshot, poll->id)))};
 }
 
 Result<StatsView> ReadResults::stats(std::string_view poll_id) const {

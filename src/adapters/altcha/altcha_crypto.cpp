@@ -60,8 +60,9 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 bool from_hex_into(std::string_view hex, std::span<std::uint8_t> out) {
-  // A table, not comparisons: digits and letters come at random, and every vote decodes about
-  // 220 hex characters, so branches on the character class were mispredicted a third of the time.
+  // A table, not comparisons: digits and letters come at random, so a branch on the character
+  // class cannot be predicted, and every vote decodes about 220 hex characters (perf: 2.4 % of
+  // the server's samples with branches, 0.5 % with the table).
   static constexpr std::uint8_t kInvalid = 0x10;
   static constexpr auto kNibble = [] {
     std::array<std::uint8_t, 256> table{};

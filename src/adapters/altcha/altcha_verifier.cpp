@@ -76,12 +76,13 @@ std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint 
   const auto key_prefix = altcha::to_hex(std::span(key).first(kPrefixBytes));
   const auto nonce_hex = altcha::to_hex(nonce);
   const auto salt_hex = altcha::to_hex(salt);
-  const auto parameters = altcha::signed_text({.cost = settings_.cost,
-                                               .poll_id = poll_id,
-                                               .expires_at = unix_seconds(now) + settings_.ttl_seconds,
-                                               .key_prefix = key_prefix,
-                                               .nonce = nonce_hex,
-                                               .salt = salt_hex});
+  const auto parameters =
+      altcha::signed_text({.cost = settings_.cost,
+                           .poll_id = poll_id,
+                           .expires_at = unix_seconds(now) + settings_.ttl_seconds,
+                           .key_prefix = key_prefix,
+                           .nonce = nonce_hex,
+                           .salt = salt_hex});
   const auto signature = altcha::to_hex(signer_.sign(parameters));
   return R"({"parameters":)" + parameters + R"(,"signature":")" + signature + R"("})";
 }
@@ -140,17 +141,16 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
 
   // 2. The signature: only this server's secret can have signed that text. Nothing below is
   //    trusted before this.
-  std::array<std::uint8_t, 32> claimed_signature;
+  const auto signed_by_us = signer_.sign(altcha::signed_text({.cost = *cost,
+                                                              .poll_id = poll_id,
+                                                              .expires_at = *expires_at,
+                                                              .key_prefix = *key_prefix,
+                                                              .nonce = *nonce,
+                                                              .salt = *salt}));
+  altcha::Key claimed_signature;
   if (!is_lower_hex(*signature, 2 * claimed_signature.size()) ||
       !altcha::from_hex_into(*signature, claimed_signature) ||
-      !altcha::constant_time_equal(
-          signer_.sign(altcha::signed_text({.cost = *cost,
-                                            .poll_id = poll_id,
-                                            .expires_at = *expires_at,
-                                            .key_prefix = *key_prefix,
-                                            .nonce = *nonce,
-                                            .salt = *salt})),
-          claimed_signature)) {
+      !altcha::constant_time_equal(signed_by_us, claimed_signature)) {
     return refused("signature does not match");
   }
   const auto expiry = from_unix_seconds(*expires_at);
@@ -171,8 +171,8 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   altcha::from_hex_into(*salt, salt_bytes);  // checked as hex above
   altcha::from_hex_into(*nonce, nonce_bytes);
   altcha::from_hex_into(*key_prefix, prefix_bytes);
-  const auto key = altcha::derive_sha256(salt_bytes, nonce_bytes, std::uint32_t(*counter),
-                                         settings_.cost);
+  const auto key =
+      altcha::derive_sha256(salt_bytes, nonce_bytes, std::uint32_t(*counter), settings_.cost);
   if (!altcha::constant_time_equal(key, claimed_key) ||
       !altcha::constant_time_equal(std::span(key).first(kPrefixBytes), prefix_bytes)) {
     return refused("solution does not solve the challenge");

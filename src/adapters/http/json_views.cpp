@@ -70,8 +70,8 @@ void append_results(std::string& out, const ResultsView& results) {
     std::string text;
   };
   thread_local Rendered last;
-  if (last.poll != results.poll || last.status != results.status ||
-      last.as_of != results.as_of || last.percent_hundredths != results.percent_hundredths) {
+  if (last.poll != results.poll || last.status != results.status || last.as_of != results.as_of ||
+      last.percent_hundredths != results.percent_hundredths) {
     last.text.clear();
     render_results(last.text, results);
     last.poll = results.poll;

@@ -38,16 +38,20 @@ TEST(JsonViews, ResultsAreWrittenAfreshWhenAnythingInThemChanges) {
   EXPECT_EQ(boost::json::parse(results_json({poll, PollStatus::kClosed, kAsOf, {5000, 5000}}))
                 .at("status"),
             "closed");
-  EXPECT_EQ(boost::json::parse(results_json({poll, PollStatus::kClosed,
-                                             kAsOf + std::chrono::seconds(1), {5000, 5000}}))
-                .at("as_of"),
-            "2026-11-25T20:00:01Z");
+  EXPECT_EQ(
+      boost::json::parse(
+          results_json({poll, PollStatus::kClosed, kAsOf + std::chrono::seconds(1), {5000, 5000}}))
+          .at("as_of"),
+      "2026-11-25T20:00:01Z");
   // Same counts, another poll (a renamed candidate is a new Poll object).
   auto renamed = std::make_shared<const Poll>(
       Poll{.id = "p", .candidates = {{"a", "Ana Clara", {}}, {"b", "Bia", {}}}});
-  EXPECT_EQ(boost::json::parse(results_json({renamed, PollStatus::kClosed,
-                                             kAsOf + std::chrono::seconds(1), {5000, 5000}}))
-                .at("candidates").at(0).at("name"),
+  EXPECT_EQ(boost::json::parse(
+                results_json(
+                    {renamed, PollStatus::kClosed, kAsOf + std::chrono::seconds(1), {5000, 5000}}))
+                .at("candidates")
+                .at(0)
+                .at("name"),
             "Ana Clara");
   EXPECT_DOUBLE_EQ(percent_of_a(results_json(first)), 33.3);
 }

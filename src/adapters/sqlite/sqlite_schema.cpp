@@ -49,7 +49,7 @@ void apply_schema(Connection& connection) {
   if (current < 2) {
     // Version 2: votes in arrival order (SQLite's rowid), not keyed by vote id. The vote ids
     // are unique by construction (one fresh id per accepted vote, and nothing redelivers in
-    // the embedded mode), so the key only cost every insert a search through the ids, a quarter
+    // the embedded mode), so the key only cost every insert a search through the ids, a sixth
     // of the committer's time. The challenge id is kept, indexed by expiry (nearly append-only),
     // so that the replay guard can be rebuilt at start; that index is deliberately not unique:
     // random keys would scatter every commit over the whole index, and the replay guard

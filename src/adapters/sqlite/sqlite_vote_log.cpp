@@ -103,7 +103,10 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
     auto& add_hourly = *add_hourly_;
     for (const auto& [key, votes] : counts) {
       const auto& [poll_id, hour, candidate_id] = key;
-      add_hourly.bind_borrowed(1, poll_id).bind(2, hour).bind_borrowed(3, candidate_id).bind(4, votes);
+      add_hourly.bind_borrowed(1, poll_id)
+          .bind(2, hour)
+          .bind_borrowed(3, candidate_id)
+          .bind(4, votes);
       const int added = add_hourly.step();
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
