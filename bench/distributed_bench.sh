@@ -68,21 +68,25 @@ vote_body=$(curl -fs -H "Content-Type: application/json" --data-binary "$(tail -
 # --- nginx: the reference, 2 workers, access log off -----------------------------------------------
 start_reference_nginx "$work" "$NGINX_PORT" 2 "$vote_body"
 
-# CPU seconds used by each kind of process (summed over its processes), to know where the time goes.
+# CPU seconds used by each kind of process (summed over its processes), to know where the time
+# goes: utime + stime from /proc/<pid>/stat, in clock ticks (ps rounds to whole seconds).
 cpu_by_process() {
-  ps -eo comm=,time= | awk '{
-      split($2, t, ":"); d = 0
-      if (index(t[1], "-")) { split(t[1], dh, "-"); d = dh[1]; t[1] = dh[2] }
-      s = d * 86400 + t[1] * 3600 + t[2] * 60 + t[3]
+  # (A process may end between the listing and the reading: cat then fails, harmlessly.)
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '{
+      lp = index($0, "("); rp = 0
+      for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { rp = i; break }
+      if (!lp || !rp) next
+      name = substr($0, lp + 1, rp - lp - 1)
+      split(substr($0, rp + 2), f, " ")  # f[1] is the state; utime, stime are f[12], f[13]
       # The name of a kworker carries the work queue it serves at the moment: all are summed as
       # one, else a kworker renamed between two readings counted its whole lifetime.
-      name = $1; sub(/^postgres.*/, "postgres", name); sub(/^beam.*/, "rabbitmq", name)
-      sub(/^kworker.*/, "kworker", name)
-      cpu[name] += s
-    } END { for (n in cpu) print n, cpu[n] }' | sort
+      sub(/^postgres.*/, "postgres", name); sub(/^beam.*/, "rabbitmq", name)
+      sub(/^kworker.*/, "kworker", name); gsub(/ /, "_", name)
+      cpu[name] += (f[12] + f[13]) / hz
+    } END { for (n in cpu) printf "%s %.2f\n", n, cpu[n] }' | sort
 }
 cpu_delta() {  # before after
-  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '$3 - $2 >= 1 {printf "%s %ds, ", $1, $3 - $2}'
+  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '$3 - $2 >= 0.1 {printf "%s %.1fs, ", $1, $3 - $2}'
 }
 
 run_wrk() {  # name url payloads
