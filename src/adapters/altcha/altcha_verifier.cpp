@@ -14,7 +14,6 @@ namespace {
 
 constexpr std::size_t kRandomBytes = 16;
 constexpr std::size_t kPrefixBytes = altcha::kKeyLength / 2;
-constexpr std::size_t kParameterCount = 8;  // the keys of altcha::ChallengeParameters' text
 constexpr std::size_t kMaxPayloadBytes = 4096;
 
 Error refused(std::string reason) {
@@ -128,9 +127,10 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto salt = string_member(parameters, "salt");
   const auto expires_at = integer_member(parameters, "expiresAt");
   const auto* data = member(parameters, "data");
-  if (parameters.size() != kParameterCount || !algorithm || *algorithm != altcha::kAlgorithm ||
-      !cost || *cost != settings_.cost || !key_length || *key_length != altcha::kKeyLength ||
-      !key_prefix || !is_lower_hex(*key_prefix, 2 * kPrefixBytes) || !nonce ||
+  if (parameters.size() != altcha::kSignedKeyCount || !algorithm ||
+      *algorithm != altcha::kAlgorithm || !cost || *cost != settings_.cost || !key_length ||
+      *key_length != altcha::kKeyLength || !key_prefix ||
+      !is_lower_hex(*key_prefix, 2 * kPrefixBytes) || !nonce ||
       !is_lower_hex(*nonce, 2 * kRandomBytes) || !salt || !is_lower_hex(*salt, 2 * kRandomBytes) ||
       !expires_at || !data || !data->is_object() || data->get_object().size() != 1) {
     return refused("challenge parameters are not ours");

@@ -6,6 +6,7 @@
 
 #include "adapters/altcha/altcha_crypto.hpp"
 #include "adapters/altcha/altcha_solver.hpp"
+#include "adapters/altcha/challenge_parameters.hpp"
 
 namespace paredao {
 namespace {
@@ -87,6 +88,26 @@ TEST_F(AltchaVerifierTest, RefusesEachTamperedParameter) {
   payload = fresh_payload();
   parameters(payload)["cost"] = 0;
   EXPECT_FALSE(accepted(payload)) << "cost";
+}
+
+TEST(ChallengeParameters, TheSignedTextIsSortedJsonWithTheCountedKeys) {
+  const auto text = altcha::signed_text({.cost = 2,
+                                         .poll_id = "p-1",
+                                         .expires_at = 99,
+                                         .key_prefix = "ab",
+                                         .nonce = "cd",
+                                         .salt = "ef"});
+  const auto parsed = json::parse(text).as_object();
+  EXPECT_EQ(parsed.size(), altcha::kSignedKeyCount);
+  std::string previous;
+  for (const auto& member : parsed) {  // Boost.JSON keeps the text's order
+    EXPECT_LT(previous, std::string(member.key()));
+    previous = member.key();
+  }
+  EXPECT_EQ(parsed.at("data").at("poll"), "p-1");
+  EXPECT_EQ(parsed.at("cost"), 2);
+  EXPECT_EQ(parsed.at("keyLength"), altcha::kKeyLength);
+  EXPECT_EQ(json::serialize(parsed), text);  // no spaces: what JSON.stringify writes
 }
 
 TEST_F(AltchaVerifierTest, RefusesParametersItNeverIssues) {

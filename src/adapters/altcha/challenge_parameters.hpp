@@ -1,5 +1,6 @@
 #pragma once
 // The parameters of the challenges this server issues, and the exact text their signature covers.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,5 +23,8 @@ struct ChallengeParameters {
 // which is the text ALTCHA signs. Strings are written as they are: the caller passes only hex
 // and poll ids (domain ids), none of which JSON escapes.
 std::string signed_text(const ChallengeParameters& parameters);
+// The keys at the top of that text: algorithm, cost, data, expiresAt, keyLength, keyPrefix,
+// nonce, salt.
+inline constexpr std::size_t kSignedKeyCount = 8;
 
 }  // namespace paredao::altcha
