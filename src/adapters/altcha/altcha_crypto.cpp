@@ -48,47 +48,6 @@ Key HmacSha256::sign(std::string_view message) const {
   return mac;
 }
 
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(bytes.size() * 2, '\0');
-  char* out = hex.data();
-  for (auto byte : bytes) {
-    *out++ = kHex[byte >> 4];
-    *out++ = kHex[byte & 0x0F];
-  }
-  return hex;
-}
-
-bool from_hex_into(std::string_view hex, std::span<std::uint8_t> out) {
-  // A table, not comparisons: digits and letters come at random, so a branch on the character
-  // class cannot be predicted, and every vote decodes about 220 hex characters (perf: 2.4 % of
-  // the server's samples with branches, 0.5 % with the table).
-  static constexpr std::uint8_t kInvalid = 0x10;
-  static constexpr auto kNibble = [] {
-    std::array<std::uint8_t, 256> table{};
-    table.fill(kInvalid);
-    for (int i = 0; i < 10; ++i) table['0' + i] = std::uint8_t(i);
-    for (int i = 0; i < 6; ++i) table['a' + i] = table['A' + i] = std::uint8_t(10 + i);
-    return table;
-  }();
-  if (hex.size() != 2 * out.size()) return false;
-  std::uint8_t invalid = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const std::uint8_t high = kNibble[std::uint8_t(hex[2 * i])];
-    const std::uint8_t low = kNibble[std::uint8_t(hex[2 * i + 1])];
-    invalid |= high | low;
-    out[i] = std::uint8_t(high << 4 | (low & 0x0F));
-  }
-  return (invalid & kInvalid) == 0;
-}
-
-std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::vector<std::uint8_t> bytes(hex.size() / 2);
-  if (!from_hex_into(hex, bytes)) return std::nullopt;
-  return bytes;
-}
-
 std::optional<std::string> from_base64(std::string_view text) {
   // 0..63 for the alphabet, 0x40 for '=', 0x80 for anything else: OR-ing a quad's four values
   // tells at once whether it holds anything but the alphabet (every vote decodes ~600 characters,

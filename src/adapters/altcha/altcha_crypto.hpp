@@ -1,6 +1,6 @@
 #pragma once
-// The few primitives ALTCHA needs, on OpenSSL: SHA-256 key derivation, HMAC-SHA-256, hex and
-// base64, and a constant-time comparison.
+// The few primitives ALTCHA needs, on OpenSSL: SHA-256 key derivation, HMAC-SHA-256, base64
+// and a constant-time comparison (hex is in adapters/encoding).
 #include <openssl/sha.h>
 
 #include <array>
@@ -33,11 +33,6 @@ class HmacSha256 {
   SHA256_CTX outer_;  // state after hashing key ⊕ opad
 };
 
-std::string to_hex(std::span<const std::uint8_t> bytes);
-// Decodes lowercase or uppercase hex of even length; nullopt otherwise.
-std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex);
-// Decodes hex of exactly 2 × out.size() characters into `out`; false otherwise.
-bool from_hex_into(std::string_view hex, std::span<std::uint8_t> out);
 // Standard base64 with padding (what btoa produces); nullopt for anything else.
 std::optional<std::string> from_base64(std::string_view text);
 

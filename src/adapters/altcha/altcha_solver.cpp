@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "adapters/altcha/altcha_crypto.hpp"
+#include "adapters/encoding/hex.hpp"
 
 namespace paredao::altcha {
 
@@ -19,12 +20,12 @@ std::string to_base64(std::string_view bytes) {
 
 boost::json::object solve(const boost::json::object& challenge) {
   const auto& parameters = challenge.at("parameters").as_object();
-  const auto salt = *from_hex(parameters.at("salt").as_string());
-  const auto nonce = *from_hex(parameters.at("nonce").as_string());
+  const auto salt = *hex::decode(parameters.at("salt").as_string());
+  const auto nonce = *hex::decode(parameters.at("nonce").as_string());
   const std::string prefix(parameters.at("keyPrefix").as_string());
   const auto cost = parameters.at("cost").to_number<std::int64_t>();
   for (std::uint32_t counter = 0;; ++counter) {
-    const auto key = to_hex(derive_sha256(salt, nonce, counter, cost));
+    const auto key = hex::encode(derive_sha256(salt, nonce, counter, cost));
     if (key.starts_with(prefix)) return {{"counter", counter}, {"derivedKey", key}};
   }
 }

@@ -7,6 +7,7 @@
 
 #include "adapters/altcha/altcha_crypto.hpp"
 #include "adapters/altcha/challenge_parameters.hpp"
+#include "adapters/encoding/hex.hpp"
 #include "adapters/system/random_ids.hpp"
 
 namespace paredao {
@@ -18,18 +19,6 @@ constexpr std::size_t kMaxPayloadBytes = 4096;
 
 Error refused(std::string reason) {
   return Error{ErrorCode::kHumanCheckFailed, "human check refused: " + std::move(reason)};
-}
-
-bool is_lower_hex(std::string_view text, std::size_t length) {
-  static constexpr auto kLowerHex = [] {
-    std::array<bool, 256> table{};
-    for (char c : std::string_view("0123456789abcdef")) table[static_cast<unsigned char>(c)] = true;
-    return table;
-  }();
-  if (text.size() != length) return false;
-  bool all = true;
-  for (char c : text) all &= kLowerHex[static_cast<unsigned char>(c)];
-  return all;
 }
 
 const boost::json::value* member(const boost::json::object& object, std::string_view key) {
@@ -72,9 +61,9 @@ std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint 
   const std::uint32_t low = settings_.max_counter / 2;
   const std::uint32_t counter = low + draw % (settings_.max_counter - low);
   const auto key = altcha::derive_sha256(salt, nonce, counter, settings_.cost);
-  const auto key_prefix = altcha::to_hex(std::span(key).first(kPrefixBytes));
-  const auto nonce_hex = altcha::to_hex(nonce);
-  const auto salt_hex = altcha::to_hex(salt);
+  const auto key_prefix = hex::encode(std::span(key).first(kPrefixBytes));
+  const auto nonce_hex = hex::encode(nonce);
+  const auto salt_hex = hex::encode(salt);
   const auto parameters =
       altcha::signed_text({.cost = settings_.cost,
                            .poll_id = poll_id,
@@ -82,7 +71,7 @@ std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint 
                            .key_prefix = key_prefix,
                            .nonce = nonce_hex,
                            .salt = salt_hex});
-  const auto signature = altcha::to_hex(signer_.sign(parameters));
+  const auto signature = hex::encode(signer_.sign(parameters));
   return R"({"parameters":)" + parameters + R"(,"signature":")" + signature + R"("})";
 }
 
@@ -127,12 +116,15 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto salt = string_member(parameters, "salt");
   const auto expires_at = integer_member(parameters, "expiresAt");
   const auto* data = member(parameters, "data");
+  std::array<std::uint8_t, kPrefixBytes> prefix_bytes;
+  std::array<std::uint8_t, kRandomBytes> nonce_bytes, salt_bytes;
   if (parameters.size() != altcha::kSignedKeyCount || !algorithm ||
       *algorithm != altcha::kAlgorithm || !cost || *cost != settings_.cost || !key_length ||
       *key_length != altcha::kKeyLength || !key_prefix ||
-      !is_lower_hex(*key_prefix, 2 * kPrefixBytes) || !nonce ||
-      !is_lower_hex(*nonce, 2 * kRandomBytes) || !salt || !is_lower_hex(*salt, 2 * kRandomBytes) ||
-      !expires_at || !data || !data->is_object() || data->get_object().size() != 1) {
+      !hex::decode_lowercase_into(*key_prefix, prefix_bytes) || !nonce ||
+      !hex::decode_lowercase_into(*nonce, nonce_bytes) || !salt ||
+      !hex::decode_lowercase_into(*salt, salt_bytes) || !expires_at || !data ||
+      !data->is_object() || data->get_object().size() != 1) {
     return refused("challenge parameters are not ours");
   }
   const auto bound_poll = string_member(data->get_object(), "poll");
@@ -148,8 +140,7 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
                                                               .nonce = *nonce,
                                                               .salt = *salt}));
   altcha::Key claimed_signature;
-  if (!is_lower_hex(*signature, 2 * claimed_signature.size()) ||
-      !altcha::from_hex_into(*signature, claimed_signature) ||
+  if (!hex::decode_lowercase_into(*signature, claimed_signature) ||
       !altcha::constant_time_equal(signed_by_us, claimed_signature)) {
     return refused("signature does not match");
   }
@@ -162,15 +153,9 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto derived = string_member(solution->get_object(), "derivedKey");
   altcha::Key claimed_key;
   if (!counter || *counter < 0 || *counter > 0xFFFFFFFF || !derived ||
-      !is_lower_hex(*derived, 2 * claimed_key.size()) ||
-      !altcha::from_hex_into(*derived, claimed_key)) {
+      !hex::decode_lowercase_into(*derived, claimed_key)) {
     return refused("solution is malformed");
   }
-  std::array<std::uint8_t, kRandomBytes> salt_bytes, nonce_bytes;
-  std::array<std::uint8_t, kPrefixBytes> prefix_bytes;
-  altcha::from_hex_into(*salt, salt_bytes);  // checked as hex above
-  altcha::from_hex_into(*nonce, nonce_bytes);
-  altcha::from_hex_into(*key_prefix, prefix_bytes);
   const auto key =
       altcha::derive_sha256(salt_bytes, nonce_bytes, std::uint32_t(*counter), settings_.cost);
   if (!altcha::constant_time_equal(key, claimed_key) ||

@@ -2,30 +2,27 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <array>
+
+#include "adapters/encoding/hex.hpp"
+
 namespace paredao {
 
 MemoryReplayGuard::MemoryReplayGuard(std::size_t max_entries) : max_entries_(max_entries) {}
 
 MemoryReplayGuard::Key MemoryReplayGuard::key_of(std::string_view id) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  Key key;
-  bool hex = id.size() == 32;
-  for (std::size_t i = 0; hex && i < 32; ++i) {
-    const int value = nibble(id[i]);
-    hex = value >= 0;
-    auto& half = i < 16 ? key.high : key.low;
-    half = half << 4 | std::uint64_t(value & 0xF);
+  // Our challenge ids are 16 random bytes in lowercase hex: the bytes themselves are the key.
+  // Anything else (uppercase included: ids are compared as text) is hashed to 16 bytes.
+  std::array<std::uint8_t, 16> bytes;
+  if (!hex::decode_lowercase_into(id, bytes)) {
+    std::uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), digest);
+    std::copy_n(digest, bytes.size(), bytes.begin());
   }
-  if (hex) return key;
-  std::uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), digest);
-  key = Key{};
-  for (int i = 0; i < 8; ++i) key.high = key.high << 8 | digest[i];
-  for (int i = 8; i < 16; ++i) key.low = key.low << 8 | digest[i];
+  Key key;
+  for (int i = 0; i < 8; ++i) key.high = key.high << 8 | bytes[i];
+  for (int i = 8; i < 16; ++i) key.low = key.low << 8 | bytes[i];
   return key;
 }
 

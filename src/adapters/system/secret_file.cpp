@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "adapters/encoding/hex.hpp"
 #include "adapters/system/random_ids.hpp"
 
 namespace paredao {
@@ -14,13 +15,7 @@ namespace paredao {
 std::string random_hex(std::size_t bytes) {
   std::vector<std::uint8_t> raw(bytes);
   random_bytes(raw);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (auto byte : raw) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0x0F]);
-  }
-  return hex;
+  return hex::encode(raw);
 }
 
 std::string load_or_create_secret(const std::filesystem::path& path, std::size_t bytes) {
