@@ -1,5 +1,7 @@
 #include "domain/tally.hpp"
 
+#include <numeric>
+
 namespace paredao {
 namespace {
 
@@ -31,8 +33,9 @@ std::vector<std::int64_t> project_by_candidate(const Poll& poll, const PollTally
 
 PollCounts project(const Poll& poll, const PollTally* tally) {
   PollCounts counts;
-  static const CountsById kEmpty;
-  counts.by_candidate = in_candidate_order(poll, tally ? tally->by_candidate : kEmpty, counts.total);
+  counts.by_candidate = project_by_candidate(poll, tally);
+  counts.total =
+      std::accumulate(counts.by_candidate.begin(), counts.by_candidate.end(), std::int64_t{0});
   if (!tally) return counts;
   for (const auto& [hour, by_id] : tally->by_hour) {
     HourCounts hour_counts{.hour = from_unix_seconds(hour)};

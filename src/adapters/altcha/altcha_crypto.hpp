@@ -9,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace paredao::altcha {
 
@@ -36,7 +35,6 @@ class HmacSha256 {
 // Standard base64 with padding (what btoa produces); nullopt for anything else.
 std::optional<std::string> from_base64(std::string_view text);
 
-bool constant_time_equal(std::string_view a, std::string_view b);
 bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
 }  // namespace paredao::altcha
