@@ -4,14 +4,16 @@
 # are what compare across these shared, noisy machines). Loopback only; bounded in time.
 #
 #   bench/http_bench.sh            (make bench)
-#   DURATION=20 CONNECTION_LEVELS="64 512" bench/http_bench.sh
+#   ROUNDS=5 ROUND_SECONDS=10 CONNECTION_LEVELS="64 512" bench/http_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 CONNECTION_LEVELS=${CONNECTION_LEVELS:-64 256}
 SERVER_THREADS=${SERVER_THREADS:-2}
-VOTES=${VOTES:-800000}  # split among the connection levels; more than a flood can use
+ROUNDS=${ROUNDS:-3}  # alternating nginx/paredao pairs per request kind and connection count
+ROUND_SECONDS=${ROUND_SECONDS:-5}  # per flood; DURATION is the steady run's
+VOTES=${VOTES:-1500000}  # split among the rounds: 250,000 each, more than 5 s of flood can use
 PAREDAO_PORT=${PAREDAO_PORT:-18481}
 
 work=$(mktemp -d /tmp/paredao-bench.XXXXXX)  # on disk: the data dir's fsyncs are measured
@@ -53,7 +55,7 @@ run_wrk() {  # name url [extra env...]
   local name=$1 url=$2
   shift 2
   env PAYLOADS="$payloads/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
-    wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${DURATION}s" --latency \
+    wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${WRK_SECONDS:-$DURATION}s" --latency \
     ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" >"$work/$name.txt"
   local rps p50 p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
@@ -62,23 +64,39 @@ run_wrk() {  # name url [extra env...]
   echo "$name $rps $p50 $p99"
 }
 
-echo "Running wrk: ${DURATION}s per run, $WRK_THREADS threads, connections: $CONNECTION_LEVELS; servers with $SERVER_THREADS workers"
+# One flood of each server, for one kind of request at one connection count; the order alternates
+# between rounds (nginx first, then paredao first...), so that a machine slowing down or speeding
+# up during the pair favours neither.
+flood_pair() {  # kind connections round
+  local kind=$1 connections=$2 round=$3 order=(nginx paredao) server port
+  ((round % 2 == 0)) && order=(paredao nginx)
+  for server in "${order[@]}"; do
+    port=$NGINX_PORT
+    [[ $server == paredao ]] && port=$PAREDAO_PORT
+    if [[ $kind == votes ]]; then
+      WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua WRK_SECONDS=$ROUND_SECONDS run_wrk \
+        "$server-votes-$connections-$round" "http://127.0.0.1:$port/api/v1/polls/bench/votes" \
+        PAYLOADS="$payloads/flood-payloads"
+    else
+      WRK_CONNECTIONS=$connections WRK_SCRIPT= WRK_SECONDS=$ROUND_SECONDS run_wrk \
+        "$server-results-$connections-$round" "http://127.0.0.1:$port/api/v1/polls/bench/results"
+    fi
+  done
+}
+
+echo "Running wrk: $ROUNDS alternating rounds of ${ROUND_SECONDS}s per server, $WRK_THREADS threads, connections: $CONNECTION_LEVELS; servers with $SERVER_THREADS workers"
 : >"$work/summary"
+slices=$(($(wc -w <<<"$CONNECTION_LEVELS") * ROUNDS))
+slice_index=0
 for connections in $CONNECTION_LEVELS; do
-  # Each flood takes its own slice of the payload file: no human check is used twice.
-  slice=$((VOTES / $(wc -w <<<"$CONNECTION_LEVELS")))
-  sed -n "$((slice * ${level_index:-0} + 1)),$((slice * (${level_index:-0} + 1)))p" "$payloads/payloads" >"$payloads/flood-payloads"
-  level_index=$((${level_index:-0} + 1))
-  {
-    WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk nginx-votes-$connections \
-      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/votes" PAYLOADS="$payloads/flood-payloads"
-    WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua run_wrk paredao-votes-$connections \
-      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/votes" PAYLOADS="$payloads/flood-payloads"
-    WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk nginx-results-$connections \
-      "http://127.0.0.1:$NGINX_PORT/api/v1/polls/bench/results"
-    WRK_CONNECTIONS=$connections WRK_SCRIPT= run_wrk paredao-results-$connections \
-      "http://127.0.0.1:$PAREDAO_PORT/api/v1/polls/bench/results"
-  } | tee -a "$work/summary"
+  for round in $(seq "$ROUNDS"); do
+    # Each round's floods take their own slice of the payload file: no human check is used twice
+    # (nginx reads the same slice; it only answers).
+    slice=$((VOTES / slices))
+    sed -n "$((slice * slice_index + 1)),$((slice * (slice_index + 1)))p" "$payloads/payloads" >"$payloads/flood-payloads"
+    slice_index=$((slice_index + 1))
+    { flood_pair votes "$connections" "$round"; flood_pair results "$connections" "$round"; } | tee -a "$work/summary"
+  done
 done
 
 # --- steady ~1,000 votes/s: 10 connections, each waiting 9 ms after each answer -------------------
@@ -95,13 +113,23 @@ steady_requests=$(awk '/requests in/ {print $1}' "$work/paredao-steady.txt")
 steady_seconds=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$work/paredao-steady.txt")
 
 field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
+# median of the numbers on stdin (wrk's latencies keep their unit: us, ms or s)
+median() {
+  awk '{v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v}' |
+    sort -g | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m}'
+}
+rounds_of() { for r in $(seq "$ROUNDS"); do field "$1-$r" "$2"; done; }  # name column
 echo
-echo "| request | connections | paredao req/s | nginx req/s | ratio | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "Medians of $ROUNDS alternating rounds; the ratio is the median of the rounds' ratios (each"
+echo "paredao flood against the nginx flood beside it); each round's own ratio under \"rounds\"."
+echo
+echo "| request | connections | paredao req/s | nginx req/s | ratio | rounds | paredao p50 | paredao p99 | nginx p50 | nginx p99 |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for kind in votes results; do
   for c in $CONNECTION_LEVELS; do
     p=paredao-$kind-$c n=nginx-$kind-$c
-    echo "| $kind | $c | $(field $p 2) | $(field $n 2) | $(ratio "$(field $p 2)" "$(field $n 2)") | $(field $p 3) | $(field $p 4) | $(field $n 3) | $(field $n 4) |"
+    ratios=$(for r in $(seq "$ROUNDS"); do ratio "$(field "$p-$r" 2)" "$(field "$n-$r" 2)"; echo; done)
+    echo "| $kind | $c | $(rounds_of "$p" 2 | median) | $(rounds_of "$n" 2 | median) | $(median <<<"$ratios" | xargs printf '%.2f') | $(tr '\n' ' ' <<<"$ratios" | sed 's/ $//') | $(rounds_of "$p" 3 | median) ms | $(rounds_of "$p" 4 | median) ms | $(rounds_of "$n" 3 | median) ms | $(rounds_of "$n" 4 | median) ms |"
   done
 done
 echo

@@ -115,3 +115,21 @@ test('200 idle half-sent connections do not delay other clients', async () => {
   }
   await stillServing();
 });
+
+test('a body that stops arriving is cut off after the 10 s request timeout', async () => {
+  const { default: net } = await import('node:net');
+  const started = Date.now();
+  const closedAfter = await new Promise((resolve, reject) => {
+    const c = net.connect(server.port, '127.0.0.1');
+    c.on('error', () => {});
+    c.on('close', () => resolve(Date.now() - started));
+    c.on('data', (d) => reject(new Error(`unexpected answer: ${d.toString().slice(0, 200)}`)));
+    // A slow-loris body: the header promises 600 bytes, 10 come, then nothing.
+    c.write('POST /api/v1/polls/demo/votes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            'Content-Length: 600\r\n\r\n{"candida');
+    setTimeout(() => { c.destroy(); reject(new Error('still open after 20 s')); }, 20000);
+  });
+  // The deadline is swept every 250 ms: closed at 10 s, or up to one sweep later.
+  assert.ok(closedAfter >= 9900 && closedAfter < 12000, `closed after ${closedAfter} ms`);
+  await stillServing();
+});

@@ -1,5 +1,7 @@
 #include "adapters/http/http_server.hpp"
 
+#include <pthread.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -31,10 +33,14 @@ constexpr auto kAwaitTuple = asio::as_tuple(use_task);
 constexpr std::size_t kReadBufferBytes = 2048;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// How often each I/O thread looks for connections past their deadline.
+constexpr auto kSweepPeriod = std::chrono::milliseconds(250);
+
+// The peer went away, or the connection was closed (deadline passed) or cancelled (drain).
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == beast::error::timeout ||
-         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+         ec == asio::error::bad_descriptor || ec == asio::error::broken_pipe ||
          ec == beast_http::error::partial_message;
 }
 
@@ -75,15 +81,23 @@ void serialize_head(const Response& response, std::string& out) {
 
 // What the server knows of a connection, to close it when it is idle during a drain.
 struct HttpServer::Connection {
-  explicit Connection(Stream& s) : stream(s) {}
-  Stream& stream;
-  bool idle = true;     // accessed on the connection's strand only
-  bool closed = false;  // set on the strand before the stream is destroyed
+  explicit Connection(Socket& s)
+      : socket(s), deadline([&socket = s] {
+          // As Beast's own timeouts do: the pending read or write ends, and so does the
+          // connection.
+          boost::system::error_code ignored;
+          socket.close(ignored);
+        }) {}
+  Socket& socket;
+  ConnectionDeadlines::Deadline deadline;  // armed around each read and write
+  bool idle = true;                        // accessed on the connection's thread only
+  bool closed = false;                     // set on that thread before the socket is destroyed
 };
 
 // One I/O thread: its own io_context (so its connections need no strand) and its own acceptor.
 struct HttpServer::Worker {
   asio::io_context io{1};
+  ConnectionDeadlines deadlines;  // of the connections served by this thread
   Acceptor acceptor{io.get_executor()};
   CompletionInbox inbox{io.get_executor()};
 
@@ -124,10 +138,16 @@ void HttpServer::run() {
     log::info("stopping", {{"signal", signal}});
     begin_drain();
   });
-  for (auto& worker : workers_) asio::co_spawn(worker->io, accept_loop(*worker), asio::detached);
+  for (auto& worker : workers_) {
+    asio::co_spawn(worker->io, accept_loop(*worker), asio::detached);
+    asio::co_spawn(worker->io, sweep_loop(*worker), asio::detached);
+  }
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers_.size(); ++i) {
-    threads.emplace_back([this, i] { workers_[i]->run(); });
+    threads.emplace_back([this, i] {
+      pthread_setname_np(pthread_self(), ("http-io-" + std::to_string(i)).c_str());
+      workers_[i]->run();
+    });
   }
   workers_.front()->run();
   for (auto& thread : threads) thread.join();
@@ -147,13 +167,25 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       continue;
     }
     socket.set_option(tcp::no_delay(true));
-    asio::co_spawn(worker.io, serve(std::move(socket)), asio::detached);
+    asio::co_spawn(worker.io, serve(std::move(socket), worker), asio::detached);
   }
 }
 
-Task<void> HttpServer::serve(Socket socket) {
-  Stream stream(std::move(socket));
-  auto connection = std::make_shared<Connection>(stream);
+Task<void> HttpServer::sweep_loop(Worker& worker) {
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      timer(worker.io.get_executor());
+  for (;;) {
+    timer.expires_after(kSweepPeriod);
+    auto [ec] = co_await timer.async_wait(kAwaitTuple);
+    if (ec) co_return;
+    worker.deadlines.sweep(std::chrono::steady_clock::now());
+  }
+}
+
+Task<void> HttpServer::serve(Socket socket, Worker& worker) {
+  auto connection = std::make_shared<Connection>(socket);
+  worker.deadlines.add(connection->deadline);
   {
     std::lock_guard lock(connections_mutex_);
     connections_.insert(connection);
@@ -166,29 +198,31 @@ Task<void> HttpServer::serve(Socket socket) {
   std::string head;  // reused for every response of the connection
 
   for (bool keep_alive = true; keep_alive && !draining_;) {
-    auto exchange = co_await next_exchange(stream, buffer, *connection);
+    auto exchange = co_await next_exchange(*connection, buffer);
     if (!exchange) break;  // the peer went away or timed out
     if (exchange->response.result() == kNoAnswer) {
       // Reset rather than close, so that the client sees a failed request, not an empty one.
       record(*exchange);
       boost::system::error_code ignored;
-      stream.socket().set_option(tcp::socket::linger(true, 0), ignored);
-      stream.socket().close(ignored);
+      socket.set_option(tcp::socket::linger(true, 0), ignored);
+      socket.close(ignored);
       break;
     }
     keep_alive = exchange->response.keep_alive();
     serialize_head(exchange->response, head);
-    stream.expires_after(settings_.write_timeout);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                                     asio::buffer(exchange->response.body())};
-    auto [write_error, written] = co_await asio::async_write(stream, buffers, kAwaitTuple);
+    connection->deadline.arm(settings_.write_timeout);
+    auto [write_error, written] = co_await asio::async_write(socket, buffers, kAwaitTuple);
+    connection->deadline.disarm();
     record(*exchange);
     if (write_error) break;
   }
 
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   connection->closed = true;
+  worker.deadlines.remove(connection->deadline);
   {
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
@@ -196,16 +230,17 @@ Task<void> HttpServer::serve(Socket socket) {
   metrics_.set_open_connections(--open_connections_);
 }
 
-Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Stream& stream,
-                                                                    beast::flat_buffer& buffer,
-                                                                    Connection& connection) {
+Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& connection,
+                                                                    beast::flat_buffer& buffer) {
+  auto& socket = connection.socket;
   beast_http::request_parser<beast_http::string_body> parser;
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(boost::none);  // the declared size is judged after route and token
   connection.idle = true;
-  stream.expires_after(settings_.idle_timeout);
+  connection.deadline.arm(settings_.idle_timeout);
   auto [read_error, header_bytes] =
-      co_await beast_http::async_read_header(stream, buffer, parser, kAwaitTuple);
+      co_await beast_http::async_read_header(socket, buffer, parser, kAwaitTuple);
+  connection.deadline.disarm();
   connection.idle = false;
   Exchange exchange{.started = std::chrono::steady_clock::now()};
   if (read_error) {
@@ -230,14 +265,16 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Stream& stre
   }
   if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
     beast_http::response<beast_http::empty_body> go_on{status::continue_, parser.get().version()};
-    stream.expires_after(settings_.write_timeout);
-    auto [ec, n] = co_await beast_http::async_write(stream, go_on, kAwaitTuple);
+    connection.deadline.arm(settings_.write_timeout);
+    auto [ec, n] = co_await beast_http::async_write(socket, go_on, kAwaitTuple);
+    connection.deadline.disarm();
     if (ec) co_return std::nullopt;
   }
   parser.body_limit(kMaxBodyBytes);
-  stream.expires_after(settings_.request_timeout);
+  connection.deadline.arm(settings_.request_timeout);
   auto [body_error, body_bytes] =
-      co_await beast_http::async_read(stream, buffer, parser, kAwaitTuple);
+      co_await beast_http::async_read(socket, buffer, parser, kAwaitTuple);
+  connection.deadline.disarm();
   if (body_error == beast_http::error::body_limit) {
     exchange.response =
         problem_response({ErrorCode::kPayloadTooLarge, "the body is larger than 8192 bytes"},
@@ -290,8 +327,9 @@ void HttpServer::begin_drain() {
     // draining_ after their response and close themselves.
     std::lock_guard lock(connections_mutex_);
     for (const auto& connection : connections_) {
-      asio::post(connection->stream.get_executor(), [connection] {
-        if (!connection->closed && connection->idle) connection->stream.cancel();
+      asio::post(connection->socket.get_executor(), [connection] {
+        boost::system::error_code ignored;
+        if (!connection->closed && connection->idle) connection->socket.cancel(ignored);
       });
     }
   }

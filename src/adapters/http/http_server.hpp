@@ -1,12 +1,12 @@
 #pragma once
 // The HTTP/1.1 server: one io_context per I/O thread, each with its own SO_REUSEPORT acceptor so
 // the kernel spreads connections; one coroutine per connection, which never leaves its thread.
-// Keep-alive, a deadline on every read and write, size limits, and a graceful stop.
+// Keep-alive, a deadline on every read and write (swept per thread: connection_deadlines.hpp),
+// size limits, and a graceful stop.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "adapters/http/api.hpp"
+#include "adapters/http/connection_deadlines.hpp"
 
 namespace paredao::http {
 
@@ -44,7 +45,6 @@ class HttpServer {
  private:
   using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
   using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
-  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
   struct Worker;
   struct Connection;
   // One request and its response.
@@ -55,11 +55,12 @@ class HttpServer {
   };
 
   Task<void> accept_loop(Worker& worker);
-  Task<void> serve(Socket socket);
+  Task<void> sweep_loop(Worker& worker);
+  Task<void> serve(Socket socket, Worker& worker);
   // Reads one request and computes its answer (404/405/401/413 before the body is read);
   // nullopt when the peer went away or timed out.
-  Task<std::optional<Exchange>> next_exchange(Stream& stream, boost::beast::flat_buffer& buffer,
-                                              Connection& connection);
+  Task<std::optional<Exchange>> next_exchange(Connection& connection,
+                                              boost::beast::flat_buffer& buffer);
   void record(const Exchange& exchange);
   void begin_drain();
   void finish_when_idle(std::chrono::steady_clock::time_point deadline);
