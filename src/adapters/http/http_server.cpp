@@ -33,6 +33,10 @@ constexpr auto kAwaitTuple = asio::as_tuple(use_task);
 constexpr std::size_t kReadBufferBytes = 2048;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// A timer on an I/O thread's executor (the pause after a failed accept, the deadline sweep).
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
+
 // How often each I/O thread looks for connections past their deadline.
 constexpr auto kSweepPeriod = std::chrono::milliseconds(250);
 
@@ -79,7 +83,8 @@ void serialize_head(const Response& response, std::string& out) {
 
 }  // namespace
 
-// What the server knows of a connection, to close it when it is idle during a drain.
+// What the server knows of a connection, to close it when it is idle during a drain or past its
+// deadline.
 struct HttpServer::Connection {
   explicit Connection(Socket& s)
       : socket(s), deadline([&socket = s] {
@@ -160,9 +165,7 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       if (ec == asio::error::operation_aborted || draining_) break;
       // Out of file descriptors or similar: say so, breathe, go on.
       log::error("accept_failed", {{"error", ec.message()}});
-      asio::basic_waitable_timer<std::chrono::steady_clock,
-                                 asio::wait_traits<std::chrono::steady_clock>, Executor>
-          pause(worker.io.get_executor(), std::chrono::milliseconds(50));
+      Timer pause(worker.io.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(kAwaitTuple);
       continue;
     }
@@ -172,9 +175,7 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
 }
 
 Task<void> HttpServer::sweep_loop(Worker& worker) {
-  asio::basic_waitable_timer<std::chrono::steady_clock,
-                             asio::wait_traits<std::chrono::steady_clock>, Executor>
-      timer(worker.io.get_executor());
+  Timer timer(worker.io.get_executor());
   for (;;) {
     timer.expires_after(kSweepPeriod);
     auto [ec] = co_await timer.async_wait(kAwaitTuple);
