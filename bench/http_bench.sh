@@ -70,29 +70,24 @@ run_wrk() {  # name url [extra env...]
 flood_pair() {  # kind connections round
   local kind=$1 connections=$2 round=$3 order=(nginx paredao) server port
   ((round % 2 == 0)) && order=(paredao nginx)
+  local path=results script= extra=()
+  [[ $kind == votes ]] && path=votes script=bench/votes.lua extra=(PAYLOADS="$payloads/flood-payloads")
   for server in "${order[@]}"; do
     port=$NGINX_PORT
     [[ $server == paredao ]] && port=$PAREDAO_PORT
-    if [[ $kind == votes ]]; then
-      WRK_CONNECTIONS=$connections WRK_SCRIPT=bench/votes.lua WRK_SECONDS=$ROUND_SECONDS run_wrk \
-        "$server-votes-$connections-$round" "http://127.0.0.1:$port/api/v1/polls/bench/votes" \
-        PAYLOADS="$payloads/flood-payloads"
-    else
-      WRK_CONNECTIONS=$connections WRK_SCRIPT= WRK_SECONDS=$ROUND_SECONDS run_wrk \
-        "$server-results-$connections-$round" "http://127.0.0.1:$port/api/v1/polls/bench/results"
-    fi
+    WRK_CONNECTIONS=$connections WRK_SCRIPT=$script WRK_SECONDS=$ROUND_SECONDS run_wrk \
+      "$server-$kind-$connections-$round" "http://127.0.0.1:$port/api/v1/polls/bench/$path" "${extra[@]}"
   done
 }
 
 echo "Running wrk: $ROUNDS alternating rounds of ${ROUND_SECONDS}s per server, $WRK_THREADS threads, connections: $CONNECTION_LEVELS; servers with $SERVER_THREADS workers"
 : >"$work/summary"
-slices=$(($(wc -w <<<"$CONNECTION_LEVELS") * ROUNDS))
+slice=$((VOTES / ($(wc -w <<<"$CONNECTION_LEVELS") * ROUNDS)))  # payloads per round
 slice_index=0
 for connections in $CONNECTION_LEVELS; do
   for round in $(seq "$ROUNDS"); do
     # Each round's floods take their own slice of the payload file: no human check is used twice
     # (nginx reads the same slice; it only answers).
-    slice=$((VOTES / slices))
     sed -n "$((slice * slice_index + 1)),$((slice * (slice_index + 1)))p" "$payloads/payloads" >"$payloads/flood-payloads"
     slice_index=$((slice_index + 1))
     { flood_pair votes "$connections" "$round"; flood_pair results "$connections" "$round"; } | tee -a "$work/summary"
