@@ -18,27 +18,12 @@ class FakeHistory final : public VoteHistory {
   explicit FakeHistory(const Clock& clock) : clock_(clock) {}
   bool reachable = true;
 
-  std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) override {
+  std::optional<std::vector<std::vector<TallyDelta>>> record_all(
+      std::span<const VoteBatch> batches) override {
     if (!reachable) return std::nullopt;
-    if (const auto found = batches_.find(batch.batch_id); found != batches_.end()) {
-      return found->second;
-    }
-    std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> added;
-    for (const auto& vote : batch.votes) {
-      if (!votes_.insert(vote.vote_id).second) continue;
-      challenges_.push_back({vote.poll_id, vote.challenge_id, vote.challenge_expires_at});
-      ++added[{vote.poll_id, vote.candidate_id, unix_seconds(hour_start(vote.accepted_at))}];
-    }
-    std::vector<TallyDelta> deltas;
-    for (const auto& [key, n] : added) {
-      const auto& [poll, candidate, hour] = key;
-      deltas.push_back({poll, candidate, hour, n});
-      tallies_[poll].add(candidate, hour, n);
-    }
-    batches_[batch.batch_id] = deltas;
-    recorded_at_[batch.batch_id] = clock_.now();
-    order_.push_back(batch.batch_id);
-    return deltas;
+    std::vector<std::vector<TallyDelta>> recorded;
+    for (const auto& batch : batches) recorded.push_back(record_one(batch));
+    return recorded;
   }
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override {
     if (!reachable) return std::nullopt;
@@ -77,6 +62,28 @@ class FakeHistory final : public VoteHistory {
   const PollTally& counts(const std::string& poll_id) { return tallies_[poll_id]; }
 
  private:
+  std::vector<TallyDelta> record_one(const VoteBatch& batch) {
+    if (const auto found = batches_.find(batch.batch_id); found != batches_.end()) {
+      return found->second;
+    }
+    std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> added;
+    for (const auto& vote : batch.votes) {
+      if (!votes_.insert(vote.vote_id).second) continue;
+      challenges_.push_back({vote.poll_id, vote.challenge_id, vote.challenge_expires_at});
+      ++added[{vote.poll_id, vote.candidate_id, unix_seconds(hour_start(vote.accepted_at))}];
+    }
+    std::vector<TallyDelta> deltas;
+    for (const auto& [key, n] : added) {
+      const auto& [poll, candidate, hour] = key;
+      deltas.push_back({poll, candidate, hour, n});
+      tallies_[poll].add(candidate, hour, n);
+    }
+    batches_[batch.batch_id] = deltas;
+    recorded_at_[batch.batch_id] = clock_.now();
+    order_.push_back(batch.batch_id);
+    return deltas;
+  }
+
   const Clock& clock_;
   std::map<std::string, TimePoint> recorded_at_;
   std::vector<UsedChallenge> challenges_;

@@ -1,5 +1,8 @@
 #pragma once
-// The worker's use case: one batch from the queue into the history, then into the live counters.
+// The worker's use case: batches from the queue into the history, then into the live counters.
+#include <span>
+#include <vector>
+
 #include "app/ports/live_counters.hpp"
 #include "app/ports/vote_history.hpp"
 
@@ -14,12 +17,16 @@ enum class BatchOutcome {
 // Each step is idempotent, so running it again after a crash at any point counts nothing twice:
 // the history keeps each vote once and remembers the batch with the counts it added; the counters
 // apply those same counts at most once per batch id. Only after both may the message go.
+// Several batches handled together share one transaction of the history (fewer, larger
+// transactions: the history's cost is mostly per transaction); each keeps its own outcome.
 class RecordBatch {
  public:
   RecordBatch(VoteHistory& history, LiveCounters& counters)
       : history_(history), counters_(counters) {}
 
-  BatchOutcome handle(const VoteBatch& batch);
+  // One outcome per batch, in order.
+  std::vector<BatchOutcome> handle_all(std::span<const VoteBatch> batches);
+  BatchOutcome handle(const VoteBatch& batch) { return handle_all(std::span(&batch, 1)).front(); }
 
  private:
   VoteHistory& history_;

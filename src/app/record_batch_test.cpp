@@ -67,5 +67,27 @@ TEST_F(RecordBatchTest, CountersDownAfterTheHistoryThenRedeliveredCountsOnce) {
   EXPECT_EQ(history.counts("p").by_candidate.at("a"), 2);
 }
 
+TEST_F(RecordBatchTest, BatchesHandledTogetherEachKeepTheirOutcome) {
+  ASSERT_EQ(record.handle(batch_of("b1", {"v1"})), BatchOutcome::kCounted);
+  const std::vector<VoteBatch> batches{batch_of("b2", {"v2", "v3"}), batch_of("b1", {"v1"}),
+                                       batch_of("b3", {"v1"})};
+  EXPECT_EQ(record.handle_all(batches),
+            (std::vector<BatchOutcome>{BatchOutcome::kCounted, BatchOutcome::kAlreadyDone,
+                                       BatchOutcome::kAlreadyDone}));
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 3);
+  EXPECT_EQ(history.counts("p").by_candidate.at("a"), 3);
+}
+
+TEST_F(RecordBatchTest, CountersDownLeaveEveryBatchOfTheGroupForLater) {
+  counters.reachable = false;
+  const std::vector<VoteBatch> batches{batch_of("b1", {"v1"}), batch_of("b2", {"v2"})};
+  EXPECT_EQ(record.handle_all(batches),
+            (std::vector<BatchOutcome>{BatchOutcome::kRetryLater, BatchOutcome::kRetryLater}));
+  counters.reachable = true;
+  EXPECT_EQ(record.handle_all(batches),
+            (std::vector<BatchOutcome>{BatchOutcome::kCounted, BatchOutcome::kCounted}));
+  EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
+}
+
 }  // namespace
 }  // namespace paredao

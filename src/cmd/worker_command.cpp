@@ -1,4 +1,5 @@
 #include <atomic>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -35,30 +36,47 @@ void prepare_partitions(const std::string& url) {
   }
 }
 
-amqp::Disposition handle_message(RecordBatch& record, PipelineMetrics& metrics,
-                                 std::string_view body, std::string_view message_id) {
+// The messages that arrived together: every readable batch recorded in one transaction, then
+// each applied to the counters on its own. An unreadable message goes to the dead letters.
+std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetrics& metrics,
+                                               std::span<const amqp::Message> messages) {
   const auto start = std::chrono::steady_clock::now();
-  const auto batch = decode_vote_batch(body);
-  if (!batch) {
-    log::error("unreadable_message", {{"message_id", message_id}, {"bytes", body.size()}});
-    metrics.observe_batch("dead_letter", 0, 0);
-    return amqp::Disposition::kDeadLetter;
+  std::vector<amqp::Disposition> dispositions(messages.size(), amqp::Disposition::kDeadLetter);
+  std::vector<VoteBatch> batches;
+  std::vector<std::size_t> readable;  // the message of each batch
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto batch = decode_vote_batch(messages[i].body);
+    if (!batch) {
+      log::error("unreadable_message",
+                 {{"message_id", messages[i].message_id}, {"bytes", messages[i].body.size()}});
+      metrics.observe_batch("dead_letter", 0, 0);
+      continue;
+    }
+    batches.push_back(std::move(*batch));
+    readable.push_back(i);
   }
-  const auto outcome = record.handle(*batch);
+  if (batches.empty()) return dispositions;
+  const auto outcomes = record.handle_all(batches);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  switch (outcome) {
-    case BatchOutcome::kCounted:
-      metrics.observe_batch("counted", batch->votes.size(), seconds);
-      return amqp::Disposition::kAck;
-    case BatchOutcome::kAlreadyDone:
-      metrics.observe_batch("already_done", batch->votes.size(), seconds);
-      return amqp::Disposition::kAck;
-    case BatchOutcome::kRetryLater:
-      metrics.observe_batch("retry_later", batch->votes.size(), seconds);
-      return amqp::Disposition::kRetryLater;
+  for (std::size_t k = 0; k < batches.size(); ++k) {
+    const auto votes = batches[k].votes.size();
+    switch (outcomes[k]) {
+      case BatchOutcome::kCounted:
+        metrics.observe_batch("counted", votes, seconds);
+        dispositions[readable[k]] = amqp::Disposition::kAck;
+        break;
+      case BatchOutcome::kAlreadyDone:
+        metrics.observe_batch("already_done", votes, seconds);
+        dispositions[readable[k]] = amqp::Disposition::kAck;
+        break;
+      case BatchOutcome::kRetryLater:
+        metrics.observe_batch("retry_later", votes, seconds);
+        dispositions[readable[k]] = amqp::Disposition::kRetryLater;
+        break;
+    }
   }
-  return amqp::Disposition::kRetryLater;
+  return dispositions;
 }
 
 }  // namespace
@@ -86,8 +104,8 @@ int run_worker(const ServeConfig& config) {
       RecordBatch record(history, counters);
       amqp::consume(
           consumer, stopping,
-          [&](std::string_view body, std::string_view message_id) {
-            return handle_message(record, metrics, body, message_id);
+          [&](std::span<const amqp::Message> messages) {
+            return handle_messages(record, metrics, messages);
           },
           [&](bool up) { metrics.set_connected("rabbitmq", up); });
     });

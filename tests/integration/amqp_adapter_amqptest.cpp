@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <span>
 #include <thread>
 
 #include "adapters/amqp/amqp_consumer.hpp"
@@ -36,19 +37,29 @@ class AmqpTest : public ::testing::Test {
   }
 
   // Consumes until `want` messages were seen or 10 s passed; `decide` gives each disposition.
+  // The size of each group handed over goes to `groups`.
   std::vector<std::string> consume(std::size_t want,
                                    std::function<amqp::Disposition(std::string_view)> decide,
-                                   const amqp::QueueNames& queues) {
+                                   const amqp::QueueNames& queues,
+                                   std::vector<std::size_t>* groups = nullptr,
+                                   std::uint16_t prefetch = 8) {
     std::vector<std::string> seen;
     std::atomic<bool> stopping{false};
     std::thread consumer([&] {
       amqp::consume(amqp::ConsumerSettings{.endpoint = endpoint_,
                                            .queues = queues,
+                                           .prefetch = prefetch,
+                                           .linger = std::chrono::milliseconds(300),
                                            .retry_pause = std::chrono::milliseconds(10)},
-                    stopping, [&](std::string_view body, std::string_view) {
-                      seen.emplace_back(body);
+                    stopping, [&](std::span<const amqp::Message> messages) {
+                      if (groups) groups->push_back(messages.size());
+                      std::vector<amqp::Disposition> dispositions;
+                      for (const auto& message : messages) {
+                        seen.emplace_back(message.body);
+                        dispositions.push_back(decide(message.body));
+                      }
                       if (seen.size() >= want) stopping = true;
-                      return decide(body);
+                      return dispositions;
                     });
     });
     for (int i = 0; i < 100 && !stopping; ++i)
@@ -79,6 +90,28 @@ TEST_F(AmqpTest, ConfirmedMessagesAreConsumedAndUnackedOnesComeBack) {
       1, [](std::string_view) { return amqp::Disposition::kAck; }, queues_);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0], "one");
+}
+
+TEST_F(AmqpTest, MessagesWaitingTogetherAreHandedOverTogetherUpToThePrefetch) {
+  amqp::ConfirmedPublisher publisher(endpoint_, queues_);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(publisher.publish("m" + std::to_string(i), std::to_string(i)),
+              amqp::PublishResult::kConfirmed);
+  }
+  std::vector<std::size_t> groups;
+  const auto seen = consume(
+      10, [](std::string_view) { return amqp::Disposition::kAck; }, queues_, &groups,
+      /*prefetch=*/4);
+  EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
+  EXPECT_EQ(groups, (std::vector<std::size_t>{4, 4, 2}));
+  // All acknowledged: the consumer's connection is closed, and no message went back.
+  amqp::Connection connection(endpoint_, queues_);
+  const auto* queue = amqp_queue_declare(connection.state(), amqp::Connection::kChannel,
+                                         amqp_cstring_bytes(queues_.votes.c_str()), /*passive=*/1,
+                                         0, 0, 0, amqp_empty_table);
+  connection.check(amqp_get_rpc_reply(connection.state()), "declare passive");
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->message_count, 0u);
 }
 
 TEST_F(AmqpTest, UnreadableMessagesGoToTheDeadLetterQueue) {

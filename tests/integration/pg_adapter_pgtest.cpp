@@ -2,6 +2,7 @@
 // redelivery), the history read by the reconciler, polls and the shared catalog.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "adapters/postgres/pg_catalog_sync.hpp"
@@ -91,6 +92,74 @@ TEST_F(PostgresTest, ABatchIsRecordedOnceWithTheCountsOfTheVotesReallyInserted) 
   EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 15);
   EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 15);
   EXPECT_EQ(scalar("SELECT count(*) FROM applied_batches"), 2);
+}
+
+TEST_F(PostgresTest, BatchesRecordedTogetherEachGetTheirOwnCounts) {
+  constexpr const char* kBatch3 = "0190a1b2-0000-7000-8000-0000000000b3";
+  constexpr const char* kBatch4 = "0190a1b2-0000-7000-8000-0000000000b4";
+  PgVoteHistory history(url_);
+  ASSERT_TRUE(history.record(batch(kBatch2, 0, 4)));
+  const auto sum = [](const std::vector<TallyDelta>& deltas) {
+    std::int64_t votes = 0;
+    for (const auto& delta : deltas) votes += delta.votes;
+    return votes;
+  };
+  // Out of id order, with a batch already recorded, a batch given twice, and a batch whose
+  // votes are all stored under another: each answer is that batch's own.
+  const std::vector<VoteBatch> group{batch(kBatch3, 10, 6, "b"), batch(kBatch2, 0, 4),
+                                     batch(kBatch1, 20, 3), batch(kBatch3, 10, 6, "b"),
+                                     batch(kBatch4, 0, 2)};
+  const auto recorded = history.record_all(group);
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->size(), group.size());
+  EXPECT_EQ(sum((*recorded)[0]), 6);
+  EXPECT_EQ(sum((*recorded)[1]), 4);  // recorded before: its stored counts
+  EXPECT_EQ(sum((*recorded)[2]), 3);
+  EXPECT_EQ(sum((*recorded)[3]), 6);
+  EXPECT_TRUE((*recorded)[4].empty());  // both votes belong to kBatch2
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 13);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 13);
+  EXPECT_EQ(scalar("SELECT count(*) FROM applied_batches"), 4);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM applied_batches"), 13);
+  // The whole group again changes nothing and answers the same.
+  const auto again = history.record_all(group);
+  ASSERT_TRUE(again);
+  for (std::size_t i = 0; i < group.size(); ++i) EXPECT_EQ(sum((*again)[i]), sum((*recorded)[i]));
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 13);
+}
+
+// Groups redelivered to several workers at once, in different orders and overlapping: every
+// batch is counted once, and no worker fails (a deadlock would abort one).
+TEST_F(PostgresTest, OverlappingGroupsOnConcurrentWorkersCountEachBatchOnce) {
+  constexpr int kBatches = 12, kVotesEach = 50;
+  std::vector<VoteBatch> all;
+  for (int b = 0; b < kBatches; ++b) {
+    char batch_id[40];
+    std::snprintf(batch_id, sizeof batch_id, "0190a1b2-0000-7000-9000-%012d", b);
+    all.push_back(batch(batch_id, b * kVotesEach, kVotesEach, std::string(1, char('a' + b % 3))));
+  }
+  std::vector<std::future<int>> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.push_back(std::async(std::launch::async, [&, w] {
+      PgVoteHistory history(url_);
+      int failed = 0;
+      for (int round = 0; round < 6; ++round) {
+        std::vector<VoteBatch> group;  // 5 batches, a different window and order each time
+        for (int k = 0; k < 5; ++k)
+          group.push_back(all[(w * 3 + round * 2 + k * (w + 1)) % kBatches]);
+        if (w % 2) std::reverse(group.begin(), group.end());
+        failed += !history.record_all(group);
+      }
+      return failed;
+    }));
+  }
+  int failed = 0;
+  for (auto& worker : workers) failed += worker.get();
+  EXPECT_EQ(failed, 0);
+  const auto recorded = scalar("SELECT count(*) FROM applied_batches");
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), recorded * kVotesEach);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), recorded * kVotesEach);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM applied_batches"), recorded * kVotesEach);
 }
 
 TEST_F(PostgresTest, ConcurrentRedeliveriesOfOneBatchCountItOnce) {

@@ -20,10 +20,22 @@ std::string_view view(const amqp_bytes_t& bytes) {
   return {static_cast<const char*>(bytes.bytes), bytes.len};
 }
 
+// Waits up to `wait` for the next message; false on timeout.
+bool next_message(Connection& connection, amqp_envelope_t& envelope,
+                  std::chrono::microseconds wait) {
+  timeval limit{long(wait.count() / 1000000), long(wait.count() % 1000000)};
+  const auto reply = amqp_consume_message(connection.state(), &envelope, &limit, 0);
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+      reply.library_error == AMQP_STATUS_TIMEOUT) {
+    return false;
+  }
+  connection.check(reply, "consume");
+  return true;
+}
+
 // One connection's life: consume until stopped or the connection fails (then throws).
 void consume_on(Connection& connection, const ConsumerSettings& settings,
-                const std::atomic<bool>& stopping,
-                const std::function<Disposition(std::string_view, std::string_view)>& handle) {
+                const std::atomic<bool>& stopping, const GroupHandler& handle) {
   auto* state = connection.state();
   amqp_basic_qos(state, Connection::kChannel, 0, settings.prefetch, 0);
   connection.check(amqp_get_rpc_reply(state), "basic.qos");
@@ -31,63 +43,81 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
                      amqp_empty_bytes, /*no_local=*/0, /*no_ack=*/0, /*exclusive=*/0,
                      amqp_empty_table);
   connection.check(amqp_get_rpc_reply(state), "basic.consume");
-  // Acknowledgements are sent for several messages at once (multiple=true): the broker settles
-  // them in one step. A message handled but not yet acknowledged when the connection dies is
-  // delivered again, which the handler's idempotency makes harmless.
-  std::uint64_t unacked_tag = 0;
-  int unacked = 0;
-  const auto flush_acks = [&] {
-    if (unacked == 0) return;
-    const int status = amqp_basic_ack(state, Connection::kChannel, unacked_tag, /*multiple=*/1);
-    if (status != AMQP_STATUS_OK) throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
-    unacked = 0;
+  const std::size_t group_limit = std::max<std::size_t>(1, settings.prefetch);
+  std::vector<amqp_envelope_t> envelopes;  // each owns its message until destroyed
+  envelopes.reserve(group_limit);
+  std::vector<Message> messages;
+  const auto release = [&] {
+    for (auto& envelope : envelopes) amqp_destroy_envelope(&envelope);
+    envelopes.clear();
   };
-  const int ack_every = std::max(1, settings.prefetch / 2);
-  while (!stopping) {
-    amqp_maybe_release_buffers(state);
-    amqp_envelope_t envelope;
-    // While acknowledgements are pending, wait briefly: an idle queue gets them at once.
-    timeval limit{0, unacked > 0 ? 2000 : 200000};
-    const auto reply = amqp_consume_message(state, &envelope, &limit, 0);
-    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
-        reply.library_error == AMQP_STATUS_TIMEOUT) {
-      flush_acks();
-      continue;
+  try {
+    while (!stopping) {
+      amqp_maybe_release_buffers(state);
+      envelopes.emplace_back();
+      if (!next_message(connection, envelopes.back(), std::chrono::milliseconds(200))) {
+        envelopes.pop_back();
+        continue;
+      }
+      const auto until = std::chrono::steady_clock::now() + settings.linger;
+      while (envelopes.size() < group_limit) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        envelopes.emplace_back();
+        if (!next_message(connection, envelopes.back(), left)) {
+          envelopes.pop_back();
+          break;
+        }
+      }
+      messages.clear();
+      for (const auto& envelope : envelopes) {
+        const auto& properties = envelope.message.properties;
+        messages.push_back(
+            Message{view(envelope.message.body), properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG
+                                                     ? view(properties.message_id)
+                                                     : std::string_view{}});
+      }
+      const auto dispositions = handle(messages);
+      // The acknowledgements of a group go as one (multiple=true, up to the last acknowledged
+      // tag): the broker settles them in one step. A message handled but not yet acknowledged
+      // when the connection dies is delivered again, which the handler's idempotency makes
+      // harmless. Rejections are single; one pause covers every retry of the group.
+      std::uint64_t last_ack = 0;
+      bool paused = false;
+      for (std::size_t i = 0; i < envelopes.size(); ++i) {
+        const auto tag = envelopes[i].delivery_tag;
+        if (dispositions.at(i) == Disposition::kAck) {
+          last_ack = tag;
+          continue;
+        }
+        if (dispositions[i] == Disposition::kRetryLater && !paused) {
+          pause(stopping, settings.retry_pause);
+          paused = true;
+        }
+        const int status =
+            amqp_basic_reject(state, Connection::kChannel, tag,
+                              /*requeue=*/dispositions[i] == Disposition::kRetryLater);
+        if (status != AMQP_STATUS_OK)
+          throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+      }
+      release();
+      if (last_ack != 0) {
+        const int status = amqp_basic_ack(state, Connection::kChannel, last_ack, /*multiple=*/1);
+        if (status != AMQP_STATUS_OK)
+          throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+      }
     }
-    connection.check(reply, "consume");
-    const auto message_id = envelope.message.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG
-                                ? view(envelope.message.properties.message_id)
-                                : std::string_view{};
-    const auto disposition = handle(view(envelope.message.body), message_id);
-    const auto tag = envelope.delivery_tag;
-    amqp_destroy_envelope(&envelope);
-    int status = AMQP_STATUS_OK;
-    switch (disposition) {
-      case Disposition::kAck:
-        unacked_tag = tag;
-        if (++unacked >= ack_every) flush_acks();
-        break;
-      case Disposition::kRetryLater:
-        flush_acks();
-        pause(stopping, settings.retry_pause);
-        status = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/1);
-        break;
-      case Disposition::kDeadLetter:
-        flush_acks();
-        status = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/0);
-        break;
-    }
-    if (status != AMQP_STATUS_OK)
-      throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+  } catch (...) {
+    release();
+    throw;
   }
-  flush_acks();
 }
 
 }  // namespace
 
 void consume(const ConsumerSettings& settings, const std::atomic<bool>& stopping,
-             const std::function<Disposition(std::string_view, std::string_view)>& handle,
-             const std::function<void(bool)>& on_connection) {
+             const GroupHandler& handle, const std::function<void(bool)>& on_connection) {
   while (!stopping) {
     std::unique_ptr<Connection> connection;
     try {

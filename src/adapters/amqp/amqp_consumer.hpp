@@ -4,7 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "adapters/amqp/amqp_connection.hpp"
 
@@ -19,15 +21,26 @@ enum class Disposition {
 struct ConsumerSettings {
   Endpoint endpoint;
   QueueNames queues;
-  std::uint16_t prefetch = 8;
+  std::uint16_t prefetch = 8;  // also the most messages handed over at once
+  // After a message arrives, how long to wait for more to hand over with it: the handler's cost
+  // is mostly per call (one PostgreSQL transaction), and a message seen later only counts later.
+  std::chrono::milliseconds linger{10};
   std::chrono::milliseconds retry_pause{500};
 };
 
+struct Message {
+  std::string_view body;
+  std::string_view message_id;
+};
+
+// One disposition per message, in order.
+using GroupHandler = std::function<std::vector<Disposition>(std::span<const Message> messages)>;
+
 // Runs until `stopping` is set (checked at least every 200 ms). Blocking: give it a thread.
-// `handle` gets each message body and its message_id.
-void consume(
-    const ConsumerSettings& settings, const std::atomic<bool>& stopping,
-    const std::function<Disposition(std::string_view body, std::string_view message_id)>& handle,
-    const std::function<void(bool connected)>& on_connection = {});
+// `handle` gets the messages that arrived together (at most `prefetch`, within `linger` of the
+// first), which stay unacknowledged until it returns.
+void consume(const ConsumerSettings& settings, const std::atomic<bool>& stopping,
+             const GroupHandler& handle,
+             const std::function<void(bool connected)>& on_connection = {});
 
 }  // namespace paredao::amqp

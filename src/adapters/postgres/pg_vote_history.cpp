@@ -1,54 +1,72 @@
 #include "adapters/postgres/pg_vote_history.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 
 #include "adapters/logging/json_log.hpp"
 
 namespace paredao {
 namespace {
 
+// Several batches in one statement (one transaction, one round trip); each batch is recorded as
+// if alone: its votes not stored yet, the rollup increased by the rows really inserted, and the
+// batch with those counts — or, for a batch already stored, only its stored counts read back.
+// The result has one row per batch: its position in $1 (from 1) and its counts.
+//
 // Two workers handed the same batch at once (a redelivery while the first still runs) both find
 // no stored batch; the second then waits on the first's rows, inserts no vote, and fails on the
 // batch's primary key — and its retry reads the stored counts. Nothing is counted twice.
-// The rollup rows are added to in one order (their key's), the same in every transaction: in the
-// hash aggregate's order, two workers could each hold a row the other needed, until PostgreSQL
-// broke the deadlock by aborting one (a second lost each time, and a redelivery).
+// Rows are written in one order in every transaction — the votes in the order of their batch ids
+// (the caller sorts the batches), the rollup and the batches by key — so that two workers never
+// each hold a row the other needs: PostgreSQL would break such a deadlock by aborting one (a
+// second lost each time, and a redelivery).
 // The milliseconds are divided as float8, which to_timestamp takes anyway: a numeric division
 // (what `/ 1000.0` alone gives) cost twice as much per row, for the same correctly rounded double.
-constexpr const char* kRecordBatch = R"SQL(
-WITH done AS (
-  SELECT delta FROM applied_batches WHERE batch_id = $1::uuid
+constexpr const char* kRecordBatches = R"SQL(
+WITH batches AS (
+  SELECT batch_id, position FROM unnest($1::uuid[]) WITH ORDINALITY AS b (batch_id, position)
+), done AS (
+  SELECT b.batch_id, b.position, a.delta
+  FROM batches b JOIN applied_batches a ON a.batch_id = b.batch_id
 ), incoming AS (
-  SELECT * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-    AS v (vote_id, accepted_ms, poll_id, candidate_id, challenge_id, expires_ms)
-  WHERE NOT EXISTS (SELECT 1 FROM done)
+  SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                       $8::bigint[])
+    AS v (batch_id, vote_id, accepted_ms, poll_id, candidate_id, challenge_id, expires_ms)
+  WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.batch_id = v.batch_id)
 ), inserted AS (
   INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id,
                      challenge_expires_at, batch_id)
   SELECT vote_id, to_timestamp(accepted_ms / 1000.0::float8), poll_id, candidate_id, challenge_id,
-         to_timestamp(expires_ms / 1000.0::float8), $1::uuid
+         to_timestamp(expires_ms / 1000.0::float8), batch_id
   FROM incoming
   ON CONFLICT DO NOTHING
-  RETURNING poll_id, candidate_id, date_trunc('hour', accepted_at) AS hour
+  RETURNING batch_id, poll_id, candidate_id, date_trunc('hour', accepted_at) AS hour
 ), counts AS (
-  SELECT poll_id, candidate_id, hour, count(*)::bigint AS n FROM inserted GROUP BY 1, 2, 3
+  SELECT batch_id, poll_id, candidate_id, hour, count(*)::bigint AS n
+  FROM inserted GROUP BY 1, 2, 3, 4
 ), rollup AS (
   INSERT INTO hourly_tally (poll_id, hour, candidate_id, votes)
-  SELECT poll_id, hour, candidate_id, n FROM counts ORDER BY poll_id, hour, candidate_id
+  SELECT poll_id, hour, candidate_id, sum(n)::bigint FROM counts
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
 ), recorded AS (
   INSERT INTO applied_batches (batch_id, delta, votes)
-  SELECT $1::uuid,
-         coalesce(jsonb_agg(jsonb_build_object('p', poll_id, 'c', candidate_id,
-                                               'h', extract(epoch FROM hour)::bigint, 'n', n)),
+  SELECT b.batch_id,
+         coalesce(jsonb_agg(jsonb_build_object('p', c.poll_id, 'c', c.candidate_id,
+                                               'h', extract(epoch FROM c.hour)::bigint, 'n', c.n))
+                    FILTER (WHERE c.n IS NOT NULL),
                   '[]'::jsonb),
-         coalesce(sum(n), 0)
-  FROM counts
-  HAVING NOT EXISTS (SELECT 1 FROM done)
-  RETURNING delta
+         coalesce(sum(c.n), 0)
+  FROM batches b LEFT JOIN counts c ON c.batch_id = b.batch_id
+  WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.batch_id = b.batch_id)
+  GROUP BY b.batch_id ORDER BY b.batch_id
+  RETURNING batch_id, delta
 )
-SELECT delta::text FROM done UNION ALL SELECT delta::text FROM recorded
+SELECT position, delta::text FROM done
+UNION ALL
+SELECT b.position, r.delta::text FROM recorded r JOIN batches b ON b.batch_id = r.batch_id
 )SQL";
 
 }  // namespace
@@ -66,31 +84,53 @@ std::vector<TallyDelta> parse_stored_deltas(std::string_view json) {
   return deltas;
 }
 
-std::optional<std::vector<TallyDelta>> PgVoteHistory::record(const VoteBatch& batch) {
+std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
+    std::span<const VoteBatch> batches) {
+  // Each distinct batch once, in the order of its id (see kRecordBatches).
+  std::vector<const VoteBatch*> sorted;
+  for (const auto& batch : batches) sorted.push_back(&batch);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->batch_id < b->batch_id; });
+  sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                           [](const auto* a, const auto* b) { return a->batch_id == b->batch_id; }),
+               sorted.end());
   std::vector<std::string> accepted_ms, expires_ms;
-  std::vector<std::string_view> vote_ids, polls, candidates, challenges, times, expiries;
-  for (const auto& vote : batch.votes) {
-    vote_ids.push_back(vote.vote_id);
-    accepted_ms.push_back(std::to_string(vote.accepted_at.time_since_epoch().count()));
-    polls.push_back(vote.poll_id);
-    candidates.push_back(vote.candidate_id);
-    challenges.push_back(vote.challenge_id);
-    expires_ms.push_back(std::to_string(vote.challenge_expires_at.time_since_epoch().count()));
+  std::vector<std::string_view> batch_ids, vote_batches, vote_ids, polls, candidates, challenges;
+  for (const auto* batch : sorted) {
+    batch_ids.push_back(batch->batch_id);
+    for (const auto& vote : batch->votes) {
+      vote_batches.push_back(batch->batch_id);
+      vote_ids.push_back(vote.vote_id);
+      accepted_ms.push_back(std::to_string(vote.accepted_at.time_since_epoch().count()));
+      polls.push_back(vote.poll_id);
+      candidates.push_back(vote.candidate_id);
+      challenges.push_back(vote.challenge_id);
+      expires_ms.push_back(std::to_string(vote.challenge_expires_at.time_since_epoch().count()));
+    }
   }
-  for (const auto& ms : accepted_ms) times.push_back(ms);
-  for (const auto& ms : expires_ms) expiries.push_back(ms);
-  const std::vector<pg::Param> params{
-      batch.batch_id,          pg::text_array(vote_ids),   pg::text_array(times),
-      pg::text_array(polls),   pg::text_array(candidates), pg::text_array(challenges),
-      pg::text_array(expiries)};
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  const std::vector<std::string_view> times(accepted_ms.begin(), accepted_ms.end());
+  const std::vector<std::string_view> expiries(expires_ms.begin(), expires_ms.end());
+  const std::vector<pg::Param> params{pg::text_array(batch_ids),  pg::text_array(vote_batches),
+                                      pg::text_array(vote_ids),   pg::text_array(times),
+                                      pg::text_array(polls),      pg::text_array(candidates),
+                                      pg::text_array(challenges), pg::text_array(expiries)};
+  // A unique violation means that a batch of the group was recorded by another worker since this
+  // statement's snapshot; the retry reads it back. Each batch can do that once.
+  for (std::size_t attempt = 0; attempt <= sorted.size(); ++attempt) {
     try {
-      const auto rows = connection_.get().exec_prepared("record_batch", kRecordBatch, params);
-      if (rows.rows() != 1) throw std::runtime_error("batch not recorded");
-      return parse_stored_deltas(rows.text(0, 0));
+      const auto rows = connection_.get().exec_prepared("record_batches", kRecordBatches, params);
+      if (rows.rows() != int(sorted.size())) throw std::runtime_error("batches not recorded");
+      std::map<std::string_view, std::vector<TallyDelta>> by_id;
+      for (int row = 0; row < rows.rows(); ++row) {
+        by_id[sorted.at(std::size_t(rows.integer(row, 0) - 1))->batch_id] =
+            parse_stored_deltas(rows.text(row, 1));
+      }
+      std::vector<std::vector<TallyDelta>> recorded;
+      for (const auto& batch : batches) recorded.push_back(by_id.at(batch.batch_id));
+      return recorded;
     } catch (const pg::Error& e) {
       if (e.unique_violation()) continue;  // recorded concurrently: read it back
-      log::error("postgres_record_failed", {{"batch_id", batch.batch_id}, {"error", e.what()}});
+      log::error("postgres_record_failed", {{"batches", batches.size()}, {"error", e.what()}});
       connection_.drop();
       return std::nullopt;
     }

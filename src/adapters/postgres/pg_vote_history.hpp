@@ -6,15 +6,16 @@
 
 namespace paredao {
 
-// The history in PostgreSQL. A batch is recorded by one statement (so one implicit transaction
-// and one round trip): votes inserted with ON CONFLICT DO NOTHING, the hourly rollup increased by
-// the rows really inserted, the batch stored with those counts — or, when the batch is already
-// stored, only its stored counts read back. Blocking; one thread at a time.
+// The history in PostgreSQL. Batches are recorded by one statement (so one implicit transaction
+// and one round trip) whatever their number: votes inserted with ON CONFLICT DO NOTHING, the
+// hourly rollup increased by the rows really inserted, each batch stored with those counts — or,
+// for a batch already stored, only its stored counts read back. Blocking; one thread at a time.
 class PgVoteHistory final : public VoteHistory {
  public:
   explicit PgVoteHistory(std::string url) : connection_(std::move(url)) {}
 
-  std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) override;
+  std::optional<std::vector<std::vector<TallyDelta>>> record_all(
+      std::span<const VoteBatch> batches) override;
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override;
   std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) override;
   std::optional<std::vector<std::string>> poll_ids() override;

@@ -2,6 +2,7 @@
 // The complete history of accepted votes in the distributed mode (PostgreSQL), written by the
 // workers and read by the reconciler.
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,11 +43,19 @@ struct UsedChallenge {
 class VoteHistory {
  public:
   virtual ~VoteHistory() = default;
-  // Records the batch atomically: its votes not stored yet, the hourly counts of exactly those,
-  // and the batch with those counts. Returns the counts the batch added when it was first
-  // recorded — the same on every later call for that batch id, which then changes nothing —
-  // or nullopt when the store cannot be reached (nothing was recorded; retry later).
-  virtual std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) = 0;
+  // Records each batch: its votes not stored yet, the hourly counts of exactly those, and the
+  // batch with those counts; all the batches in one transaction (all or none). Returns, for each
+  // batch in the order given, the counts it added when it was first recorded — the same on
+  // every later call for that batch id, which then changes nothing — or nullopt when the store
+  // cannot be reached (nothing was recorded; retry later). A batch given twice is recorded once.
+  virtual std::optional<std::vector<std::vector<TallyDelta>>> record_all(
+      std::span<const VoteBatch> batches) = 0;
+  // record_all of one batch.
+  std::optional<std::vector<TallyDelta>> record(const VoteBatch& batch) {
+    auto recorded = record_all(std::span(&batch, 1));
+    if (!recorded) return std::nullopt;
+    return std::move(recorded->front());
+  }
   // Settles a batch whose publication is in doubt (sent, never confirmed): unless it was already
   // recorded, records it as empty, so that it can never count. Returns true when it is now
   // cancelled (its votes will never count), false when it had been recorded (they count), and
