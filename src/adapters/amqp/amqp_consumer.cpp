@@ -20,17 +20,23 @@ std::string_view view(const amqp_bytes_t& bytes) {
   return {static_cast<const char*>(bytes.bytes), bytes.len};
 }
 
-// Waits up to `wait` for the next message; false on timeout.
-bool next_message(Connection& connection, amqp_envelope_t& envelope,
+// Waits up to `wait` for the next message, and adds it to `envelopes`; false on timeout.
+bool next_message(Connection& connection, std::vector<amqp_envelope_t>& envelopes,
                   std::chrono::microseconds wait) {
   timeval limit{long(wait.count() / 1000000), long(wait.count() % 1000000)};
+  amqp_envelope_t envelope;
   const auto reply = amqp_consume_message(connection.state(), &envelope, &limit, 0);
   if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
       reply.library_error == AMQP_STATUS_TIMEOUT) {
     return false;
   }
   connection.check(reply, "consume");
+  envelopes.push_back(envelope);  // the vector's copy now owns the message
   return true;
+}
+
+void check_status(int status) {
+  if (status != AMQP_STATUS_OK) throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
 }
 
 // One connection's life: consume until stopped or the connection fails (then throws).
@@ -54,21 +60,12 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
   try {
     while (!stopping) {
       amqp_maybe_release_buffers(state);
-      envelopes.emplace_back();
-      if (!next_message(connection, envelopes.back(), std::chrono::milliseconds(200))) {
-        envelopes.pop_back();
-        continue;
-      }
+      if (!next_message(connection, envelopes, std::chrono::milliseconds(200))) continue;
       const auto until = std::chrono::steady_clock::now() + settings.linger;
       while (envelopes.size() < group_limit) {
         const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
             until - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        envelopes.emplace_back();
-        if (!next_message(connection, envelopes.back(), left)) {
-          envelopes.pop_back();
-          break;
-        }
+        if (left.count() <= 0 || !next_message(connection, envelopes, left)) break;
       }
       messages.clear();
       for (const auto& envelope : envelopes) {
@@ -95,17 +92,12 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
           pause(stopping, settings.retry_pause);
           paused = true;
         }
-        const int status =
-            amqp_basic_reject(state, Connection::kChannel, tag,
-                              /*requeue=*/dispositions[i] == Disposition::kRetryLater);
-        if (status != AMQP_STATUS_OK)
-          throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+        check_status(amqp_basic_reject(state, Connection::kChannel, tag,
+                                       /*requeue=*/dispositions[i] == Disposition::kRetryLater));
       }
       release();
       if (last_ack != 0) {
-        const int status = amqp_basic_ack(state, Connection::kChannel, last_ack, /*multiple=*/1);
-        if (status != AMQP_STATUS_OK)
-          throw Error(std::string("rabbitmq: ") + amqp_error_string2(status));
+        check_status(amqp_basic_ack(state, Connection::kChannel, last_ack, /*multiple=*/1));
       }
     }
   } catch (...) {
