@@ -155,5 +155,11 @@ sed 's/^/  /' "$work/cpu"
 echo "Votes accepted (202): $total_accepted; in PostgreSQL: $total_counted; in Redis: $redis_total; stats.total: $stats_total; audit: $audit"
 if [[ "$total_accepted" != "$total_counted" || "$total_accepted" != "$redis_total" || "$total_accepted" != "$stats_total" ]]; then
   echo "MISMATCH: every accepted vote must be in PostgreSQL, Redis and the stats" >&2
+  # What each copy answers now (its snapshot's as_of says how old it is), and the logs, kept.
+  for port in "${API_PORTS[@]}"; do
+    echo "  api :$port stats now: $(curl -fs "${auth[@]}" "http://127.0.0.1:$port/api/v1/polls/bench/stats" | head -c 300)" >&2
+  done
+  kept=var/bench-failures/$name
+  mkdir -p "$kept" && cp "$work"/*.log "$kept"/ && echo "  logs kept in $kept" >&2
   exit 1
 fi
