@@ -39,6 +39,10 @@ std::optional<ResultsView> ReadResults::visible_results(const PollCatalog::PollP
       percent_hundredths(project_by_candidate(*poll, find_tally(*snapshot, poll->id)))};
 }
 
+std::chrono::duration<double> ReadResults::counts_age() const {
+  return clock_.now() - snapshots_.current()->as_of;
+}
+
 Result<StatsView> ReadResults::stats(std::string_view poll_id) const {
   auto poll = catalog_.find(poll_id);
   if (!poll) return not_found(poll_id);

@@ -1,11 +1,12 @@
 #pragma once
 // Use cases: the viewers' partial results and the production team's stats, from the snapshot.
+#include <chrono>
 #include <optional>
 #include <vector>
 
 #include "app/poll_catalog.hpp"
-#include "app/tally_snapshots.hpp"
 #include "app/result.hpp"
+#include "app/tally_snapshots.hpp"
 
 namespace paredao {
 
@@ -33,6 +34,9 @@ class ReadResults {
   Result<StatsView> stats(std::string_view poll_id) const;
   // The results of a poll already in hand, or nullopt when they are hidden right now.
   std::optional<ResultsView> visible_results(const PollCatalog::PollPtr& poll) const;
+  // How old the counts that results and stats serve are: the snapshot is refreshed every
+  // 250 ms, so more than that means its store is not answering.
+  std::chrono::duration<double> counts_age() const;
 
  private:
   const PollCatalog& catalog_;

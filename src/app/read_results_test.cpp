@@ -45,5 +45,18 @@ TEST(ReadResults, HiddenPartialsAreForbiddenUntilClosed) {
   EXPECT_TRUE(reader.results("p").ok());
 }
 
+TEST(ReadResults, TheAgeOfTheCountsGrowsUntilTheSnapshotIsRefreshed) {
+  testing::FakeClock clock{*parse_rfc3339("2026-11-25T22:00:00Z")};
+  PollCatalog catalog;
+  MemoryTallyStore store;
+  TallySnapshots snapshots(store, clock);
+  ReadResults reader(catalog, snapshots, clock);
+  EXPECT_EQ(reader.counts_age().count(), 0.0);
+  clock.advance(std::chrono::milliseconds(5500));
+  EXPECT_DOUBLE_EQ(reader.counts_age().count(), 5.5);
+  snapshots.refresh();
+  EXPECT_EQ(reader.counts_age().count(), 0.0);
+}
+
 }  // namespace
 }  // namespace paredao

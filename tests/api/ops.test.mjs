@@ -55,6 +55,13 @@ test('/metrics is Prometheus text with TYPE lines', async () => {
   assert.ok([...types.values()].includes('counter'), 'at least one counter');
 });
 
+test('the counts that results and stats serve are never more than a second old', async () => {
+  const { series } = await scrape();
+  const ages = [...series.entries()].filter(([k]) => /(^|#)paredao_counts_age_seconds$/.test(k));
+  assert.equal(ages.length, (server.backends ?? [server.url]).length, 'one age per copy');
+  for (const [k, v] of ages) assert.ok(v >= 0 && v < 1, `${k} = ${v}`);
+});
+
 test('a vote moves a vote counter and the HTTP request counter', async () => {
   const poll = await createPoll(server, basicPoll({ id: pid('ops') }));
   await openPoll(server, poll.id);

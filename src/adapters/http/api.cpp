@@ -127,6 +127,8 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
       Response response{status::ok, version};
       response.set(field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       response.set(field::cache_control, "no-store");
+      // Measured at the scrape, not by the refresher: a refresher that stalls cannot report it.
+      services_.metrics.set_counts_age(services_.results.counts_age().count());
       response.body() = services_.metrics.render();
       response.prepare_payload();
       co_return response;

@@ -57,7 +57,13 @@ Metrics::Metrics()
                             .Name("paredao_http_open_connections")
                             .Help("HTTP connections currently open")
                             .Register(*registry_)
-                            .Add({})) {}
+                            .Add({})),
+      counts_age_(prometheus::BuildGauge()
+                      .Name("paredao_counts_age_seconds")
+                      .Help("Age of the counts that results and stats serve (refreshed every "
+                            "250 ms; more means their store is not answering)")
+                      .Register(*registry_)
+                      .Add({})) {}
 
 Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned status) {
   std::string key(route);
@@ -105,6 +111,8 @@ void Metrics::observe_batch(std::size_t votes, double seconds, bool committed) {
 }
 
 void Metrics::set_open_connections(double value) { open_connections_.Set(value); }
+
+void Metrics::set_counts_age(double seconds) { counts_age_.Set(seconds); }
 
 std::string Metrics::render() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

@@ -36,6 +36,8 @@ class Metrics {
   void count_challenge_issued();
   void observe_batch(std::size_t votes, double seconds, bool committed);
   void set_open_connections(double value);
+  // The age of the counts that results and stats serve (set just before each scrape).
+  void set_counts_age(double seconds);
 
   // The text exposition format (text/plain; version=0.0.4).
   std::string render() const;
@@ -51,6 +53,7 @@ class Metrics {
   prometheus::Histogram& commit_seconds_;
   prometheus::Counter& failed_batches_;
   prometheus::Gauge& open_connections_;
+  prometheus::Gauge& counts_age_;
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, RequestHandle> by_route_status_;           // guarded by mutex_
