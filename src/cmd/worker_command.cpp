@@ -57,6 +57,7 @@ std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetr
   }
   if (batches.empty()) return dispositions;
   const auto outcomes = record.handle_all(batches);
+  // The batches share one transaction: each is reported with the time of the whole group.
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t k = 0; k < batches.size(); ++k) {

@@ -135,6 +135,8 @@ std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
       return std::nullopt;
     }
   }
+  // Not reachable by the argument above; said rather than retried silently for ever.
+  log::error("postgres_record_retries_exhausted", {{"batches", batches.size()}});
   return std::nullopt;
 }
 
