@@ -90,12 +90,25 @@ cpu_delta() {  # before after
 }
 
 run_wrk() {  # name url payloads
+  local machine_before machine_after
+  sample_idle "$DURATION" "$work/$1.idle"
+  local sampler=$!
+  machine_before=$(machine_cpu)
   cpu_by_process >"$work/cpu-before"
   env PAYLOADS="$3" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes \
     wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --latency -s bench/votes.lua "$2" \
     >"$work/$1.txt"
   cpu_by_process >"$work/cpu-after"
-  echo "$1: CPU $(cpu_delta "$work/cpu-before" "$work/cpu-after")" >>"$work/cpu"
+  machine_after=$(machine_cpu)
+  wait "$sampler"
+  # wrk has ended by the second reading, so its CPU shows only in the machine's total.
+  local listed
+  listed=$(join -a 2 -e 0 -o 0,1.2,2.2 "$work/cpu-before" "$work/cpu-after" | awk '{s += $3 - $2} END {print s}')
+  echo "$1: CPU $(cpu_delta "$work/cpu-before" "$work/cpu-after")$(awk -v b="$machine_before" \
+    -v a="$machine_after" -v listed="$listed" -v idle="$(cat "$work/$1.idle")" 'BEGIN {
+      split(b, x, " "); split(a, y, " ")
+      printf "wrk (with its start: reading the payloads) and other ended processes %.1fs; machine busy %.1fs, idle %.1fs (%s %% idle mid-run)",
+        y[1] - x[1] - listed, y[1] - x[1], y[2] - x[2], idle }')" >>"$work/cpu"
   echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$work/$1.txt") $(awk '$1 == "50%" {print $2}' "$work/$1.txt") $(awk '$1 == "99%" {print $2}' "$work/$1.txt") $(grep -c 'Non-2xx' "$work/$1.txt" || true)"
 }
 

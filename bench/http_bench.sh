@@ -52,16 +52,19 @@ results_body=$(curl -fs "$api/polls/bench/results")
 start_reference_nginx "$work" "$NGINX_PORT" "$SERVER_THREADS" "$vote_body" "$results_body"
 
 run_wrk() {  # name url [extra env...]
-  local name=$1 url=$2
+  local name=$1 url=$2 seconds=${WRK_SECONDS:-$DURATION}
   shift 2
+  sample_idle "$seconds" "$work/$name.idle"
+  local sampler=$!
   env PAYLOADS="$payloads/payloads" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes "$@" \
-    wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${WRK_SECONDS:-$DURATION}s" --latency \
+    wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${seconds}s" --latency \
     ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} "$url" >"$work/$name.txt"
+  wait "$sampler"
   local rps p50 p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$work/$name.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$work/$name.txt")
-  echo "$name $rps $p50 $p99"
+  echo "$name $rps $p50 $p99 $(cat "$work/$name.idle")"
 }
 
 # One flood of each server, for one kind of request at one connection count; the order alternates
@@ -125,6 +128,14 @@ for kind in votes results; do
     p=paredao-$kind-$c n=nginx-$kind-$c
     ratios=$(for r in $(seq "$ROUNDS"); do ratio "$(field "$p-$r" 2)" "$(field "$n-$r" 2)"; echo; done)
     echo "| $kind | $c | $(rounds_of "$p" 2 | median) | $(rounds_of "$n" 2 | median) | $(median <<<"$ratios" | xargs printf '%.2f') | $(tr '\n' ' ' <<<"$ratios" | sed 's/ $//') | $(rounds_of "$p" 3 | median) ms | $(rounds_of "$p" 4 | median) ms | $(rounds_of "$n" 3 | median) ms | $(rounds_of "$n" 4 | median) ms |"
+  done
+done
+echo
+echo "Machine idle in the middle of the floods, median of the rounds (both servers and wrk share"
+echo "its cores: an idle share under a flood is time spent waiting, for the disk or a wake-up):"
+for kind in votes results; do
+  for c in $CONNECTION_LEVELS; do
+    echo "  $kind, $c connections: paredao $(rounds_of "paredao-$kind-$c" 5 | median) %, nginx $(rounds_of "nginx-$kind-$c" 5 | median) %"
   done
 done
 echo

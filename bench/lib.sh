@@ -53,5 +53,30 @@ scratch_dir() {
   if [[ -d /dev/shm && -w /dev/shm ]]; then mktemp -d "/dev/shm/$1.XXXXXX"; else mktemp -d "/tmp/$1.XXXXXX"; fi
 }
 
+# machine_cpu: the machine's CPU time so far (all cores), in seconds: busy, then idle (with the
+# time spent waiting for the disk), from /proc/stat.
+machine_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+    printf "%.2f %.2f\n", ($2 + $3 + $4 + $7 + $8 + $9) / hz, ($5 + $6) / hz; exit }' /proc/stat
+}
+
+# sample_idle SECONDS OUT: in the background, the share of the machine left idle between 1 s
+# after now and SECONDS - 1 s after now (so wrk's start and end are left out), in percent, into
+# the file OUT. An idle machine under a flood means a server waiting (for the disk, another
+# process, a round trip), not one short of CPU.
+sample_idle() {
+  local seconds=$1 out=$2
+  {
+    sleep 1
+    local before after
+    before=$(machine_cpu)
+    sleep "$((seconds - 2))"
+    after=$(machine_cpu)
+    awk -v b="$before" -v a="$after" 'BEGIN {
+      split(b, x, " "); split(a, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
+      printf "%.0f\n", (busy + idle > 0) ? 100 * idle / (busy + idle) : 0 }'
+  } >"$out" &
+}
+
 # ratio A B: A / B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
