@@ -89,10 +89,27 @@ cpu_delta() {  # before after
   join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '$3 - $2 >= 0.1 {printf "%s %.1fs, ", $1, $3 - $2}'
 }
 
+# watch_counts_age OUT: in the background until killed, the oldest age of the counts that results
+# and stats serve (paredao_counts_age_seconds) seen on any api copy, sampled twice a second,
+# into OUT. The contract wants them at most about a second old, under load too.
+watch_counts_age() {
+  local out=$1 oldest=0 age port
+  echo 0 >"$out"
+  while sleep 0.5; do
+    for port in "${API_PORTS[@]}"; do
+      age=$(curl -fs --max-time 1 "http://127.0.0.1:$port/metrics" | awk '/^paredao_counts_age_seconds/ {print $2}' || true)
+      oldest=$(awk -v a="${age:-0}" -v b="$oldest" 'BEGIN {print (a > b) ? a : b}')
+    done
+    echo "$oldest" >"$out"
+  done
+}
+
 run_wrk() {  # name url payloads
   local machine_before machine_after
   sample_idle "$DURATION" "$work/$1.idle"
   local sampler=$!
+  watch_counts_age "$work/$1.age" &
+  local watcher=$!
   machine_before=$(machine_cpu)
   cpu_by_process >"$work/cpu-before"
   env PAYLOADS="$3" THREADS="$WRK_THREADS" VOTE_PATH=/api/v1/polls/bench/votes \
@@ -101,6 +118,7 @@ run_wrk() {  # name url payloads
   cpu_by_process >"$work/cpu-after"
   machine_after=$(machine_cpu)
   wait "$sampler"
+  kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true
   # wrk has ended by the second reading, so its CPU shows only in the machine's total.
   local listed
   listed=$(join -a 2 -e 0 -o 0,1.2,2.2 "$work/cpu-before" "$work/cpu-after" | awk '{s += $3 - $2} END {print s}')
@@ -108,7 +126,7 @@ run_wrk() {  # name url payloads
     -v a="$machine_after" -v listed="$listed" -v idle="$(cat "$work/$1.idle")" 'BEGIN {
       split(b, x, " "); split(a, y, " ")
       printf "wrk (with its start: reading the payloads) and other ended processes %.1fs; machine busy %.1fs, idle %.1fs (%s %% idle mid-run)",
-        y[1] - x[1] - listed, y[1] - x[1], y[2] - x[2], idle }')" >>"$work/cpu"
+        y[1] - x[1] - listed, y[1] - x[1], y[2] - x[2], idle }'); counts at most $(cat "$work/$1.age") s old" >>"$work/cpu"
   echo "$1 $(awk '/^Requests\/sec/ {print $2}' "$work/$1.txt") $(awk '$1 == "50%" {print $2}' "$work/$1.txt") $(awk '$1 == "99%" {print $2}' "$work/$1.txt") $(grep -c 'Non-2xx' "$work/$1.txt" || true)"
 }
 
@@ -165,6 +183,11 @@ echo
 echo "api batches: $batch_stats"
 echo "CPU seconds per process during each ${DURATION} s run (2 cores: at most $((DURATION * 2)) s):"
 sed 's/^/  /' "$work/cpu"
+for run in nginx paredao-lb paredao-direct; do
+  if awk -v age="$(cat "$work/$run.age")" 'BEGIN {exit !(age > 1)}'; then
+    echo "WARNING: during $run an api copy served counts $(cat "$work/$run.age") s old (at most ~1 s expected)" >&2
+  fi
+done
 echo "Votes accepted (202): $total_accepted; in PostgreSQL: $total_counted; in Redis: $redis_total; stats.total: $stats_total; audit: $audit"
 if [[ "$total_accepted" != "$total_counted" || "$total_accepted" != "$redis_total" || "$total_accepted" != "$stats_total" ]]; then
   echo "MISMATCH: every accepted vote must be in PostgreSQL, Redis and the stats" >&2
