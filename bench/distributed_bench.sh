@@ -85,8 +85,11 @@ cpu_by_process() {
       cpu[name] += (f[12] + f[13]) / hz
     } END { for (n in cpu) printf "%s %.2f\n", n, cpu[n] }' | sort
 }
+cpu_changes() {  # before after: name, CPU seconds before, after
+  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2"
+}
 cpu_delta() {  # before after
-  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '$3 - $2 >= 0.1 {printf "%s %.1fs, ", $1, $3 - $2}'
+  cpu_changes "$1" "$2" | awk '$3 - $2 >= 0.1 {printf "%s %.1fs, ", $1, $3 - $2}'
 }
 
 # watch_counts_age OUT: in the background until killed, the oldest age of the counts that results
@@ -121,7 +124,7 @@ run_wrk() {  # name url payloads
   kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true
   # wrk has ended by the second reading, so its CPU shows only in the machine's total.
   local listed
-  listed=$(join -a 2 -e 0 -o 0,1.2,2.2 "$work/cpu-before" "$work/cpu-after" | awk '{s += $3 - $2} END {print s}')
+  listed=$(cpu_changes "$work/cpu-before" "$work/cpu-after" | awk '{s += $3 - $2} END {print s}')
   echo "$1: CPU $(cpu_delta "$work/cpu-before" "$work/cpu-after")$(awk -v b="$machine_before" \
     -v a="$machine_after" -v listed="$listed" -v idle="$(cat "$work/$1.idle")" 'BEGIN {
       split(b, x, " "); split(a, y, " ")

@@ -54,10 +54,10 @@ scratch_dir() {
 }
 
 # machine_cpu: the machine's CPU time so far (all cores), in seconds: busy, then idle (with the
-# time spent waiting for the disk), from /proc/stat.
+# time spent waiting for the disk), from /proc/stat. Time stolen by the hypervisor is neither.
 machine_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
-    printf "%.2f %.2f\n", ($2 + $3 + $4 + $7 + $8 + $9) / hz, ($5 + $6) / hz; exit }' /proc/stat
+    printf "%.2f %.2f\n", ($2 + $3 + $4 + $7 + $8) / hz, ($5 + $6) / hz; exit }' /proc/stat
 }
 
 # sample_idle SECONDS OUT: in the background, the share of the machine left idle between 1 s
@@ -70,7 +70,7 @@ sample_idle() {
     sleep 1
     local before after
     before=$(machine_cpu)
-    sleep "$((seconds - 2))"
+    sleep "$((seconds > 3 ? seconds - 2 : 1))"
     after=$(machine_cpu)
     awk -v b="$before" -v a="$after" 'BEGIN {
       split(b, x, " "); split(a, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
