@@ -131,7 +131,7 @@ for kind in votes results; do
   done
 done
 echo
-echo "Machine idle in the middle of the floods, median of the rounds (both servers and wrk share"
+echo "Machine idle in the second half of the floods, median of the rounds (both servers and wrk share"
 echo "its cores: an idle share under a flood is time spent waiting, for the disk or a wake-up):"
 for kind in votes results; do
   for c in $CONNECTION_LEVELS; do

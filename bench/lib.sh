@@ -60,17 +60,20 @@ machine_cpu() {
     printf "%.2f %.2f\n", ($2 + $3 + $4 + $7 + $8) / hz, ($5 + $6) / hz; exit }' /proc/stat
 }
 
-# sample_idle SECONDS OUT: in the background, the share of the machine left idle between 1 s
-# after now and SECONDS - 1 s after now (so wrk's start and end are left out), in percent, into
-# the file OUT. An idle machine under a flood means a server waiting (for the disk, another
-# process, a round trip), not one short of CPU.
+# sample_idle SECONDS OUT: in the background, the share of the machine left idle in the second
+# half of a flood of SECONDS started now, its last second left out, in percent, into the file OUT.
+# (wrk first reads its payload file, for up to a second or two: the first half is left out.) An
+# idle machine under a flood means a server waiting (for the disk, another process, a round
+# trip), not one short of CPU.
 sample_idle() {
   local seconds=$1 out=$2
   {
-    sleep 1
-    local before after
+    local start length before after
+    start=$(awk -v s="$seconds" 'BEGIN {print s / 2}')
+    length=$(awk -v s="$seconds" 'BEGIN {print (s / 2 - 1 > 0.5) ? s / 2 - 1 : 0.5}')
+    sleep "$start"
     before=$(machine_cpu)
-    sleep "$((seconds > 3 ? seconds - 2 : 1))"
+    sleep "$length"
     after=$(machine_cpu)
     awk -v b="$before" -v a="$after" 'BEGIN {
       split(b, x, " "); split(a, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
