@@ -23,11 +23,14 @@ RecoveryReport recover_from_sqlite(const std::filesystem::path& database, TallyS
   }
   tallies.apply(deltas);
 
+  // Newest first, until the running maximum of the expiries has passed: no older vote can hold
+  // an unexpired challenge (schema version 3).
+  const std::int64_t now_ms = now.time_since_epoch().count();
   sqlite::Statement challenges(connection.handle(),
-                               "SELECT challenge_id, challenge_expires_at_ms FROM votes "
-                               "WHERE challenge_expires_at_ms > ?1");
-  challenges.bind(1, std::int64_t(now.time_since_epoch().count()));
-  while (challenges.step() == SQLITE_ROW) {
+                               "SELECT challenge_id, challenge_expires_at_ms, expiry_horizon_ms "
+                               "FROM votes ORDER BY rowid DESC");
+  while (challenges.step() == SQLITE_ROW && challenges.integer(2) > now_ms) {
+    if (challenges.integer(1) <= now_ms) continue;
     burn(challenges.text(0), TimePoint{std::chrono::milliseconds{challenges.integer(1)}});
     ++report.burned_challenges;
   }

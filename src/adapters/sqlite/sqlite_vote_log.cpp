@@ -1,5 +1,6 @@
 #include "adapters/sqlite/sqlite_vote_log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <tuple>
@@ -22,7 +23,10 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
   commit_ = std::make_unique<sqlite::Statement>(connection_.handle(), "COMMIT");
   rollback_ = std::make_unique<sqlite::Statement>(connection_.handle(), "ROLLBACK");
   insert_vote_ = std::make_unique<sqlite::Statement>(
-      connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  sqlite::Statement newest(connection_.handle(),
+                           "SELECT expiry_horizon_ms FROM votes ORDER BY rowid DESC LIMIT 1");
+  if (newest.step() == SQLITE_ROW) expiry_horizon_ms_ = newest.integer(0);
   add_hourly_ = std::make_unique<sqlite::Statement>(
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
@@ -94,6 +98,11 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
           .bind(4, std::int64_t(vote.accepted_at.time_since_epoch().count()))
           .bind_borrowed(5, vote.challenge_id)
           .bind(6, std::int64_t(vote.challenge_expires_at.time_since_epoch().count()));
+      // Raised even if the transaction then fails: a horizon too late only lengthens the
+      // restore's reading, one too early would lose challenges.
+      expiry_horizon_ms_ = std::max<std::int64_t>(
+          expiry_horizon_ms_, vote.challenge_expires_at.time_since_epoch().count());
+      insert_vote.bind(7, expiry_horizon_ms_);
       const int inserted = insert_vote.step();
       insert_vote.reset();
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");

@@ -28,7 +28,8 @@ struct BatchReport {
 // vote queued while the previous transaction was being written goes into the next one, so the
 // batch grows with the load and each voter waits for at most about two commits. Within the
 // transaction each vote is appended (vote ids are unique by construction, so they are not
-// looked up: this log never reports kDuplicate) and the hourly rollup is updated; after COMMIT
+// looked up: this log never reports kDuplicate; it carries the running maximum of the challenge
+// expiries, for the replay guard's restore) and the hourly rollup is updated; after COMMIT
 // the same counts are applied to the live TallyStore, then the callbacks run. A failed
 // transaction is rolled back and every vote in it is reported kUnavailable: nothing of it is
 // counted. The committer also copies the WAL back into the database (a checkpoint) whenever it
@@ -68,6 +69,8 @@ class SqliteVoteLog final : public VoteLog {
   // About 4 MB of WAL, some thousands of votes: a checkpoint then takes a few milliseconds.
   static constexpr int kCheckpointFrames = 1000;
   int wal_frames_ = 0;   // pages in the WAL after the last commit; batcher thread only
+  // The latest challenge expiry of every vote written so far (schema version 3); batcher thread.
+  std::int64_t expiry_horizon_ms_ = 0;
   VoteBatcher batcher_;  // last: its thread writes through everything above
 };
 

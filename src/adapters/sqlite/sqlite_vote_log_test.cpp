@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -115,11 +116,12 @@ TEST_F(SqliteVoteLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   const auto report = recover_from_sqlite(
       database(), rebuilt, kNow, [&](const std::string& id, TimePoint) { burned.push_back(id); });
   EXPECT_EQ(report.votes, 2);
+  std::sort(burned.begin(), burned.end());
   EXPECT_EQ(burned, (std::vector<std::string>{"challenge-0", "challenge-1"}));
   sqlite::Connection upgraded(database());
   sqlite::Statement version(upgraded.handle(), "PRAGMA user_version");
   ASSERT_EQ(version.step(), SQLITE_ROW);
-  EXPECT_EQ(version.integer(0), 2);
+  EXPECT_EQ(version.integer(0), 3);
   sqlite::Statement votes(upgraded.handle(), "SELECT vote_id FROM votes ORDER BY rowid");
   std::vector<std::string> ids;
   while (votes.step() == SQLITE_ROW) ids.push_back(votes.text(0));
@@ -139,6 +141,37 @@ TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
                                           [](const std::string&, TimePoint) {});
   EXPECT_EQ(report.votes, 1);
   EXPECT_EQ(report.burned_challenges, 0);
+}
+
+TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverItsBatch) {
+  // An early vote whose challenge expires late, then later ones whose challenges expire early
+  // (a slow solver, then fast ones), each in its own transaction, across a restart of the log:
+  // each challenge must be found while unexpired, and only then.
+  MemoryTallyStore tallies;
+  const auto append = [&](int n, TimePoint expires) {
+    SqliteVoteLog log(database(), tallies, {});
+    auto late = vote(n, "a");
+    late.challenge_expires_at = expires;
+    std::promise<AppendStatus> done;
+    log.append(std::move(late), [&](AppendStatus s) { done.set_value(s); });
+    return done.get_future().get();
+  };
+  ASSERT_EQ(append(1, kNow + seconds(600)), AppendStatus::kDurable);
+  ASSERT_EQ(append(2, kNow + seconds(100)), AppendStatus::kDurable);
+  ASSERT_EQ(append(3, kNow + seconds(300)), AppendStatus::kDurable);
+  const auto burned_at = [&](TimePoint now) {
+    MemoryTallyStore rebuilt;
+    std::vector<std::string> burned;
+    recover_from_sqlite(database(), rebuilt, now,
+                        [&](const std::string& id, TimePoint) { burned.push_back(id); });
+    std::sort(burned.begin(), burned.end());
+    return burned;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(burned_at(kNow + seconds(50)), (Ids{"challenge-1", "challenge-2", "challenge-3"}));
+  EXPECT_EQ(burned_at(kNow + seconds(200)), (Ids{"challenge-1", "challenge-3"}));
+  EXPECT_EQ(burned_at(kNow + seconds(400)), (Ids{"challenge-1"}));
+  EXPECT_EQ(burned_at(kNow + seconds(600)), Ids{});
 }
 
 TEST_F(SqliteVoteLogTest, AppendsAfterStopAreUnavailable) {
