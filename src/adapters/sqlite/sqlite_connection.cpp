@@ -35,6 +35,13 @@ Statement& Statement::bind_null(int index) {
 
 int Statement::step() { return sqlite3_step(statement_); }
 
+bool Statement::next_row() {
+  const int result = sqlite3_step(statement_);
+  if (result == SQLITE_ROW) return true;
+  if (result == SQLITE_DONE) return false;
+  throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(sqlite3_db_handle(statement_)));
+}
+
 int Statement::run() {
   const int result = sqlite3_step(statement_);
   sqlite3_reset(statement_);

@@ -25,6 +25,9 @@ class Statement {
   Statement& bind_null(int index);
   // Steps once: SQLITE_ROW, SQLITE_DONE or an error code.
   int step();
+  // For reading: steps once and tells whether a row came; throws std::runtime_error on an
+  // error, so that a failed read never passes for the end of the rows.
+  bool next_row();
   // Resets for reuse, keeping nothing bound.
   void reset();
   // Steps once and resets, for statements without results: SQLITE_DONE or an error code.

@@ -30,7 +30,7 @@ std::vector<Poll> SqlitePollRepository::load_all() {
   sqlite::Statement poll_rows(connection_.handle(),
                               "SELECT id, title, status, opens_at_ms, closes_at_ms, "
                               "show_partial_results, created_at_ms FROM polls");
-  while (poll_rows.step() == SQLITE_ROW) {
+  while (poll_rows.next_row()) {
     Poll poll{.id = poll_rows.text(0), .title = poll_rows.text(1)};
     poll.stored_status = poll_status_from_string(poll_rows.text(2)).value_or(PollStatus::kDraft);
     poll.opens_at = read_time(poll_rows, 3);
@@ -42,7 +42,7 @@ std::vector<Poll> SqlitePollRepository::load_all() {
   sqlite::Statement candidate_rows(
       connection_.handle(),
       "SELECT poll_id, id, name, photo_url FROM candidates ORDER BY poll_id, position");
-  while (candidate_rows.step() == SQLITE_ROW) {
+  while (candidate_rows.next_row()) {
     const auto found = polls.find(candidate_rows.text(0));
     if (found == polls.end()) continue;
     found->second.candidates.push_back(

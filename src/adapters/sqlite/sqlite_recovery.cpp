@@ -17,7 +17,7 @@ RecoveryReport recover_from_sqlite(const std::filesystem::path& database, TallyS
   std::vector<TallyDelta> deltas;
   sqlite::Statement rollup(connection.handle(),
                            "SELECT poll_id, hour, candidate_id, votes FROM hourly_tally");
-  while (rollup.step() == SQLITE_ROW) {
+  while (rollup.next_row()) {
     deltas.push_back(TallyDelta{rollup.text(0), rollup.text(2), rollup.integer(1), rollup.integer(3)});
     report.votes += deltas.back().votes;
   }
@@ -29,7 +29,7 @@ RecoveryReport recover_from_sqlite(const std::filesystem::path& database, TallyS
   sqlite::Statement challenges(connection.handle(),
                                "SELECT challenge_id, challenge_expires_at_ms, expiry_horizon_ms "
                                "FROM votes ORDER BY rowid DESC");
-  while (challenges.step() == SQLITE_ROW && challenges.integer(2) > now_ms) {
+  while (challenges.next_row() && challenges.integer(2) > now_ms) {
     if (challenges.integer(1) <= now_ms) continue;
     burn(challenges.text(0), TimePoint{std::chrono::milliseconds{challenges.integer(1)}});
     ++report.burned_challenges;

@@ -26,7 +26,7 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
       connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   sqlite::Statement newest(connection_.handle(),
                            "SELECT expiry_horizon_ms FROM votes ORDER BY rowid DESC LIMIT 1");
-  if (newest.step() == SQLITE_ROW) expiry_horizon_ms_ = newest.integer(0);
+  if (newest.next_row()) expiry_horizon_ms_ = newest.integer(0);
   add_hourly_ = std::make_unique<sqlite::Statement>(
       connection_.handle(),
       "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "

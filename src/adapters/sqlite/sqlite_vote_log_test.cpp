@@ -143,17 +143,17 @@ TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
   EXPECT_EQ(report.burned_challenges, 0);
 }
 
-TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverItsBatch) {
+TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverTheOrderOfVotes) {
   // An early vote whose challenge expires late, then later ones whose challenges expire early
   // (a slow solver, then fast ones), each in its own transaction, across a restart of the log:
   // each challenge must be found while unexpired, and only then.
   MemoryTallyStore tallies;
   const auto append = [&](int n, TimePoint expires) {
     SqliteVoteLog log(database(), tallies, {});
-    auto late = vote(n, "a");
-    late.challenge_expires_at = expires;
+    auto voted = vote(n, "a");
+    voted.challenge_expires_at = expires;
     std::promise<AppendStatus> done;
-    log.append(std::move(late), [&](AppendStatus s) { done.set_value(s); });
+    log.append(std::move(voted), [&](AppendStatus s) { done.set_value(s); });
     return done.get_future().get();
   };
   ASSERT_EQ(append(1, kNow + seconds(600)), AppendStatus::kDurable);
@@ -172,6 +172,14 @@ TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverItsBatch) 
   EXPECT_EQ(burned_at(kNow + seconds(200)), (Ids{"challenge-1", "challenge-3"}));
   EXPECT_EQ(burned_at(kNow + seconds(400)), (Ids{"challenge-1"}));
   EXPECT_EQ(burned_at(kNow + seconds(600)), Ids{});
+}
+
+TEST_F(SqliteVoteLogTest, AFailedReadIsAnErrorNotTheEndOfTheRows) {
+  sqlite::Connection connection(database());
+  sqlite::Statement rows(connection.handle(),
+                         "SELECT 1 UNION ALL SELECT abs(-9223372036854775807 - 1)");  // overflows
+  EXPECT_TRUE(rows.next_row());
+  EXPECT_THROW(rows.next_row(), std::runtime_error);
 }
 
 TEST_F(SqliteVoteLogTest, AppendsAfterStopAreUnavailable) {
