@@ -92,17 +92,17 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
     std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> counts;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& vote = batch[i].vote;
+      const std::int64_t expires_ms = vote.challenge_expires_at.time_since_epoch().count();
+      // Raised even if the transaction then fails: a horizon too late only lengthens the
+      // restore's reading, one too early would lose challenges.
+      expiry_horizon_ms_ = std::max(expiry_horizon_ms_, expires_ms);
       insert_vote.bind_borrowed(1, vote.vote_id)
           .bind_borrowed(2, vote.poll_id)
           .bind_borrowed(3, vote.candidate_id)
           .bind(4, std::int64_t(vote.accepted_at.time_since_epoch().count()))
           .bind_borrowed(5, vote.challenge_id)
-          .bind(6, std::int64_t(vote.challenge_expires_at.time_since_epoch().count()));
-      // Raised even if the transaction then fails: a horizon too late only lengthens the
-      // restore's reading, one too early would lose challenges.
-      expiry_horizon_ms_ = std::max<std::int64_t>(
-          expiry_horizon_ms_, vote.challenge_expires_at.time_since_epoch().count());
-      insert_vote.bind(7, expiry_horizon_ms_);
+          .bind(6, expires_ms)
+          .bind(7, expiry_horizon_ms_);
       const int inserted = insert_vote.step();
       insert_vote.reset();
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
