@@ -2,6 +2,10 @@
 // the shared replay guard and the api's snapshot read.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <deque>
+#include <thread>
+
 #include "adapters/redis/redis_counters.hpp"
 #include "adapters/redis/redis_keys.hpp"
 #include "servers.hpp"
@@ -117,6 +121,133 @@ TEST_F(RedisTest, AChallengeBurnsOnceAcrossGuards) {
   EXPECT_EQ(copy_a.burn_all(uses, now),
             (std::vector{BurnResult::kFirstUse, BurnResult::kFirstUse, BurnResult::kAlreadyUsed}));
   EXPECT_EQ(copy_b.burn_all(std::span(uses).first(1), now), std::vector{BurnResult::kAlreadyUsed});
+}
+
+// Error replies injected into the real server, as production meets them: OOM (writes refused at
+// maxmemory under noeviction) and BUSY (a slow script holds the server). Restored on exit.
+class RedisFaults {
+ public:
+  explicit RedisFaults(const redis::Endpoint& endpoint) : endpoint_(endpoint), admin_(endpoint) {
+    const auto policy = admin_.command({"CONFIG", "GET", "maxmemory-policy"});
+    policy_ = std::string(redis::text(*policy->element[1]));
+  }
+  ~RedisFaults() {
+    stop_busy();
+    admin_.command({"CONFIG", "SET", "maxmemory", "0"});
+    admin_.command({"CONFIG", "SET", "maxmemory-policy", policy_});
+  }
+  void out_of_memory() {
+    admin_.command({"CONFIG", "SET", "maxmemory-policy", "noeviction"});
+    admin_.command({"CONFIG", "SET", "maxmemory", "1"});
+  }
+  void memory_back() { admin_.command({"CONFIG", "SET", "maxmemory", "0"}); }
+  // A script that loops for 10 s on a connection of its own; past busy-reply-threshold (100 ms)
+  // every other command is answered BUSY. Returns once the server answers BUSY.
+  void busy() {
+    admin_.command({"CONFIG", "SET", "busy-reply-threshold", "100"});
+    busy_ = std::thread([endpoint = endpoint_] {
+      redis::Connection slow(endpoint, std::chrono::milliseconds(15000));
+      try {
+        slow.command({"EVAL",
+                      "local s = tonumber(redis.call('TIME')[1]) "
+                      "while tonumber(redis.call('TIME')[1]) < s + 10 do end return 1",
+                      "0"});
+      } catch (const redis::Error&) {
+        // killed by stop_busy()
+      }
+    });
+    redis::Connection probe(endpoint_);
+    for (int i = 0; i < 100; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      try {
+        probe.command({"PING"});
+      } catch (const redis::Error& e) {
+        if (std::string(e.what()).find("BUSY") != std::string::npos) return;
+      }
+    }
+    FAIL() << "the server never answered BUSY";
+  }
+  void stop_busy() {
+    if (!busy_.joinable()) return;
+    for (int i = 0; i < 100; ++i) {
+      try {
+        admin_.command({"SCRIPT", "KILL"});
+        break;
+      } catch (const redis::Error& e) {
+        if (std::string(e.what()).find("NOTBUSY") != std::string::npos) break;
+      }
+    }
+    busy_.join();
+  }
+
+ private:
+  const redis::Endpoint endpoint_;
+  redis::Connection admin_;
+  std::string policy_;
+  std::thread busy_;
+};
+
+std::vector<ChallengeUse> challenge_uses(const std::string& stem, int count, TimePoint expires) {
+  static std::deque<std::string> ids;  // ChallengeUse borrows its strings: they must not move
+  std::vector<ChallengeUse> uses;
+  for (int i = 0; i < count; ++i) {
+    ids.push_back(stem + std::to_string(i));
+    uses.push_back(ChallengeUse{"p1", ids.back(), expires});
+  }
+  return uses;
+}
+
+// Regression: burn_all threw on the first error reply of its pipeline and left the other replies
+// unread on the connection; later pipelines read them as their own, so that a challenge already
+// used was reported as a first use (a human check accepted twice) and fresh ones as used.
+TEST_F(RedisTest, AnOutOfMemoryReplyLeavesNoStaleReplyForLaterBurns) {
+  RedisReplayGuard guard(settings_);
+  const auto now = from_unix_seconds(1'800'000'000);
+  const auto expires = now + std::chrono::minutes(5);
+  const auto used = challenge_uses("used", 5, expires);
+  ASSERT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kFirstUse));
+  {
+    RedisFaults faults(settings_.endpoint);
+    faults.out_of_memory();
+    EXPECT_EQ(guard.burn_all(challenge_uses("refused", 5, expires), now),
+              std::vector(5, BurnResult::kUnavailable));
+    faults.memory_back();
+  }
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kAlreadyUsed)) << round;
+    const auto fresh = challenge_uses("fresh" + std::to_string(round) + "-", 5, expires);
+    EXPECT_EQ(guard.burn_all(fresh, now), std::vector(5, BurnResult::kFirstUse)) << round;
+  }
+}
+
+TEST_F(RedisTest, ABusyServerLeavesNoStaleReplyForLaterCommands) {
+  RedisLiveCounters counters(settings_);
+  RedisReplayGuard guard(settings_);
+  RedisTallyStore store(settings_);
+  const auto now = from_unix_seconds(1'800'000'000);
+  const auto expires = now + std::chrono::minutes(5);
+  const auto used = challenge_uses("b-used", 5, expires);
+  ASSERT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kFirstUse));
+  count_two_polls(counters);
+  const std::vector<std::string> batches{"b1", "b9", "b2", "b8"};
+  {
+    RedisFaults faults(settings_.endpoint);
+    faults.busy();
+    EXPECT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kUnavailable));
+    EXPECT_FALSE(counters.unapplied("p1", batches));
+    EXPECT_FALSE(counters.read("p1"));
+    EXPECT_FALSE(store.read_all());
+    EXPECT_EQ(counters.apply_once("b5", deltas_), ApplyStatus::kUnavailable);
+    faults.stop_busy();
+  }
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kAlreadyUsed)) << round;
+    EXPECT_EQ(counters.unapplied("p1", batches), (std::vector<std::string>{"b9", "b2", "b8"}));
+    EXPECT_EQ(counters.intact(), false);
+    const auto all = store.read_all();
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->at("p2").by_candidate.at("x"), 5);
+  }
 }
 
 TEST_F(RedisTest, AnUnreachableServerIsReportedNotThrown) {

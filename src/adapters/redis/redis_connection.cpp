@@ -68,36 +68,44 @@ redisContext* Connection::connected() {
   redisEnableKeepAlive(context_.get());
   if (!endpoint_.password.empty()) (void)command({"AUTH", endpoint_.password});
   if (endpoint_.database != 0) (void)command({"SELECT", std::to_string(endpoint_.database)});
+  if (!context_) fail("lost while authenticating");
   return context_.get();
 }
 
-void Connection::append(const std::vector<std::string_view>& argv) {
+std::vector<ReplyPtr> Connection::pipeline(std::span<const Command> commands) {
+  auto* context = connected();
   std::vector<const char*> parts;
   std::vector<std::size_t> lengths;
-  for (const auto& arg : argv) {
-    parts.push_back(arg.data());
-    lengths.push_back(arg.size());
+  for (const auto& argv : commands) {
+    parts.clear();
+    lengths.clear();
+    for (const auto& arg : argv) {
+      parts.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(context, int(parts.size()), parts.data(), lengths.data()) !=
+        REDIS_OK) {
+      fail("cannot queue command");
+    }
   }
-  if (redisAppendCommandArgv(connected(), int(parts.size()), parts.data(), lengths.data()) !=
-      REDIS_OK) {
-    fail("cannot queue command");
+  std::vector<ReplyPtr> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context, &raw) != REDIS_OK || !raw) {
+      if (raw) freeReplyObject(raw);
+      fail("no reply");
+    }
+    ReplyPtr reply(static_cast<redisReply*>(raw), &freeReplyObject);
+    // The rest of the pipeline's replies stay unread: dropped with the connection.
+    if (is_error(*reply)) fail("error reply: " + std::string(text(*reply)));
+    replies.push_back(std::move(reply));
   }
+  return replies;
 }
 
-ReplyPtr Connection::reply() {
-  void* raw = nullptr;
-  if (!context_ || redisGetReply(context_.get(), &raw) != REDIS_OK || !raw) {
-    if (raw) freeReplyObject(raw);
-    fail("no reply");
-  }
-  return ReplyPtr(static_cast<redisReply*>(raw), &freeReplyObject);
-}
-
-ReplyPtr Connection::command(const std::vector<std::string_view>& argv) {
-  append(argv);
-  auto result = reply();
-  if (is_error(*result)) throw Error("redis: " + std::string(text(*result)));
-  return result;
+ReplyPtr Connection::command(const Command& argv) {
+  return std::move(pipeline(std::span(&argv, 1)).front());
 }
 
 }  // namespace paredao::redis

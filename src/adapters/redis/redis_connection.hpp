@@ -2,11 +2,17 @@
 // A thin RAII layer over hiredis: one blocking connection with connect and command timeouts,
 // commands as argument vectors (never formatted strings, so no value can inject a command),
 // pipelining, and reconnection after a failure. Used by one thread at a time.
+//
+// Trust nothing after the first surprise: an error reply, a failed read or a timeout drops the
+// connection at once, with whatever replies were still unread on it, and the next call opens a
+// new one. A reply left unread would otherwise be taken for the answer to a later command
+// (seen: a challenge already used reported as a first use after an OOM reply).
 #include <hiredis/hiredis.h>
 
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,22 +37,26 @@ struct Endpoint {
 std::optional<Endpoint> parse_url(std::string_view url);
 
 using ReplyPtr = std::unique_ptr<redisReply, void (*)(void*)>;
+using Command = std::vector<std::string_view>;
 
 class Connection {
  public:
   explicit Connection(Endpoint endpoint,
                       std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
 
-  // Sends one command and waits for its reply. Throws redis::Error when the connection fails or
-  // the reply is an error; the next call then reconnects.
-  ReplyPtr command(const std::vector<std::string_view>& argv);
-  // Pipelining: queue commands, then read their replies in order (one round trip in all).
-  void append(const std::vector<std::string_view>& argv);
-  ReplyPtr reply();  // throws like command(), except that an error reply is returned, not thrown
+  // Sends `commands` in one round trip and returns their replies, in order, none of them an
+  // error. Throws redis::Error, with the connection dropped, when it fails or times out or any
+  // reply is an error: then no reply of the pipeline can be trusted (commands before and after
+  // the failing one may or may not have run).
+  std::vector<ReplyPtr> pipeline(std::span<const Command> commands);
+  // A pipeline of one command.
+  ReplyPtr command(const Command& argv);
+  // Drops the connection, for a caller that found a reply of a shape it did not expect.
+  void drop() { context_.reset(); }
 
  private:
   redisContext* connected();
-  void fail(const std::string& what);
+  [[noreturn]] void fail(const std::string& what);
 
   const Endpoint endpoint_;
   const std::chrono::milliseconds timeout_;

@@ -116,13 +116,17 @@ void parse_hours(const redisReply& hours, PollTally& tally) {
 
 PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
                              std::string_view poll_id) {
-  connection.append({"HGETALL", keys.totals(poll_id)});
-  connection.append({"HGETALL", keys.hours(poll_id)});
-  const auto totals = connection.reply();
-  const auto hours = connection.reply();
+  const std::string totals_key = keys.totals(poll_id), hours_key = keys.hours(poll_id);
+  const std::vector<redis::Command> commands{{"HGETALL", totals_key}, {"HGETALL", hours_key}};
+  const auto replies = connection.pipeline(commands);
   PollTally tally;
-  parse_totals(*totals, tally);
-  parse_hours(*hours, tally);
+  try {
+    parse_totals(*replies[0], tally);
+    parse_hours(*replies[1], tally);
+  } catch (const redis::Error&) {
+    connection.drop();  // a reply of a shape not expected: trust nothing more from it
+    throw;
+  }
   return tally;
 }
 
@@ -150,9 +154,10 @@ ApplyStatus RedisLiveCounters::apply_once(std::string_view batch_id,
         args.push_back(std::to_string(delta->hour));
         args.push_back(std::to_string(delta->votes));
       }
-      connection_.command({"SADD", keys_.polls(), poll});
-      const auto reply = connection_.command(views(args));
-      if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 1) any_applied = true;
+      const auto polls_key = keys_.polls();
+      const std::vector<redis::Command> commands{{"SADD", polls_key, poll}, views(args)};
+      const auto replies = connection_.pipeline(commands);
+      if (replies[1]->type == REDIS_REPLY_INTEGER && replies[1]->integer == 1) any_applied = true;
     }
   } catch (const redis::Error& e) {
     log::error("redis_apply_failed", {{"batch_id", batch_id}, {"error", e.what()}});
@@ -171,7 +176,12 @@ std::optional<PollTally> RedisLiveCounters::read(std::string_view poll_id) {
 
 std::optional<bool> RedisLiveCounters::intact() {
   try {
-    return connection_.command({"EXISTS", keys_.intact()})->integer == 1;
+    const auto reply = connection_.command({"EXISTS", keys_.intact()});
+    if (reply->type != REDIS_REPLY_INTEGER) {
+      connection_.drop();
+      return std::nullopt;
+    }
+    return reply->integer == 1;
   } catch (const redis::Error&) {
     return std::nullopt;
   }
@@ -191,12 +201,16 @@ std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
   try {
     std::vector<std::string> marks;
     for (const auto& id : batch_ids) marks.push_back(keys_.batch(poll_id, id));
-    for (const auto& mark : marks) connection_.append({"EXISTS", mark});
+    std::vector<redis::Command> commands;
+    for (const auto& mark : marks) commands.push_back({"EXISTS", mark});
+    const auto replies = connection_.pipeline(commands);
     std::vector<std::string> missing;
-    for (const auto& id : batch_ids) {
-      const auto reply = connection_.reply();
-      if (reply->type != REDIS_REPLY_INTEGER) throw redis::Error("EXISTS failed");
-      if (reply->integer == 0) missing.push_back(id);
+    for (std::size_t i = 0; i < batch_ids.size(); ++i) {
+      if (replies[i]->type != REDIS_REPLY_INTEGER) {
+        connection_.drop();
+        return std::nullopt;
+      }
+      if (replies[i]->integer == 0) missing.push_back(batch_ids[i]);
     }
     return missing;
   } catch (const redis::Error&) {
@@ -215,10 +229,12 @@ ReplaceStatus RedisLiveCounters::replace_if_unchanged(std::string_view poll_id,
   append_fields(args, expected);
   append_fields(args, truth);
   try {
-    connection_.command({"SADD", keys_.polls(), poll_id});
-    const auto reply = connection_.command(views(args));
-    return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1 ? ReplaceStatus::kReplaced
-                                                                     : ReplaceStatus::kChanged;
+    const auto polls_key = keys_.polls();
+    const std::vector<redis::Command> commands{{"SADD", polls_key, poll_id}, views(args)};
+    const auto replies = connection_.pipeline(commands);
+    return replies[1]->type == REDIS_REPLY_INTEGER && replies[1]->integer == 1
+               ? ReplaceStatus::kReplaced
+               : ReplaceStatus::kChanged;
   } catch (const redis::Error& e) {
     log::error("redis_repair_failed", {{"poll_id", poll_id}, {"error", e.what()}});
     return ReplaceStatus::kUnavailable;
@@ -245,13 +261,10 @@ std::optional<TallyMap> RedisTallyStore::read_all() const {
     // not read again four times a second. Every kFullReadEvery-th read takes everything, for a
     // repair that moved votes between hours alone.
     const bool full = reads_++ % kFullReadEvery == 0;
-    // Every reply of a pipeline is read before any is judged: one left unread would be taken
-    // for the answer to the next command.
     const auto pipelined = [&](const std::vector<std::string>& keys) {
-      for (const auto& key : keys) connection_.append({"HGETALL", key});
-      std::vector<redis::ReplyPtr> replies;
-      for (std::size_t i = 0; i < keys.size(); ++i) replies.push_back(connection_.reply());
-      return replies;
+      std::vector<redis::Command> commands;
+      for (const auto& key : keys) commands.push_back({"HGETALL", key});
+      return connection_.pipeline(commands);
     };
     std::vector<std::string> totals_keys;
     for (const auto& poll : polls) totals_keys.push_back(keys_.totals(poll));
@@ -275,6 +288,7 @@ std::optional<TallyMap> RedisTallyStore::read_all() const {
     healthy_ = true;
     return fresh;
   } catch (const redis::Error& e) {
+    connection_.drop();  // the failure may have been a reply of an unexpected shape
     if (healthy_) log::error("redis_unreachable", {{"role", "snapshot"}, {"error", e.what()}});
     healthy_ = false;
     reads_ = 0;  // what was read before the failure is not trusted: read everything again
@@ -294,17 +308,26 @@ std::vector<BurnResult> RedisReplayGuard::burn_all(std::span<const ChallengeUse>
                                                    TimePoint now) {
   std::vector<BurnResult> results(uses.size(), BurnResult::kUnavailable);
   try {
+    std::vector<std::string> keys, lives;
+    keys.reserve(uses.size());
+    lives.reserve(uses.size());
+    std::vector<redis::Command> commands;
+    commands.reserve(uses.size());
     for (const auto& use : uses) {
       // Remembered for the challenge's remaining life (at least 1 s): after that it is refused
       // as expired anyway.
-      const auto left = std::max<std::int64_t>(1000, (use.expires_at - now).count());
-      connection_.append({"SET", keys_.challenge(use.poll_id, use.challenge_id), "1", "NX", "PX",
-                          std::to_string(left)});
+      keys.push_back(keys_.challenge(use.poll_id, use.challenge_id));
+      lives.push_back(std::to_string(std::max<std::int64_t>(1000, (use.expires_at - now).count())));
+      commands.push_back({"SET", keys.back(), "1", "NX", "PX", lives.back()});
     }
-    for (auto& result : results) {
-      const auto reply = connection_.reply();
-      if (redis::is_error(*reply)) throw redis::Error(std::string(redis::text(*reply)));
-      result = reply->type == REDIS_REPLY_NIL ? BurnResult::kAlreadyUsed : BurnResult::kFirstUse;
+    const auto replies = connection_.pipeline(commands);
+    for (std::size_t i = 0; i < uses.size(); ++i) {
+      const auto type = replies[i]->type;
+      if (type != REDIS_REPLY_NIL && type != REDIS_REPLY_STATUS) {
+        connection_.drop();
+        throw redis::Error("SET NX answered with a reply of type " + std::to_string(type));
+      }
+      results[i] = type == REDIS_REPLY_NIL ? BurnResult::kAlreadyUsed : BurnResult::kFirstUse;
     }
   } catch (const redis::Error& e) {
     log::error("redis_burn_failed", {{"error", e.what()}});
