@@ -3,12 +3,11 @@
 namespace paredao {
 
 CastVote::CastVote(const PollCatalog& catalog, const HumanVerifier& verifier,
-                   ReplayGuard& replay_guard, VoteLog& log, IdGenerator& ids, const Clock& clock,
+                   VotePipeline& pipeline, IdGenerator& ids, const Clock& clock,
                    const ReadResults& results)
     : catalog_(catalog),
       verifier_(verifier),
-      replay_guard_(replay_guard),
-      log_(log),
+      pipeline_(pipeline),
       ids_(ids),
       clock_(clock),
       results_(results) {}
@@ -36,14 +35,6 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
   }
   auto proof = verifier_.verify(*request.altcha, poll->id, now);
   if (!proof.ok()) return done(proof.error());
-  switch (replay_guard_.burn(proof.value().challenge_id, proof.value().expires_at, now)) {
-    case BurnResult::kFirstUse:
-      break;
-    case BurnResult::kAlreadyUsed:
-      return done(Error{ErrorCode::kHumanCheckFailed, "this human check was already used"});
-    case BurnResult::kUnavailable:
-      return done(Error{ErrorCode::kUnavailable, "the vote could not be recorded; try again"});
-  }
 
   AcceptedVote vote{.vote_id = ids_.vote_id(now),
                     .poll_id = poll->id,
@@ -55,8 +46,8 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
                       .poll = std::move(poll),
                       .candidate_id = vote.candidate_id,
                       .accepted_at = now};
-  log_.append(std::move(vote), [this, receipt = std::move(receipt),
-                                done = std::move(done)](AppendStatus status) mutable {
+  pipeline_.submit(std::move(vote), [this, receipt = std::move(receipt),
+                                     done = std::move(done)](AppendStatus status) mutable {
     switch (status) {
       case AppendStatus::kDurable:
         receipt.results = results_.visible_results(receipt.poll);

@@ -8,10 +8,9 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/human_verifier.hpp"
 #include "app/ports/id_generator.hpp"
-#include "app/ports/replay_guard.hpp"
-#include "app/ports/vote_log.hpp"
 #include "app/read_results.hpp"
 #include "app/result.hpp"
+#include "app/vote_pipeline.hpp"
 
 namespace paredao {
 
@@ -35,20 +34,20 @@ using VoteCallback = std::function<void(Result<VoteReceipt>)>;
 // Thread-safe, non-blocking.
 class CastVote {
  public:
-  CastVote(const PollCatalog& catalog, const HumanVerifier& verifier, ReplayGuard& replay_guard,
-           VoteLog& log, IdGenerator& ids, const Clock& clock, const ReadResults& results);
+  CastVote(const PollCatalog& catalog, const HumanVerifier& verifier, VotePipeline& pipeline,
+           IdGenerator& ids, const Clock& clock, const ReadResults& results);
 
-  // Checks the vote in the contract's order (poll, fields, status, candidate, human check),
-  // burns the challenge, and appends the vote to the log. `done` runs exactly once: at once on
-  // the calling thread for a refusal, or on a vote-log thread once the vote is durable or failed.
-  // A success means the vote is durable and will be counted exactly once.
+  // Checks the vote in the contract's order (poll, fields, status, candidate, human check) and
+  // hands it to the pipeline, which burns the challenge and makes the vote durable. `done` runs
+  // exactly once: at once on the calling thread for a refusal, or on the pipeline's thread once
+  // the vote is durable or failed. A success means the vote is durable and will be counted
+  // exactly once; kUnavailable means it was not recorded and its payload may be sent again.
   void cast(VoteRequest request, VoteCallback done);
 
  private:
   const PollCatalog& catalog_;
   const HumanVerifier& verifier_;
-  ReplayGuard& replay_guard_;
-  VoteLog& log_;
+  VotePipeline& pipeline_;
   IdGenerator& ids_;
   const Clock& clock_;
   const ReadResults& results_;

@@ -3,6 +3,7 @@
 // idempotency rules, for the worker and reconciler use-case tests.
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "app/ports/clock.hpp"
@@ -147,19 +148,80 @@ class FakeCounters final : public LiveCounters {
   std::map<std::string, PollTally> tallies_;
 };
 
-// The shared replay guard, in memory (it lives in the same store as the counters in production).
+// The shared replay guard, in memory (it lives in the same store as the counters in production),
+// with the ways a real store fails: refusing everything (down), or running the burns and losing
+// the replies (an error after the commands ran). Thread-safe.
 class FakeSharedGuard final : public SharedReplayGuard {
  public:
+  enum class Mode { kHealthy, kDown, kRepliesLost };
+
   std::vector<BurnResult> burn_all(std::span<const ChallengeUse> uses, TimePoint) override {
+    std::lock_guard lock(mutex_);
+    ++burn_calls_;
+    if (burn_mode_ == Mode::kDown) return std::vector(uses.size(), BurnResult::kUnavailable);
     std::vector<BurnResult> results;
     for (const auto& use : uses) {
-      results.push_back(burned.insert(std::string(use.challenge_id)).second
-                            ? BurnResult::kFirstUse
-                            : BurnResult::kAlreadyUsed);
+      results.push_back(
+          burned_.emplace(std::string(use.challenge_id), std::string(use.token)).second
+              ? BurnResult::kFirstUse
+              : BurnResult::kAlreadyUsed);
+    }
+    if (burn_mode_ == Mode::kRepliesLost) {
+      return std::vector(uses.size(), BurnResult::kUnavailable);
     }
     return results;
   }
-  std::set<std::string> burned;
+  bool release_all(std::span<const ChallengeUse> uses) override {
+    std::lock_guard lock(mutex_);
+    ++release_calls_;
+    if (release_mode_ == Mode::kDown) return false;
+    for (const auto& use : uses) {
+      const auto found = burned_.find(std::string(use.challenge_id));
+      if (found != burned_.end() && found->second == use.token) burned_.erase(found);
+    }
+    return release_mode_ == Mode::kHealthy;
+  }
+  void set_mode(Mode mode) { set_modes(mode, mode); }
+  void set_modes(Mode burns, Mode releases) {
+    std::lock_guard lock(mutex_);
+    burn_mode_ = burns;
+    release_mode_ = releases;
+  }
+  bool is_burned(const std::string& challenge_id) {
+    std::lock_guard lock(mutex_);
+    return burned_.contains(challenge_id);
+  }
+  void wipe() {
+    std::lock_guard lock(mutex_);
+    burned_.clear();
+  }
+  // Burns as another api copy would, with a token of its own.
+  void burn_elsewhere(const std::string& challenge_id) {
+    std::lock_guard lock(mutex_);
+    burned_.emplace(challenge_id, "elsewhere");
+  }
+  int burn_calls() {
+    std::lock_guard lock(mutex_);
+    return burn_calls_;
+  }
+  int release_calls() {
+    std::lock_guard lock(mutex_);
+    return release_calls_;
+  }
+  std::set<std::string> burned() {
+    std::lock_guard lock(mutex_);
+    std::set<std::string> ids;
+    for (const auto& [id, token] : burned_) ids.insert(id);
+    return ids;
+  }
+
+ private:
+  std::mutex mutex_;
+  Mode burn_mode_ = Mode::kHealthy;            // guarded by mutex_
+  Mode release_mode_ = Mode::kHealthy;         // guarded by mutex_
+  std::map<std::string, std::string> burned_;  // challenge id → token; guarded by mutex_
+  int burn_calls_ = 0;                         // guarded by mutex_
+  int release_calls_ = 0;                      // guarded by mutex_
 };
 
 }  // namespace paredao::testing

@@ -48,7 +48,9 @@ std::optional<std::size_t> ReconcileCounters::restore_burned_challenges() {
   std::vector<ChallengeUse> uses;
   uses.reserve(used->size());
   for (const auto& challenge : *used) {
-    uses.push_back(ChallengeUse{challenge.poll_id, challenge.challenge_id, challenge.expires_at});
+    // Its vote counts: the burn must never be released, and no use's token is "restored".
+    uses.push_back(
+        ChallengeUse{challenge.poll_id, challenge.challenge_id, challenge.expires_at, "restored"});
   }
   constexpr std::size_t kChunk = 10000;  // bounded round trips, bounded replies
   for (std::size_t start = 0; start < uses.size(); start += kChunk) {

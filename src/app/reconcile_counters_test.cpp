@@ -96,18 +96,18 @@ TEST_F(Fixture, AfterTheStoreLostItsDataTheUnexpiredChallengesAreBurnedAgain) {
   ASSERT_EQ(record.handle(batch_of("b1", 4)), BatchOutcome::kCounted);
   clock.advance(std::chrono::seconds(6));
   counters.wipe();
-  guard.burned.clear();  // the burned challenges lived in the same store
+  guard.wipe();  // the burned challenges lived in the same store
   const auto report = reconcile.run_once();
   // Expiries are 300, 360, 420, 480 s after the start; 6 s have passed: all four still count.
   ASSERT_TRUE(report.challenges_restored);
   EXPECT_EQ(*report.challenges_restored, 4u);
-  EXPECT_TRUE(guard.burned.contains("b10") && guard.burned.contains("b13"));
+  EXPECT_TRUE(guard.is_burned("b10") && guard.is_burned("b13"));
   EXPECT_FALSE(reconcile.run_once().challenges_restored) << "restored once, not every round";
 
   // Expired challenges need not be remembered (406 s have passed).
   clock.advance(std::chrono::seconds(400));
   counters.wipe();
-  guard.burned.clear();
+  guard.wipe();
   EXPECT_EQ(*reconcile.run_once().challenges_restored, 2u);  // 420 and 480 s are still ahead
 }
 

@@ -2,9 +2,11 @@
 // Reads come from an immutable snapshot of the live counters, refreshed on a timer, never from
 // a scan or a store round-trip per request.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 
+#include "app/periodic_task.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/tally_store.hpp"
 
@@ -33,6 +35,19 @@ class TallySnapshots {
   // published after one read later, or counts would step back for a moment.
   std::mutex refresh_mutex_;
   std::atomic<std::shared_ptr<const TallySnapshot>> current_;
+};
+
+// Refreshes the snapshots on a thread of its own, every `period`, until stopped: reads never lag
+// the counters by more than about a period (the contract allows 2 s).
+class SnapshotRefresher {
+ public:
+  explicit SnapshotRefresher(TallySnapshots& snapshots,
+                             std::chrono::milliseconds period = std::chrono::milliseconds(250))
+      : task_("snapshots", period, [&snapshots] { snapshots.refresh(); }) {}
+  void stop() { task_.stop(); }  // idempotent
+
+ private:
+  PeriodicTask task_;
 };
 
 }  // namespace paredao

@@ -4,24 +4,23 @@
 
 namespace paredao {
 
-VoteBatcher::VoteBatcher(std::size_t max_pending, std::size_t max_batch, Writer writer)
+VoteBatcher::VoteBatcher(std::size_t max_pending, std::size_t max_batch, Writer writer,
+                         std::function<void()> idle, std::chrono::milliseconds idle_period)
     : max_pending_(max_pending),
       max_batch_(max_batch),
       writer_(std::move(writer)),
+      idle_(std::move(idle)),
+      idle_period_(idle_period),
       thread_([this] { run(); }) {}
 
 VoteBatcher::~VoteBatcher() { stop(); }
 
-void VoteBatcher::append(AcceptedVote vote, AppendCallback done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && queue_.size() < max_pending_) {
-      queue_.push_back(Pending{std::move(vote), std::move(done)});
-      if (queue_.size() == 1) wake_.notify_all();
-      return;
-    }
-  }
-  done(AppendStatus::kUnavailable);
+bool VoteBatcher::append(AcceptedVote& vote, AppendCallback& done) {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || queue_.size() >= max_pending_) return false;
+  queue_.push_back(Pending{std::move(vote), std::move(done)});
+  if (queue_.size() == 1) wake_.notify_all();
+  return true;
 }
 
 void VoteBatcher::stop() {
@@ -40,7 +39,14 @@ void VoteBatcher::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      const auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (!idle_) {
+        wake_.wait(lock, ready);
+      } else if (!wake_.wait_for(lock, idle_period_, ready)) {
+        lock.unlock();
+        idle_();
+        continue;
+      }
       if (queue_.empty()) return;  // stopping, and everything queued has been written
       if (queue_.size() <= max_batch_) {
         batch.swap(queue_);

@@ -1,21 +1,27 @@
 #include "adapters/altcha/altcha_verifier.hpp"
-#include "adapters/amqp/amqp_vote_log.hpp"
+#include "adapters/amqp/amqp_batch_log.hpp"
+#include "adapters/amqp/amqp_probe.hpp"
 #include "adapters/logging/json_log.hpp"
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/postgres/pg_catalog_sync.hpp"
 #include "adapters/postgres/pg_poll_repository.hpp"
+#include "adapters/postgres/pg_probe.hpp"
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_settings.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
+#include "adapters/redis/redis_probe.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
 #include "app/poll_admin.hpp"
+#include "app/readiness.hpp"
 #include "app/tally_snapshots.hpp"
+#include "app/vote_pipeline.hpp"
 #include "cmd/demo_poll.hpp"
 #include "cmd/distributed.hpp"
 #include "cmd/http_front.hpp"
+#include "cmd/lifecycle.hpp"
 
 namespace paredao {
 namespace {
@@ -26,7 +32,9 @@ constexpr std::size_t kMaxLocalChallenges = 2'000'000;
 }  // namespace
 
 int run_api(const ServeConfig& config, const std::filesystem::path& executable) {
+  block_stop_signals();  // before any thread starts: they all inherit it
   const auto endpoints = distributed_endpoints(config);
+  const auto queues = amqp::QueueNames::for_deployment(config.deployment);
   SystemClock clock;
   RandomIdGenerator ids;
 
@@ -44,57 +52,72 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
     }
   }
 
+  // Objects without threads, which the components below use: they outlive them.
   PollCatalog catalog;
-  PgCatalogSync catalog_sync(
-      CatalogSyncSettings{.url = config.postgres_url, .instance_id = "api-" + random_hex(8)},
-      catalog);
-  PgPollRepository polls_store(config.postgres_url, [&catalog_sync](std::int64_t version) {
-    catalog_sync.wait_until_everywhere(version);
-  });
-
   const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
   RedisTallyStore tallies(redis);
   RedisReplayGuard shared_guard(redis);
   MemoryReplayGuard local_guard(kMaxLocalChallenges);
-
   Metrics metrics;
   TallySnapshots snapshots(tallies, clock);
-  amqp::ConfirmedPublisher publisher(endpoints.amqp,
-                                     amqp::QueueNames::for_deployment(config.deployment));
-  PgVoteHistory settling_history(config.postgres_url);
-  AmqpVoteLog vote_log(publisher, shared_guard, settling_history, ids, clock, AmqpVoteLogSettings{},
-                       [&metrics](const PublishReport& report) {
-                         metrics.observe_batch(report.votes, report.seconds, report.confirmed);
-                       });
+  amqp::ConfirmedPublisher publisher(endpoints.amqp, queues);
+  publisher.connect();
+  AmqpBatchLog batch_log(publisher);
+  PgVoteHistory settlement(config.postgres_url);
   AltchaVerifier verifier(AltchaSettings{.secret = challenge_secret,
                                          .max_counter = config.pow_difficulty,
                                          .ttl_seconds = config.challenge_ttl_seconds});
+  RedisProbe redis_probe(endpoints.redis, Health::kDown);
+  AmqpProbe broker_probe(endpoints.amqp, queues);
+  PgProbe postgres_probe(config.postgres_url, Health::kDegraded);
 
-  PollAdmin admin(polls_store, catalog, clock, ids);
+  // The components, started in this order and stopped in the reverse one: the HTTP server first
+  // (every request in flight answered), then the pipeline (every queued vote published or
+  // settled), then the catalog.
+  Lifecycle components;
+  auto& catalog_sync = components.add(
+      "catalog sync",
+      std::make_unique<PgCatalogSync>(
+          CatalogSyncSettings{.url = config.postgres_url, .instance_id = "api-" + random_hex(8)},
+          catalog));
+  auto& polls_store = components.keep(
+      "poll repository",
+      std::make_unique<PgPollRepository>(config.postgres_url, [&catalog_sync](std::int64_t v) {
+        catalog_sync.wait_until_everywhere(v);
+      }));
+  auto& admin =
+      components.keep("poll admin", std::make_unique<PollAdmin>(polls_store, catalog, clock, ids));
   if (config.demo && catalog.all().empty()) {
     // Only into an empty deployment; two copies starting at once both try and one wins.
     auto demo = admin.create(demo_poll());
     if (demo.ok()) (void)admin.open("demo");
     log::info("demo_created", {{"poll_id", "demo"}, {"ok", demo.ok()}});
   }
-
-  FrontUseCases front(catalog, verifier, local_guard, vote_log, ids, clock, snapshots);
+  auto& readiness =
+      components.add("readiness", std::make_unique<Readiness>(std::vector<HealthProbe*>{
+                                      &redis_probe, &broker_probe, &postgres_probe}));
   snapshots.refresh();
-
-  serve_http_front(config, executable,
-                   front.services(
-                       admin, metrics,
-                       [&]() -> std::optional<std::string> {
-                         if (!catalog_sync.healthy()) return std::string("postgres");
-                         if (!tallies.healthy() || !vote_log.guard_healthy())
-                           return std::string("redis");
-                         if (!vote_log.healthy()) return std::string("rabbitmq");
-                         return std::nullopt;
-                       },
-                       admin_token),
-                   snapshots,
-                   {{"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}});
-  vote_log.stop();
+  components.add("snapshot refresher", std::make_unique<SnapshotRefresher>(snapshots));
+  auto& pipeline = components.add(
+      "vote pipeline", std::make_unique<VotePipeline>(
+                           VotePipelinePorts{.local_guard = local_guard,
+                                             .log = batch_log,
+                                             .ids = ids,
+                                             .clock = clock,
+                                             .shared_guard = &shared_guard,
+                                             .settlement = &settlement},
+                           VotePipelineSettings{.max_batch = 5000}, observe_pipeline(metrics)));
+  auto& front = components.keep(
+      "use cases",
+      std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock, snapshots));
+  components.add(
+      "http",
+      std::make_unique<HttpFront>(
+          config, executable, front.services(admin, metrics, readiness, admin_token),
+          boost::json::object{
+              {"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}}));
+  wait_for_stop_signal();
+  components.stop();
   log::info("stopped");
   return 0;
 }

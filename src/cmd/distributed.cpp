@@ -48,4 +48,9 @@ bool wait_for_stop_signal(std::chrono::milliseconds timeout) {
   return signal > 0;
 }
 
+void wait_for_stop_signal() {
+  while (!wait_for_stop_signal(std::chrono::hours(1))) {
+  }
+}
+
 }  // namespace paredao

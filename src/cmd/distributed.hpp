@@ -32,5 +32,7 @@ void require_schema(pg::Connection& connection);
 void block_stop_signals();
 // Waits up to `timeout` for SIGTERM or SIGINT; true when one arrived.
 bool wait_for_stop_signal(std::chrono::milliseconds timeout);
+// Waits for SIGTERM or SIGINT.
+void wait_for_stop_signal();
 
 }  // namespace paredao

@@ -1,46 +1,13 @@
 #include "cmd/http_front.hpp"
 
-#include <boost/asio/thread_pool.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
-#include "adapters/http/http_server.hpp"
 #include "adapters/logging/json_log.hpp"
 
 namespace paredao {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr auto kSnapshotPeriod = std::chrono::milliseconds(250);
-
-// Refreshes the read snapshot on its own thread until destroyed.
-class SnapshotRefresher {
- public:
-  explicit SnapshotRefresher(TallySnapshots& snapshots)
-      : thread_([this, &snapshots] {
-          std::unique_lock lock(mutex_);
-          while (!stop_) {
-            wake_.wait_for(lock, kSnapshotPeriod, [this] { return stop_; });
-            snapshots.refresh();
-          }
-        }) {}
-  ~SnapshotRefresher() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
-  std::thread thread_;
-};
 
 std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& executable) {
   if (config.web_dir) return config.web_dir;
@@ -53,6 +20,18 @@ std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& 
   return std::nullopt;
 }
 
+const char* fate_name(BatchFate fate) {
+  switch (fate) {
+    case BatchFate::kDurable:
+      return "durable";
+    case BatchFate::kNotDurable:
+      return "not_durable";
+    case BatchFate::kInDoubt:
+      return "in_doubt";
+  }
+  return "";
+}
+
 }  // namespace
 
 void log_generated_admin_token(const std::string& token, const std::string& where) {
@@ -61,27 +40,43 @@ void log_generated_admin_token(const std::string& token, const std::string& wher
                             {"hint", "Authorization: Bearer <token> for the production routes"}});
 }
 
-void serve_http_front(const ServeConfig& config, const fs::path& executable,
-                      http::ApiServices services, TallySnapshots& snapshots,
-                      boost::json::object started) {
-  const auto web_dir = find_web_dir(config, executable);
-  http::StaticFiles web(web_dir);
-  if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
+VotePipeline::Observer observe_pipeline(Metrics& metrics) {
+  return [&metrics](const BatchReport& report) {
+    if (report.written) {
+      metrics.observe_batch(report.votes, report.seconds, report.fate == BatchFate::kDurable);
+    }
+    if (report.written && report.fate != BatchFate::kDurable) {
+      log::error("vote_batch_failed", {{"batch_id", report.batch_id},
+                                       {"votes", report.votes},
+                                       {"fate", fate_name(report.fate)},
+                                       {"settled", report.settled}});
+    } else if (report.settled) {
+      log::warn("batch_settled", {{"batch_id", report.batch_id}, {"counted", true}});
+    }
+    if (report.releases_dropped > 0) {
+      log::error("releases_dropped", {{"challenges", report.releases_dropped}});
+    }
+  };
+}
 
-  boost::asio::thread_pool blocking(1);
+HttpFront::HttpFront(const ServeConfig& config, const fs::path& executable,
+                     http::ApiServices services, boost::json::object started) {
+  const auto web_dir = find_web_dir(config, executable);
+  web_ = std::make_unique<http::StaticFiles>(web_dir);
+  if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
   auto& metrics = services.metrics;
-  services.web = &web;
-  http::Api api(std::move(services), blocking);
+  services.web = web_.get();
+  api_ = std::make_unique<http::Api>(std::move(services), blocking_);
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  http::HttpServer server(
+  server_ = std::make_unique<http::HttpServer>(
       http::HttpSettings{
           .host = config.listen.host, .port = config.listen.port, .threads = threads},
-      api, metrics);
-  SnapshotRefresher refresher(snapshots);
+      *api_, metrics);
+  server_->start();
 
-  const auto endpoint = server.local_endpoint();
+  const auto endpoint = server_->local_endpoint();
   const auto address =
       endpoint.address().is_v6()
           ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
@@ -93,8 +88,13 @@ void serve_http_front(const ServeConfig& config, const fs::path& executable,
                              {"pow_difficulty", config.pow_difficulty}};
   for (auto& [key, value] : started) fields[key] = value;
   log::info("listening", std::move(fields));
-  server.run();
-  blocking.join();
+}
+
+void HttpFront::stop() {
+  // Requests in flight are answered first (a vote waiting for its batch included); then the
+  // administration thread finishes what it has.
+  server_->stop();
+  blocking_.join();
 }
 
 }  // namespace paredao

@@ -1,35 +1,38 @@
 #pragma once
-// What `serve` (embedded) and `api` (distributed) share once their adapters are built: the
-// snapshot timer, the web files, the HTTP server and the start/stop log lines.
+// What `serve` (embedded) and `api` (distributed) share once their adapters are built: the public
+// use cases, the web files, the HTTP server and its thread for blocking administration.
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 #include <filesystem>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "adapters/http/api.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/http/static_files.hpp"
 #include "app/cast_vote.hpp"
 #include "app/issue_challenge.hpp"
 #include "app/poll_queries.hpp"
 #include "app/read_results.hpp"
+#include "app/readiness.hpp"
 #include "app/tally_snapshots.hpp"
+#include "app/vote_pipeline.hpp"
 #include "cmd/config.hpp"
 
 namespace paredao {
 
 // The use cases behind the public routes, wired the same way in both modes; only their ports
-// (catalog, verifier, replay guard, vote log) differ.
+// (catalog, verifier, pipeline) differ.
 struct FrontUseCases {
-  FrontUseCases(const PollCatalog& catalog, HumanVerifier& verifier, ReplayGuard& replay_guard,
-                VoteLog& log, IdGenerator& ids, const Clock& clock, const TallySnapshots& snapshots)
+  FrontUseCases(const PollCatalog& catalog, HumanVerifier& verifier, VotePipeline& pipeline,
+                IdGenerator& ids, const Clock& clock, const TallySnapshots& snapshots)
       : queries(catalog, clock),
         challenges(catalog, verifier, clock),
         results(catalog, snapshots, clock),
-        votes(catalog, verifier, replay_guard, log, ids, clock, results) {}
+        votes(catalog, verifier, pipeline, ids, clock, results) {}
 
   // The services of the HTTP API: these use cases plus the production's and the operations'.
-  http::ApiServices services(PollAdmin& admin, Metrics& metrics,
-                             std::function<std::optional<std::string>()> failing_dependency,
+  http::ApiServices services(PollAdmin& admin, Metrics& metrics, const Readiness& readiness,
                              std::string admin_token) {
     return http::ApiServices{.polls = queries,
                              .admin = admin,
@@ -37,7 +40,7 @@ struct FrontUseCases {
                              .votes = votes,
                              .results = results,
                              .metrics = metrics,
-                             .failing_dependency = std::move(failing_dependency),
+                             .readiness = readiness,
                              .admin_token = std::move(admin_token)};
   }
 
@@ -47,14 +50,25 @@ struct FrontUseCases {
   CastVote votes;  // last: it reads `results`
 };
 
-// Serves HTTP until SIGTERM/SIGINT, refreshing the snapshots on a timer; every request in
-// flight is answered before it returns. The built web pages are found and added to `services`
-// here. `started` fields are added to the "listening" line.
-void serve_http_front(const ServeConfig& config, const std::filesystem::path& executable,
-                      http::ApiServices services, TallySnapshots& snapshots,
-                      boost::json::object started);
+// The HTTP side of a process, a component: serving from construction (it logs "listening" with
+// the `started` fields) until stop(), which answers every request in flight first.
+class HttpFront {
+ public:
+  HttpFront(const ServeConfig& config, const std::filesystem::path& executable,
+            http::ApiServices services, boost::json::object started);
+  void stop();
+
+ private:
+  std::unique_ptr<http::StaticFiles> web_;
+  boost::asio::thread_pool blocking_{1};  // poll administration (blocking stores)
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::HttpServer> server_;
+};
 
 // Logs a generated admin token so that the operator can find it.
 void log_generated_admin_token(const std::string& token, const std::string& where);
+
+// The observer of a vote pipeline: its metrics and the log lines of what went wrong.
+VotePipeline::Observer observe_pipeline(Metrics& metrics);
 
 }  // namespace paredao

@@ -6,16 +6,21 @@
 #include "adapters/logging/json_log.hpp"
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
+#include "adapters/sqlite/data_dir_probe.hpp"
+#include "adapters/sqlite/sqlite_batch_log.hpp"
 #include "adapters/sqlite/sqlite_poll_repository.hpp"
 #include "adapters/sqlite/sqlite_recovery.hpp"
-#include "adapters/sqlite/sqlite_vote_log.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
 #include "app/poll_admin.hpp"
+#include "app/readiness.hpp"
 #include "app/tally_snapshots.hpp"
+#include "app/vote_pipeline.hpp"
 #include "cmd/demo_poll.hpp"
+#include "cmd/distributed.hpp"
 #include "cmd/http_front.hpp"
+#include "cmd/lifecycle.hpp"
 
 namespace paredao {
 namespace {
@@ -29,6 +34,7 @@ constexpr std::size_t kMaxRememberedChallenges = 8'000'000;
 }  // namespace
 
 int run_serve(const ServeConfig& config, const fs::path& executable) {
+  block_stop_signals();  // before any thread starts: they all inherit it
   fs::create_directories(config.data_dir);
   const auto database = config.data_dir / "paredao.db";
   const auto first_start_marker = config.data_dir / "initialized";
@@ -42,6 +48,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
     log_generated_admin_token(admin_token, (config.data_dir / "admin-token").string());
   }
 
+  // Objects without threads, which the components below use: they outlive them.
   SystemClock clock;
   RandomIdGenerator ids;
   SqlitePollRepository polls_store(database);
@@ -58,25 +65,12 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
 
   Metrics metrics;
   TallySnapshots snapshots(tallies, clock);
-  // Called on the committer thread after each batch.
-  auto after_batch = [&metrics, &snapshots, last_refresh = std::chrono::steady_clock::time_point{}](
-                         const BatchReport& report) mutable {
-    metrics.observe_batch(report.votes, report.seconds, report.committed);
-    // On change, so that a voter's receipt already counts the vote; at most every 20 ms, so
-    // that under load the committer does not copy the counters for every batch.
-    const auto now = std::chrono::steady_clock::now();
-    if (report.committed && now - last_refresh >= std::chrono::milliseconds(20)) {
-      snapshots.refresh();
-      last_refresh = now;
-    }
-    if (!report.committed) log::error("vote_batch_failed", {{"votes", report.votes}});
-  };
-  SqliteVoteLog vote_log(database, tallies, SqliteVoteLogSettings{}, after_batch);
+  SqliteBatchLog batch_log(database);
+  DataDirProbe data_dir(config.data_dir);
   AltchaVerifier verifier(
       AltchaSettings{.secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
                      .max_counter = config.pow_difficulty,
                      .ttl_seconds = config.challenge_ttl_seconds});
-
   PollAdmin admin(polls_store, catalog, clock, ids);
   if (first_start && config.demo && !catalog.find("demo")) {
     auto demo = admin.create(demo_poll());
@@ -85,22 +79,33 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   }
   std::ofstream(first_start_marker) << "paredao\n";
 
-  FrontUseCases front(catalog, verifier, replay_guard, vote_log, ids, clock, snapshots);
-  serve_http_front(config, executable,
-                   front.services(
-                       admin, metrics,
-                       [&vote_log]() -> std::optional<std::string> {
-                         if (!vote_log.healthy()) return std::string("sqlite");
-                         return std::nullopt;
-                       },
-                       admin_token),
-                   snapshots,
-                   {{"mode", "embedded"},
-                    {"data_dir", config.data_dir.string()},
-                    {"recovered_votes", recovered.votes},
-                    {"recovered_challenges", recovered.burned_challenges}});
-  // Every request in flight has been answered; commit anything still queued, then stop.
-  vote_log.stop();
+  // The components, started in this order and stopped in the reverse one: the HTTP server first
+  // (every request in flight answered), then the pipeline (every queued vote written).
+  Lifecycle components;
+  auto& readiness = components.add(
+      "readiness", std::make_unique<Readiness>(std::vector<HealthProbe*>{&data_dir}));
+  components.add("snapshot refresher", std::make_unique<SnapshotRefresher>(snapshots));
+  auto& pipeline = components.add(
+      "vote pipeline",
+      std::make_unique<VotePipeline>(VotePipelinePorts{.local_guard = replay_guard,
+                                                       .log = batch_log,
+                                                       .ids = ids,
+                                                       .clock = clock,
+                                                       .counts = &tallies,
+                                                       .snapshots = &snapshots},
+                                     VotePipelineSettings{}, observe_pipeline(metrics)));
+  auto& front = components.keep(
+      "use cases",
+      std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock, snapshots));
+  components.add("http",
+                 std::make_unique<HttpFront>(
+                     config, executable, front.services(admin, metrics, readiness, admin_token),
+                     boost::json::object{{"mode", "embedded"},
+                                         {"data_dir", config.data_dir.string()},
+                                         {"recovered_votes", recovered.votes},
+                                         {"recovered_challenges", recovered.burned_challenges}}));
+  wait_for_stop_signal();
+  components.stop();
   log::info("stopped");
   return 0;
 }

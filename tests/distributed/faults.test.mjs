@@ -1,9 +1,12 @@
 // Fault tests, Jepsen style, against a whole distributed stack on this machine: clients send
-// votes concurrently and log every attempt (the challenge nonce identifies it in PostgreSQL);
-// during the stream one fault strikes; afterwards the pipeline drains and the history is checked:
-// every 202 is in PostgreSQL exactly once, nothing answered otherwise (503, 4xx) is there, only
-// unanswered attempts may or may not be; Redis equals PostgreSQL per candidate and hour once the
-// reconciler ran; stats.total equals the votes counted. Each fault is its own test.
+// votes concurrently and log every attempt (the challenge nonce identifies it in PostgreSQL); a
+// payload answered 503 is sent again after Retry-After, as the contract allows; during the stream
+// one fault strikes; afterwards the pipeline drains and the history is checked: every 202 is in
+// PostgreSQL exactly once, nothing answered otherwise (503, 4xx) is there, only unanswered
+// attempts may or may not be, no honest payload is refused as already used; Redis equals
+// PostgreSQL per candidate and hour once the reconciler ran; stats.total equals the votes
+// counted; counted payloads replayed through the other api copy are refused; fresh votes flow.
+// Each fault is its own test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -27,27 +30,38 @@ function redisHash(key) {
   return map;
 }
 
-/** One client: votes until the shared budget is spent, logging each attempt. */
+const MAX_SENDS = 5;  // a payload answered 503 is sent again, at most this many times in all
+
+/** Posts one vote; the fetch Response. */
+function postVote(base, pollId, candidate, altcha) {
+  return fetch(`${base}/api/v1/polls/${pollId}/votes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ candidate_id: candidate, altcha }),
+    signal: AbortSignal.timeout(20000),
+  });
+}
+
+/** One client: votes until the shared budget is spent, logging each attempt (one payload). */
 async function client(stack, pollId, budget, attempts) {
   while (budget.left-- > 0) {
-    const attempt = { candidate: CANDIDATES[budget.left % CANDIDATES.length] };
+    const attempt = { candidate: CANDIDATES[budget.left % CANDIDATES.length], statuses: [] };
     attempts.push(attempt);
     try {
       const challenge = await fetchChallenge(stack, pollId);
       attempt.nonce = challenge.parameters.nonce;
       const altcha = await solve(challenge);
       attempt.altcha = altcha;
-      const res = await fetch(`${stack.url}/api/v1/polls/${pollId}/votes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ candidate_id: attempt.candidate, altcha }),
-        signal: AbortSignal.timeout(20000),
-      });
-      attempt.status = res.status;
-      const body = await res.json().catch(() => null);
-      if (res.status === 202) attempt.voteId = body.vote_id;
-      // As a polite client does: wait as told before the next attempt.
-      if (res.status === 503) await sleep(1000 * Number(res.headers.get('retry-after') ?? 1));
+      for (;;) {
+        const res = await postVote(stack.url, pollId, attempt.candidate, altcha);
+        attempt.status = res.status;
+        attempt.statuses.push(res.status);
+        const body = await res.json().catch(() => null);
+        if (res.status === 202) attempt.voteId = body.vote_id;
+        if (res.status !== 503 || attempt.statuses.length >= MAX_SENDS) break;
+        // As a polite client does: wait as told, then send the same payload again.
+        await sleep(1000 * Number(res.headers.get('retry-after') ?? 1));
+      }
     } catch (error) {
       // No answer: the connection failed or timed out. Without a nonce the vote was never sent.
       attempt.status = attempt.nonce ? 'unanswered' : 'not_sent';
@@ -108,11 +122,16 @@ async function runWithFault(name, fault, afterwards = async () => {}) {
     const phantom = [...rows.keys()].filter((n) => !ackedNonces.has(n) && !unanswered.has(n));
     const refusedButCounted = [...rows.keys()].filter((n) => refused.has(n));
     const counted = [...rows.values()].reduce((s, c) => s + c, 0);
+    const resent = attempts.filter((a) => a.statuses.length > 1);
+    const refusedAsUsed = attempts.filter((a) => a.status === 422);
     console.log(`# ${name}: attempts ${JSON.stringify(Object.fromEntries(byStatus))}; ` +
       `lost ${lost.length}, duplicated ${duplicated.length}, recovered (unanswered but counted) ${recovered.length}, ` +
-      `counted ${counted}`);
+      `counted ${counted}, resent after 503 ${resent.length} (then 202: ${resent.filter((a) => a.status === 202).length}), ` +
+      `refused as used ${refusedAsUsed.length}`);
     assert.equal(lost.length, 0, 'every 202 is in PostgreSQL');
     assert.equal(duplicated.length, 0, 'no vote twice');
+    assert.equal(refusedAsUsed.length, 0,
+      `no honest payload is refused as already used: ${JSON.stringify(refusedAsUsed.slice(0, 3).map((a) => a.statuses))}`);
     assert.equal(refusedButCounted.length, 0, 'nothing answered with an error is counted');
     assert.equal(phantom.length, 0, 'nothing is counted that was not sent');
     const voteIds = psql(`SELECT count(DISTINCT vote_id) FROM votes WHERE poll_id = '${poll.id}'`, stack.postgresUrl);
@@ -147,6 +166,22 @@ async function runWithFault(name, fault, afterwards = async () => {}) {
         `stats.total ${stats.total}, by_candidate ${byCandidate}, by_hour ${byHour}, counted ${counted}`;
     }, 10000);
     assert.equal(counted, acked.length + recovered.length, 'counted = 202s + unanswered ones that made it');
+
+    // Counted payloads sent again through the other api copy (which never saw them) are refused.
+    for (const a of acked.slice(-10)) {
+      const res = await postVote(stack.backends[1], poll.id, a.candidate, a.altcha);
+      const body = await res.json();
+      assert.equal(res.status, 422, `a replay of a counted payload was not refused: ${JSON.stringify(body)}`);
+      assert.equal(body.code, 'human_check_failed');
+    }
+    // And once the servers are healthy, fresh votes flow on both copies.
+    for (const backend of stack.backends) {
+      for (let i = 0; i < 5; i++) {
+        const altcha = await solve(await fetchChallenge(stack, poll.id));
+        const res = await postVote(backend, poll.id, 'a', altcha);
+        assert.equal(res.status, 202, `an honest vote after the fault: ${res.status} ${await res.text()}`);
+      }
+    }
     await afterwards(stack, poll, acked);
   } finally {
     await stack.stop();
@@ -194,3 +229,38 @@ test('Redis restarted with its data wiped mid-stream is rebuilt from PostgreSQL'
 
 test('PostgreSQL restarted mid-stream loses and doubles nothing', () =>
   runWithFault('PostgreSQL restart', () => restart('postgres')));
+
+/** Runs redis-cli against the servers' Redis; its output. */
+function redisCli(...args) {
+  const { hostname, port } = new URL(serverUrls().redis);
+  return execFileSync('redis-cli', ['-h', hostname, '-p', port, ...args]).toString().trim();
+}
+
+// Regression: error replies mid-pipeline left replies unread on the api's connection, and later
+// burns read them as their own: counted payloads replayed on another copy were accepted again.
+test('Redis answering OOM mid-stream loses, doubles and wrongly refuses nothing', () =>
+  runWithFault('Redis OOM', async () => {
+    const policy = redisCli('CONFIG', 'GET', 'maxmemory-policy').split('\n')[1];
+    redisCli('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    redisCli('CONFIG', 'SET', 'maxmemory', '1');
+    try {
+      await sleep(2000);
+    } finally {
+      redisCli('CONFIG', 'SET', 'maxmemory', '0');
+      redisCli('CONFIG', 'SET', 'maxmemory-policy', policy);
+    }
+  }));
+
+test('Redis answering BUSY (a slow script) mid-stream loses, doubles and wrongly refuses nothing', () =>
+  runWithFault('Redis BUSY', async () => {
+    const threshold = redisCli('CONFIG', 'GET', 'busy-reply-threshold').split('\n')[1];
+    redisCli('CONFIG', 'SET', 'busy-reply-threshold', '100');
+    try {
+      // Holds the server for 2 s: every other command meanwhile is answered BUSY.
+      const { hostname, port } = new URL(serverUrls().redis);
+      await promisify(execFile)('redis-cli', ['-h', hostname, '-p', port, 'EVAL',
+        "local s = tonumber(redis.call('TIME')[1]) while tonumber(redis.call('TIME')[1]) < s + 2 do end return 1", '0']);
+    } finally {
+      redisCli('CONFIG', 'SET', 'busy-reply-threshold', threshold);
+    }
+  }));

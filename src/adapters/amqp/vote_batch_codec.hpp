@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/ports/vote_history.hpp"
+#include "app/ports/batch_log.hpp"
 
 namespace paredao {
 

@@ -118,10 +118,14 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
     case Route::kHealthz:
       co_return json_response(status::ok, R"({"status":"ok"})", version);
     case Route::kReadyz: {
-      if (auto failing = services_.failing_dependency()) {
-        co_return error_response({ErrorCode::kUnavailable, *failing + " is unavailable"}, version);
+      const auto report = services_.readiness.report();
+      if (!report->ready) {
+        const auto& down = report->not_up.front();
+        co_return error_response(
+            {ErrorCode::kUnavailable, down.dependency + " is unavailable: " + down.detail},
+            version);
       }
-      co_return json_response(status::ok, R"({"status":"ready"})", version);
+      co_return json_response(status::ok, readiness_json(*report), version);
     }
     case Route::kMetrics: {
       Response response{status::ok, version};

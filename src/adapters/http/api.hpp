@@ -16,6 +16,7 @@
 #include "app/poll_admin.hpp"
 #include "app/poll_queries.hpp"
 #include "app/read_results.hpp"
+#include "app/readiness.hpp"
 
 namespace paredao::http {
 
@@ -28,8 +29,8 @@ struct ApiServices {
   Metrics& metrics;
   // The built pages; set by whoever serves them (nullptr: none, every page answers 404).
   const StaticFiles* web = nullptr;
-  // The name of a dependency that is down, or nullopt when ready (for /readyz).
-  std::function<std::optional<std::string>()> failing_dependency;
+  // Whether votes can be accepted now, and what is down or degraded (for /readyz).
+  const Readiness& readiness;
   std::string admin_token;
 };
 

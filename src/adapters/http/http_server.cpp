@@ -6,7 +6,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -129,33 +128,32 @@ HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
   }
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() { stop(); }
 
 tcp::endpoint HttpServer::local_endpoint() const {
   return workers_.front()->acceptor.local_endpoint();
 }
 
-void HttpServer::run() {
-  auto& main_io = workers_.front()->io;
-  asio::signal_set signals(main_io, SIGINT, SIGTERM);
-  signals.async_wait([this](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    log::info("stopping", {{"signal", signal}});
-    begin_drain();
-  });
+void HttpServer::start() {
+  if (!threads_.empty()) return;
   for (auto& worker : workers_) {
     asio::co_spawn(worker->io, accept_loop(*worker), asio::detached);
     asio::co_spawn(worker->io, sweep_loop(*worker), asio::detached);
   }
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < workers_.size(); ++i) {
-    threads.emplace_back([this, i] {
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    threads_.emplace_back([this, i] {
       pthread_setname_np(pthread_self(), ("http-io-" + std::to_string(i)).c_str());
       workers_[i]->run();
     });
   }
-  workers_.front()->run();
-  for (auto& thread : threads) thread.join();
+}
+
+void HttpServer::stop() {
+  if (threads_.empty()) return;
+  // On an I/O thread: the drain touches connections and timers that belong to them.
+  asio::post(workers_.front()->io, [this] { begin_drain(); });
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
 }
 
 Task<void> HttpServer::accept_loop(Worker& worker) {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -32,15 +33,21 @@ struct HttpSettings {
 
 class HttpServer {
  public:
-  // Binds at once (throws std::system_error if the address is taken or invalid).
+  // Binds at once (throws std::system_error if the address is taken or invalid); serves nothing
+  // until start().
   HttpServer(HttpSettings settings, Api& api, Metrics& metrics);
+  // Stops first, if still serving.
   ~HttpServer();
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
 
-  // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish (votes
-  // waiting for their commit get their answer), closes idle connections and returns.
-  void run();
+  // Starts the I/O threads: from now on connections are accepted and served.
+  void start();
+  // Stops accepting, closes idle connections, lets requests in flight finish (votes waiting for
+  // their commit get their answer, so whatever answers them must still run) for up to
+  // drain_timeout, then stops the I/O threads and returns. Nothing runs on them afterwards; a
+  // completion posted later to a connection's thread is dropped with the server. Idempotent.
+  void stop();
 
  private:
   using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
@@ -70,6 +77,7 @@ class HttpServer {
   Api& api_;
   Metrics& metrics_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;  // one per worker, while started
   std::atomic<bool> draining_{false};
   std::atomic<int> open_connections_{0};
   std::mutex connections_mutex_;

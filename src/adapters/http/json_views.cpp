@@ -128,6 +128,15 @@ std::string stats_json(const StatsView& stats) {
                                       {"by_hour", std::move(by_hour)}});
 }
 
+std::string readiness_json(const ReadinessReport& report) {
+  json::array degraded;
+  for (const auto& dependency : report.not_up) {
+    degraded.push_back(
+        json::object{{"dependency", dependency.dependency}, {"detail", dependency.detail}});
+  }
+  return json::serialize(json::object{{"status", "ready"}, {"degraded", std::move(degraded)}});
+}
+
 std::string receipt_json(const VoteReceipt& receipt) {
   std::string out;
   out.reserve(256 + 96 * receipt.poll->candidates.size());

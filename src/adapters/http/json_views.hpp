@@ -6,6 +6,7 @@
 #include "app/cast_vote.hpp"
 #include "app/poll_queries.hpp"
 #include "app/read_results.hpp"
+#include "app/readiness.hpp"
 
 namespace paredao::http {
 
@@ -14,5 +15,7 @@ std::string polls_json(const std::vector<PollView>& polls);
 std::string results_json(const ResultsView& results);
 std::string stats_json(const StatsView& stats);
 std::string receipt_json(const VoteReceipt& receipt);
+// /readyz when ready: {"status":"ready","degraded":[{"dependency","detail"},…]}.
+std::string readiness_json(const ReadinessReport& report);
 
 }  // namespace paredao::http

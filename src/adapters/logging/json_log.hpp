@@ -18,6 +18,9 @@ void write(Level level, std::string_view event, boost::json::object fields = {})
 // can repeat at will. The line counts the occurrences it stands for ("occurrences").
 void write_sampled(Level level, std::string_view event, boost::json::object fields = {});
 
+inline void debug(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kDebug, event, std::move(fields));
+}
 inline void info(std::string_view event, boost::json::object fields = {}) {
   write(Level::kInfo, event, std::move(fields));
 }

@@ -40,6 +40,11 @@ BurnResult MemoryReplayGuard::burn(std::string_view challenge_id, TimePoint expi
   return BurnResult::kFirstUse;
 }
 
+void MemoryReplayGuard::release(std::string_view challenge_id) {
+  std::lock_guard lock(mutex_);
+  used_.erase(key_of(challenge_id));
+}
+
 std::size_t MemoryReplayGuard::size() const {
   std::lock_guard lock(mutex_);
   return used_.size();

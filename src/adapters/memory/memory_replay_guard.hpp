@@ -20,6 +20,7 @@ class MemoryReplayGuard final : public ReplayGuard {
   explicit MemoryReplayGuard(std::size_t max_entries);
 
   BurnResult burn(std::string_view challenge_id, TimePoint expires_at, TimePoint now) override;
+  void release(std::string_view challenge_id) override;
   std::size_t size() const;
 
  private:
@@ -42,7 +43,9 @@ class MemoryReplayGuard final : public ReplayGuard {
   // Open addressing: millions of ids without a node each, and a lookup in one or two cache lines
   // (std::unordered_set's node chasing was 3-4 % of the server's CPU per vote).
   boost::unordered_flat_set<Key, KeyHash> used_;  // guarded by mutex_
-  // Ids grouped by the second their challenge expires, so expiry is one erase per second.
+  // Ids grouped by the second their challenge expires, so expiry is one erase per second. A
+  // released id stays listed here until then (erasing it again is harmless: an id burned anew
+  // after its release has the same expiry, that of its challenge).
   std::map<std::int64_t, std::vector<Key>> by_expiry_;  // guarded by mutex_
 };
 

@@ -15,6 +15,20 @@ TEST(MemoryReplayGuard, EachIdBurnsOnce) {
   EXPECT_EQ(guard.burn("b", kNow + seconds(300), kNow), BurnResult::kFirstUse);
 }
 
+TEST(MemoryReplayGuard, AReleasedIdMayBeBurnedAgainOnce) {
+  MemoryReplayGuard guard(100);
+  ASSERT_EQ(guard.burn("a", kNow + seconds(300), kNow), BurnResult::kFirstUse);
+  guard.release("a");
+  EXPECT_EQ(guard.size(), 0u);
+  EXPECT_EQ(guard.burn("a", kNow + seconds(300), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("a", kNow + seconds(300), kNow), BurnResult::kAlreadyUsed);
+  // Still forgotten at its expiry, however often it was released and burned.
+  guard.release("a");
+  ASSERT_EQ(guard.burn("a", kNow + seconds(300), kNow), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.burn("b", kNow + seconds(400), kNow + seconds(301)), BurnResult::kFirstUse);
+  EXPECT_EQ(guard.size(), 1u);
+}
+
 TEST(MemoryReplayGuard, ForgetsIdsOnceTheirChallengeExpired) {
   MemoryReplayGuard guard(100);
   ASSERT_EQ(guard.burn("a", kNow + seconds(10), kNow), BurnResult::kFirstUse);

@@ -18,7 +18,10 @@ PgCatalogSync::PgCatalogSync(CatalogSyncSettings settings, PollCatalog& catalog)
   follower_ = std::thread([this] { follow(); });
 }
 
-PgCatalogSync::~PgCatalogSync() {
+PgCatalogSync::~PgCatalogSync() { stop(); }
+
+void PgCatalogSync::stop() {
+  if (!follower_.joinable()) return;
   stopping_ = true;
   follower_.join();
   try {

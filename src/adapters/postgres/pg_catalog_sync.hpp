@@ -29,6 +29,8 @@ class PgCatalogSync {
   // follows changes on a thread of its own: LISTEN paredao_polls, with a heartbeat as backstop.
   PgCatalogSync(CatalogSyncSettings settings, PollCatalog& catalog);
   ~PgCatalogSync();
+  // Stops following and withdraws this copy from the live ones. Idempotent.
+  void stop();
 
   // Blocks until every live copy has loaded catalog version `version` (or the wait limit passed;
   // returns false then). Called on a blocking thread after a poll change.

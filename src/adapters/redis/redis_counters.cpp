@@ -50,6 +50,13 @@ for k = 3, #KEYS do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
 return 1
 )LUA";
 
+// KEYS: a challenge's burn. ARGV: the token of the use that burned it. Deletes the burn only if it
+// is still that use's (another api copy may have burned the same challenge).
+constexpr const char* kReleaseIfOwn = R"LUA(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)LUA";
+
 std::int64_t to_integer(std::string_view text) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -318,7 +325,7 @@ std::vector<BurnResult> RedisReplayGuard::burn_all(std::span<const ChallengeUse>
       // as expired anyway.
       keys.push_back(keys_.challenge(use.poll_id, use.challenge_id));
       lives.push_back(std::to_string(std::max<std::int64_t>(1000, (use.expires_at - now).count())));
-      commands.push_back({"SET", keys.back(), "1", "NX", "PX", lives.back()});
+      commands.push_back({"SET", keys.back(), use.token, "NX", "PX", lives.back()});
     }
     const auto replies = connection_.pipeline(commands);
     for (std::size_t i = 0; i < uses.size(); ++i) {
@@ -334,6 +341,31 @@ std::vector<BurnResult> RedisReplayGuard::burn_all(std::span<const ChallengeUse>
     std::fill(results.begin(), results.end(), BurnResult::kUnavailable);
   }
   return results;
+}
+
+bool RedisReplayGuard::release_all(std::span<const ChallengeUse> uses) {
+  try {
+    std::vector<std::string> keys;
+    keys.reserve(uses.size());
+    std::vector<redis::Command> commands;
+    commands.reserve(uses.size());
+    // One script per key: on Redis Cluster each key may live on its own node.
+    for (const auto& use : uses) {
+      keys.push_back(keys_.challenge(use.poll_id, use.challenge_id));
+      commands.push_back({"EVAL", kReleaseIfOwn, "1", keys.back(), use.token});
+    }
+    const auto replies = connection_.pipeline(commands);
+    for (const auto& reply : replies) {
+      if (reply->type != REDIS_REPLY_INTEGER) {
+        connection_.drop();
+        return false;
+      }
+    }
+    return true;
+  } catch (const redis::Error& e) {
+    log::error("redis_release_failed", {{"error", e.what()}, {"challenges", uses.size()}});
+    return false;
+  }
 }
 
 }  // namespace paredao

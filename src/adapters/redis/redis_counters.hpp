@@ -64,11 +64,13 @@ class RedisTallyStore final : public TallyStore {
   mutable std::uint64_t reads_ = 0;       // guarded by mutex_
 };
 
-// Single-use challenges shared by every api copy: SET NX with the challenge's remaining life.
+// Single-use challenges shared by every api copy: SET NX of the use's token with the challenge's
+// remaining life; a release deletes the key only while it holds that token (a Lua script).
 class RedisReplayGuard final : public SharedReplayGuard {
  public:
   explicit RedisReplayGuard(RedisSettings settings);
   std::vector<BurnResult> burn_all(std::span<const ChallengeUse> uses, TimePoint now) override;
+  bool release_all(std::span<const ChallengeUse> uses) override;
 
  private:
   const redis::Keys keys_;

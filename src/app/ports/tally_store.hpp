@@ -15,6 +15,7 @@ struct TallyDelta {
   std::string candidate_id;
   std::int64_t hour = 0;
   std::int64_t votes = 0;
+  bool operator==(const TallyDelta&) const = default;
 };
 
 using TallyMap = std::unordered_map<std::string, PollTally>;  // by poll id

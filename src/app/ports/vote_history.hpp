@@ -7,17 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "app/ports/batch_log.hpp"
 #include "app/ports/tally_store.hpp"
-#include "app/ports/vote_log.hpp"
 
 namespace paredao {
-
-// Votes made durable together, as one message of the queue. `batch_id` is unique and a
-// redelivered message carries the same id and votes.
-struct VoteBatch {
-  std::string batch_id;
-  std::vector<AcceptedVote> votes;
-};
 
 // A recorded batch and the counts it added to one poll.
 struct RecordedBatch {
@@ -39,10 +32,10 @@ struct UsedChallenge {
   TimePoint expires_at;
 };
 
-// Blocking, for one thread at a time per instance.
-class VoteHistory {
+// Blocking, for one thread at a time per instance. Also settles batches in doubt
+// (BatchSettlement: a batch cancelled there is never recorded afterwards).
+class VoteHistory : public BatchSettlement {
  public:
-  virtual ~VoteHistory() = default;
   // Records each batch: its votes not stored yet, the hourly counts of exactly those, and the
   // batch with those counts; all the batches in one transaction (all or none). Returns, for each
   // batch in the order given, the counts it added when it was first recorded — the same on
@@ -56,11 +49,6 @@ class VoteHistory {
     if (!recorded) return std::nullopt;
     return std::move(recorded->front());
   }
-  // Settles a batch whose publication is in doubt (sent, never confirmed): unless it was already
-  // recorded, records it as empty, so that it can never count. Returns true when it is now
-  // cancelled (its votes will never count), false when it had been recorded (they count), and
-  // nullopt when the store cannot be reached.
-  virtual std::optional<bool> cancel_unless_recorded(const std::string& batch_id) = 0;
   // The challenges of recorded votes that have not expired at `now`.
   virtual std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) = 0;
   // Every poll id that has a poll or recorded votes.

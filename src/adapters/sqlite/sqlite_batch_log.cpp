@@ -1,4 +1,4 @@
-#include "adapters/sqlite/sqlite_vote_log.hpp"
+#include "adapters/sqlite/sqlite_batch_log.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,15 +9,7 @@
 
 namespace paredao {
 
-SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& tallies,
-                             SqliteVoteLogSettings settings, BatchObserver observer)
-    : tallies_(tallies),
-      observer_(std::move(observer)),
-      connection_(database),
-      batcher_(settings.max_pending, settings.max_batch,
-               [this](auto& batch, auto& statuses) { write(batch, statuses); }) {
-  // Before the first append can reach the batcher's thread (the lock of its queue orders these
-  // writes before that thread's reads).
+SqliteBatchLog::SqliteBatchLog(const std::filesystem::path& database) : connection_(database) {
   sqlite::apply_schema(connection_);
   begin_ = std::make_unique<sqlite::Statement>(connection_.handle(), "BEGIN IMMEDIATE");
   commit_ = std::make_unique<sqlite::Statement>(connection_.handle(), "COMMIT");
@@ -42,15 +34,7 @@ SqliteVoteLog::SqliteVoteLog(const std::filesystem::path& database, TallyStore& 
       &wal_frames_);
 }
 
-SqliteVoteLog::~SqliteVoteLog() { stop(); }
-
-void SqliteVoteLog::append(AcceptedVote vote, AppendCallback done) {
-  batcher_.append(std::move(vote), std::move(done));
-}
-
-void SqliteVoteLog::stop() { batcher_.stop(); }
-
-void SqliteVoteLog::checkpoint_if_long() {
+void SqliteBatchLog::checkpoint_if_long() {
   if (wal_frames_ < kCheckpointFrames) return;
   // On the committer's own thread, between two transactions, so that no commit can slip in while
   // the WAL is copied: the checkpoint completes and the next transaction restarts the WAL from
@@ -60,38 +44,18 @@ void SqliteVoteLog::checkpoint_if_long() {
   if (connection_.exec("PRAGMA wal_checkpoint(PASSIVE)") == SQLITE_OK) wal_frames_ = 0;
 }
 
-void SqliteVoteLog::write(std::vector<VoteBatcher::Pending>& batch,
-                          std::vector<AppendStatus>& statuses) {
-  checkpoint_if_long();  // before the clock: the observer reports the commit alone
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<TallyDelta> deltas;
-  const bool committed = write_batch(batch, statuses, deltas);
-  healthy_.store(committed);
-  if (committed) {
-    tallies_.apply(deltas);
-  } else {
-    std::fill(statuses.begin(), statuses.end(), AppendStatus::kUnavailable);
-  }
-  if (observer_) {
-    observer_(
-        BatchReport{batch.size(),
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                    committed});
-  }
+BatchFate SqliteBatchLog::write(const VoteBatch& batch) {
+  checkpoint_if_long();
+  return write_batch(batch) ? BatchFate::kDurable : BatchFate::kNotDurable;
 }
 
-bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
-                                std::vector<AppendStatus>& statuses,
-                                std::vector<TallyDelta>& deltas) {
-  statuses.assign(batch.size(), AppendStatus::kUnavailable);
-  deltas.clear();
+bool SqliteBatchLog::write_batch(const VoteBatch& batch) {
   if (begin_->run() != SQLITE_DONE) return false;
   try {
     auto& insert_vote = *insert_vote_;
     // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
     std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> counts;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const auto& vote = batch[i].vote;
+    for (const auto& vote : batch.votes) {
       const std::int64_t expires_ms = vote.challenge_expires_at.time_since_epoch().count();
       // Raised even if the transaction then fails: a horizon too late only lengthens the
       // restore's reading, one too early would lose challenges.
@@ -106,7 +70,6 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
       const int inserted = insert_vote.step();
       insert_vote.reset();
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
-      statuses[i] = AppendStatus::kDurable;
       ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.candidate_id}];
     }
     auto& add_hourly = *add_hourly_;
@@ -119,14 +82,12 @@ bool SqliteVoteLog::write_batch(const std::vector<VoteBatcher::Pending>& batch,
       const int added = add_hourly.step();
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
-      deltas.push_back(TallyDelta{std::string(poll_id), std::string(candidate_id), hour, votes});
     }
     if (commit_->run() == SQLITE_DONE) return true;
   } catch (const std::exception&) {
     // rolled back below
   }
   rollback_->run();
-  deltas.clear();
   return false;
 }
 

@@ -1,4 +1,4 @@
-#include "adapters/sqlite/sqlite_vote_log.hpp"
+#include "adapters/sqlite/sqlite_batch_log.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,12 @@
 #include <future>
 #include <thread>
 
+#include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
 #include "adapters/sqlite/sqlite_recovery.hpp"
+#include "adapters/system/random_ids.hpp"
+#include "adapters/system/system_clock.hpp"
+#include "app/vote_pipeline.hpp"
 
 namespace paredao {
 namespace {
@@ -19,7 +23,7 @@ using std::chrono::seconds;
 
 const TimePoint kNow = *parse_rfc3339("2026-11-25T20:30:00Z");
 
-class SqliteVoteLogTest : public ::testing::Test {
+class SqliteBatchLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -37,18 +41,28 @@ class SqliteVoteLogTest : public ::testing::Test {
         kNow + seconds(300)};
   }
 
+  // Writes a batch of one vote.
+  static BatchFate write(SqliteBatchLog& log, AcceptedVote vote) {
+    return log.write(VoteBatch{"batch-" + vote.vote_id, {std::move(vote)}});
+  }
+
   fs::path dir_;
 };
 
-TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
+// The embedded pipeline on the real log: concurrent votes share transactions, each is counted
+// once, and the rollup alone rebuilds the same counts after a restart.
+TEST_F(SqliteBatchLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
   MemoryTallyStore tallies;
   std::vector<std::size_t> batch_sizes;
-  std::mutex batch_mutex;
   {
-    SqliteVoteLog log(database(), tallies, {}, [&](const BatchReport& report) {
-      std::lock_guard lock(batch_mutex);
-      batch_sizes.push_back(report.votes);
-    });
+    SqliteBatchLog log(database());
+    MemoryReplayGuard guard(100000);
+    RandomIdGenerator ids;
+    SystemClock clock;
+    VotePipeline pipeline(
+        VotePipelinePorts{
+            .local_guard = guard, .log = log, .ids = ids, .clock = clock, .counts = &tallies},
+        {}, [&](const BatchReport& report) { batch_sizes.push_back(report.votes); });
     constexpr int kThreads = 8, kPerThread = 250;
     std::vector<std::thread> threads;
     std::atomic<int> durable{0};
@@ -59,8 +73,9 @@ TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
           auto promise = std::make_shared<std::promise<AppendStatus>>();
           results.push_back(promise->get_future());
           const int n = t * kPerThread + i;
-          log.append(vote(n, n % 3 == 0 ? "a" : "b", kNow + hours(n % 2)),
-                     [promise](AppendStatus s) { promise->set_value(s); });
+          auto voted = vote(n, n % 3 == 0 ? "a" : "b", kNow + hours(n % 2));
+          voted.challenge_expires_at = clock.now() + seconds(300);
+          pipeline.submit(std::move(voted), [promise](AppendStatus s) { promise->set_value(s); });
         }
         for (auto& result : results) durable += result.get() == AppendStatus::kDurable;
       });
@@ -86,7 +101,7 @@ TEST_F(SqliteVoteLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
   EXPECT_EQ(restored.by_hour, live.by_hour);
 }
 
-TEST_F(SqliteVoteLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
+TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   {
     // The tables of version 1 that version 2 changes or reads, with one vote in them.
     sqlite::Connection v1(database());
@@ -104,12 +119,9 @@ TEST_F(SqliteVoteLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
       PRAGMA user_version = 1;
     )sql");
   }
-  MemoryTallyStore tallies;
   {
-    SqliteVoteLog log(database(), tallies, {});
-    std::promise<AppendStatus> done;
-    log.append(vote(1, "b"), [&](AppendStatus s) { done.set_value(s); });
-    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+    SqliteBatchLog log(database());
+    ASSERT_EQ(write(log, vote(1, "b")), BatchFate::kDurable);
   }
   MemoryTallyStore rebuilt;
   std::vector<std::string> burned;
@@ -128,13 +140,10 @@ TEST_F(SqliteVoteLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   EXPECT_EQ(ids, (std::vector<std::string>{"vote-0", "vote-1"}));
 }
 
-TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
-  MemoryTallyStore tallies;
+TEST_F(SqliteBatchLogTest, RecoveryForgetsExpiredChallenges) {
   {
-    SqliteVoteLog log(database(), tallies, {});
-    std::promise<AppendStatus> done;
-    log.append(vote(1, "a"), [&](AppendStatus s) { done.set_value(s); });
-    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+    SqliteBatchLog log(database());
+    ASSERT_EQ(write(log, vote(1, "a")), BatchFate::kDurable);
   }
   MemoryTallyStore rebuilt;
   const auto report = recover_from_sqlite(database(), rebuilt, kNow + seconds(301),
@@ -143,22 +152,19 @@ TEST_F(SqliteVoteLogTest, RecoveryForgetsExpiredChallenges) {
   EXPECT_EQ(report.burned_challenges, 0);
 }
 
-TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverTheOrderOfVotes) {
+TEST_F(SqliteBatchLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverTheOrderOfVotes) {
   // An early vote whose challenge expires late, then later ones whose challenges expire early
   // (a slow solver, then fast ones), each in its own transaction, across a restart of the log:
   // each challenge must be found while unexpired, and only then.
-  MemoryTallyStore tallies;
   const auto append = [&](int n, TimePoint expires) {
-    SqliteVoteLog log(database(), tallies, {});
+    SqliteBatchLog log(database());
     auto voted = vote(n, "a");
     voted.challenge_expires_at = expires;
-    std::promise<AppendStatus> done;
-    log.append(std::move(voted), [&](AppendStatus s) { done.set_value(s); });
-    return done.get_future().get();
+    return write(log, std::move(voted));
   };
-  ASSERT_EQ(append(1, kNow + seconds(600)), AppendStatus::kDurable);
-  ASSERT_EQ(append(2, kNow + seconds(100)), AppendStatus::kDurable);
-  ASSERT_EQ(append(3, kNow + seconds(300)), AppendStatus::kDurable);
+  ASSERT_EQ(append(1, kNow + seconds(600)), BatchFate::kDurable);
+  ASSERT_EQ(append(2, kNow + seconds(100)), BatchFate::kDurable);
+  ASSERT_EQ(append(3, kNow + seconds(300)), BatchFate::kDurable);
   const auto burned_at = [&](TimePoint now) {
     MemoryTallyStore rebuilt;
     std::vector<std::string> burned;
@@ -174,7 +180,7 @@ TEST_F(SqliteVoteLogTest, RecoveryFindsEveryUnexpiredChallengeWhateverTheOrderOf
   EXPECT_EQ(burned_at(kNow + seconds(600)), Ids{});
 }
 
-TEST_F(SqliteVoteLogTest, AFailedReadIsAnErrorNotTheEndOfTheRows) {
+TEST_F(SqliteBatchLogTest, AFailedReadIsAnErrorNotTheEndOfTheRows) {
   sqlite::Connection connection(database());
   sqlite::Statement rows(connection.handle(),
                          "SELECT 1 UNION ALL SELECT abs(-9223372036854775807 - 1)");  // overflows
@@ -182,33 +188,22 @@ TEST_F(SqliteVoteLogTest, AFailedReadIsAnErrorNotTheEndOfTheRows) {
   EXPECT_THROW(rows.next_row(), std::runtime_error);
 }
 
-TEST_F(SqliteVoteLogTest, AppendsAfterStopAreUnavailable) {
-  MemoryTallyStore tallies;
-  SqliteVoteLog log(database(), tallies, {});
-  log.stop();
-  AppendStatus status = AppendStatus::kDurable;
-  log.append(vote(1, "a"), [&](AppendStatus s) { status = s; });
-  EXPECT_EQ(status, AppendStatus::kUnavailable);
-}
-
-TEST_F(SqliteVoteLogTest, TheWalIsReusedInsteadOfGrowing) {
-  MemoryTallyStore tallies;
-  SqliteVoteLog log(database(), tallies, {});
-  // One vote per transaction, each appending a few pages to the WAL: about 4,000 pages (16 MB)
-  // if nothing copied them back into the database and restarted the WAL.
-  for (int n = 0; n < 1200; ++n) {
-    std::promise<AppendStatus> done;
-    log.append(vote(n, "a"), [&](AppendStatus s) { done.set_value(s); });
-    ASSERT_EQ(done.get_future().get(), AppendStatus::kDurable);
+TEST_F(SqliteBatchLogTest, TheWalIsReusedInsteadOfGrowing) {
+  {
+    SqliteBatchLog log(database());
+    // One vote per transaction, each appending a few pages to the WAL: about 4,000 pages (16 MB)
+    // if nothing copied them back into the database and restarted the WAL.
+    for (int n = 0; n < 1200; ++n) ASSERT_EQ(write(log, vote(n, "a")), BatchFate::kDurable);
+    EXPECT_LT(fs::file_size(dir_ / "paredao.db-wal"), 6u << 20);
   }
-  log.stop();
-  EXPECT_LT(fs::file_size(dir_ / "paredao.db-wal"), 6u << 20);
-  EXPECT_EQ(tallies.read_all()->at("poll").by_candidate.at("a"), 1200);
+  MemoryTallyStore rebuilt;
+  recover_from_sqlite(database(), rebuilt, kNow, [](const std::string&, TimePoint) {});
+  EXPECT_EQ(rebuilt.read_all()->at("poll").by_candidate.at("a"), 1200);
 }
 
-TEST_F(SqliteVoteLogTest, FailedCommitCountsNothing) {
-  MemoryTallyStore tallies;
-  SqliteVoteLog log(database(), tallies, {});
+TEST_F(SqliteBatchLogTest, AFailedTransactionStoresNothing) {
+  SqliteBatchLog log(database());
+  ASSERT_EQ(write(log, vote(1, "a")), BatchFate::kDurable);
   // Another connection holds the write lock longer than the busy timeout would wait... instead,
   // make the table unwritable: a trigger that aborts every insert.
   {
@@ -216,12 +211,12 @@ TEST_F(SqliteVoteLogTest, FailedCommitCountsNothing) {
     saboteur.exec_or_throw(
         "CREATE TRIGGER refuse BEFORE INSERT ON votes BEGIN SELECT RAISE(ABORT, 'disk'); END");
   }
-  std::promise<AppendStatus> done;
-  log.append(vote(1, "a"), [&](AppendStatus s) { done.set_value(s); });
-  EXPECT_EQ(done.get_future().get(), AppendStatus::kUnavailable);
-  EXPECT_FALSE(log.healthy());
-  log.stop();
-  EXPECT_TRUE(tallies.read_all()->empty());
+  EXPECT_EQ(log.write(VoteBatch{"b2", {vote(2, "a"), vote(3, "b")}}), BatchFate::kNotDurable);
+  MemoryTallyStore rebuilt;
+  const auto report =
+      recover_from_sqlite(database(), rebuilt, kNow, [](const std::string&, TimePoint) {});
+  EXPECT_EQ(report.votes, 1);
+  EXPECT_EQ(rebuilt.read_all()->at("poll").by_candidate.size(), 1u);
 }
 
 }  // namespace

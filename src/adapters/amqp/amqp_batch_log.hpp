@@ -1,0 +1,21 @@
+#pragma once
+#include "adapters/amqp/amqp_publisher.hpp"
+#include "app/ports/batch_log.hpp"
+
+namespace paredao {
+
+// The distributed BatchLog: a batch is one persistent message (message_id = batch id) on the
+// vote queue, durable once the broker confirmed it. Certainly not sent (refused write, returned
+// as unroutable): kNotDurable. Sent and then a nack, a lost connection or no confirm in time:
+// kInDoubt (it may be in the queue; the pipeline settles it). Blocking; one thread at a time.
+class AmqpBatchLog final : public BatchLog {
+ public:
+  explicit AmqpBatchLog(amqp::ConfirmedPublisher& publisher) : publisher_(publisher) {}
+
+  BatchFate write(const VoteBatch& batch) override;
+
+ private:
+  amqp::ConfirmedPublisher& publisher_;
+};
+
+}  // namespace paredao

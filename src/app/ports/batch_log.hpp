@@ -1,0 +1,54 @@
+#pragma once
+// Where batches of accepted votes are made durable: the only thing the vote pipeline
+// (app/vote_pipeline.hpp) asks of a storage technology.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/time.hpp"
+
+namespace paredao {
+
+// A vote that passed every check and now has to be made durable.
+struct AcceptedVote {
+  std::string vote_id;
+  std::string poll_id;
+  std::string candidate_id;
+  TimePoint accepted_at;
+  std::string challenge_id;        // the burned human-check challenge, kept for replay protection
+  TimePoint challenge_expires_at;  // after which the challenge id no longer needs remembering
+};
+
+// Votes made durable together: one transaction, one message of the queue. `batch_id` is unique
+// (a UUIDv7) and a redelivered message carries the same id and votes.
+struct VoteBatch {
+  std::string batch_id;
+  std::vector<AcceptedVote> votes;
+};
+
+enum class BatchFate {
+  kDurable,     // stored: it survives a crash of any process and will be counted exactly once
+  kNotDurable,  // certainly not stored: none of its votes can ever count
+  kInDoubt,     // may or may not be stored (sent, then no confirmation): claim neither outcome
+};
+
+// Makes one batch durable as a unit (all its votes or none). Blocking; called from one thread
+// at a time (the pipeline's).
+class BatchLog {
+ public:
+  virtual ~BatchLog() = default;
+  virtual BatchFate write(const VoteBatch& batch) = 0;
+};
+
+// Settles a batch whose fate is in doubt (distributed mode: published, never confirmed) where the
+// batches are recorded. Blocking; one thread at a time per instance.
+class BatchSettlement {
+ public:
+  virtual ~BatchSettlement() = default;
+  // Unless the batch was already recorded, records it as cancelled, so that it can never count.
+  // True when it is now cancelled (its votes will never count), false when it had been recorded
+  // (they count), nullopt when the store cannot be reached (nothing known).
+  virtual std::optional<bool> cancel_unless_recorded(const std::string& batch_id) = 0;
+};
+
+}  // namespace paredao
