@@ -39,6 +39,36 @@ describe('400 malformed_request', () => {
   }
 });
 
+// RFC 9112 framing, strictly: anything a proxy in front might read differently is refused, and the
+// connection closed, so that nothing after it can run as a second request (request smuggling).
+describe('framing: 400 malformed_request, and the connection is closed', () => {
+  const vote = 'POST /api/v1/polls/x/votes HTTP/1.1\r\nContent-Type: application/json\r\n';
+  // After the head: a body in chunked form that is also a complete second request.
+  const smuggled = '0\r\n\r\nGET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n';
+  const cases = {
+    'Transfer-Encoding: xchunked': `${vote}Host: x\r\nTransfer-Encoding: xchunked\r\n\r\n${smuggled}`,
+    'Transfer-Encoding: chunked, identity': `${vote}Host: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n${smuggled}`,
+    'Transfer-Encoding: gzip, chunked': `${vote}Host: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n${smuggled}`,
+    'Transfer-Encoding: identity': `${vote}Host: x\r\nTransfer-Encoding: identity\r\n\r\n${smuggled}`,
+    'Transfer-Encoding twice': `${vote}Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n${smuggled}`,
+    'Transfer-Encoding and Content-Length': `${vote}Host: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${smuggled}`,
+    'no Host': `${vote}Content-Length: 2\r\n\r\n{}GET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n`,
+    'two Host headers': `${vote}Host: x\r\nHost: y\r\nContent-Length: 2\r\n\r\n{}GET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n`,
+    'no Host on a GET': 'GET /healthz HTTP/1.1\r\n\r\nGET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n',
+  };
+  for (const [name, data] of Object.entries(cases)) {
+    test(name, async () => {
+      const { responses, raw, why } = await rawHttp(server.port, data, { expect: 2, timeout: 3000 });
+      assert.ok(responses.length >= 1, `no parsable response (${why}): ${JSON.stringify(raw.slice(0, 300))}`);
+      expectRawProblem(responses[0], 400, 'malformed_request');
+      assert.equal(responses[0].headers.connection, 'close', 'the response says the connection closes');
+      assert.equal(responses.length, 1, `a second request ran on the same connection: ${responses[1]?.status}`);
+      assert.notEqual(why, 'timeout', 'the server closed the connection');
+      await stillServing();
+    });
+  }
+});
+
 test('URI of 16 KiB → 414 malformed_request', async () => {
   const line = `GET /api/v1/polls/${'a'.repeat(16 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`;
   await expectMalformed(chunks(line, 1024), 414);

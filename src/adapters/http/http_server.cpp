@@ -16,6 +16,7 @@
 
 #include "adapters/http/completion_inbox.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_parsing.hpp"
 #include "adapters/logging/json_log.hpp"
 
 namespace paredao::http {
@@ -255,6 +256,12 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
     co_return exchange;
   }
 
+  if (const auto framing = framing_error(parser.get())) {
+    exchange.response = malformed_response(status::bad_request, *framing);
+    log::write_sampled(log::Level::kWarn, "malformed_request",
+                       {{"status", 400}, {"detail", *framing}});
+    co_return exchange;
+  }
   exchange.match = match_route(parser.get().target());
   if (auto early = api_.precheck(parser.get(), exchange.match)) {
     exchange.response = std::move(*early);

@@ -1,5 +1,6 @@
 #include "adapters/http/request_parsing.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 
 namespace paredao::http {
@@ -118,6 +119,23 @@ VoteRequest parse_vote(const json::value& body, std::string poll_id) {
     request.altcha = std::string(altcha->get_string());
   }
   return request;
+}
+
+std::optional<std::string> framing_error(const RequestHeader& header) {
+  namespace bh = boost::beast::http;
+  if (header.count(bh::field::host) != 1) return "exactly one Host header is required";
+  const auto codings = header.count(bh::field::transfer_encoding);
+  if (codings == 0) return std::nullopt;
+  if (header.count(bh::field::content_length) != 0) {
+    return "Transfer-Encoding and Content-Length together";
+  }
+  auto value = header[bh::field::transfer_encoding];
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (codings != 1 || !boost::beast::iequals(value, "chunked")) {
+    return "the only Transfer-Encoding accepted is chunked";
+  }
+  return std::nullopt;
 }
 
 bool is_json_media_type(std::string_view content_type) {

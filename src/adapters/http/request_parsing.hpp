@@ -3,8 +3,11 @@
 // Meaning (lengths, uniqueness, schedule) is the domain's to check.
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "adapters/http/http_types.hpp"
 #include "app/cast_vote.hpp"
 #include "app/result.hpp"
 #include "domain/new_poll.hpp"
@@ -22,6 +25,12 @@ Result<NewPoll> parse_new_poll(const boost::json::value& body);
 
 // Missing or non-string fields are left empty: the use case decides when to complain.
 VoteRequest parse_vote(const boost::json::value& body, std::string poll_id);
+
+// RFC 9112 framing beyond what the parser checks, for a header already parsed: exactly one Host
+// field; a Transfer-Encoding only as exactly "chunked" (one field, no other coding), and never
+// together with Content-Length. What a proxy in front could read differently is refused (the
+// connection is then closed: request smuggling). The reason, or nullopt when the framing is sound.
+std::optional<std::string> framing_error(const RequestHeader& header);
 
 // Whether a Content-Type header value is application/json (parameters allowed).
 bool is_json_media_type(std::string_view content_type);

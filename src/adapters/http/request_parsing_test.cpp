@@ -34,7 +34,8 @@ TEST(ParseNewPoll, NamesTheFieldOfEachTypeError) {
   EXPECT_EQ(failing_detail(R"({"title": 1, "candidates": []})"), "title: must be a string");
   EXPECT_EQ(failing_detail(R"({"title": "t"})"), "candidates: is required");
   EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": {}})"), "candidates: must be an array");
-  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [1]})"), "candidates[0]: must be an object");
+  EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [1]})"),
+            "candidates[0]: must be an object");
   EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [{"name": 2}]})"),
             "candidates[0].name: must be a string");
   EXPECT_EQ(failing_detail(R"({"title": "t", "candidates": [], "opens_at": "tomorrow"})"),
@@ -56,6 +57,34 @@ TEST(MediaType, AcceptsJsonWithParameters) {
   EXPECT_FALSE(is_json_media_type("text/plain"));
   EXPECT_FALSE(is_json_media_type("application/jsonx"));
   EXPECT_FALSE(is_json_media_type(""));
+}
+
+// A header as Beast would hand it over: `fields` as (name, value) pairs, in order.
+RequestHeader header_with(std::vector<std::pair<std::string, std::string>> fields) {
+  RequestHeader header;
+  header.method(beast_http::verb::post);
+  header.target("/");
+  for (const auto& [name, value] : fields) header.insert(name, value);
+  return header;
+}
+
+TEST(Framing, NeedsExactlyOneHost) {
+  EXPECT_FALSE(framing_error(header_with({{"Host", "x"}})));
+  EXPECT_TRUE(framing_error(header_with({})));
+  EXPECT_TRUE(framing_error(header_with({{"Host", "x"}, {"host", "x"}})));
+}
+
+TEST(Framing, AcceptsOnlyChunkedAloneAsTransferEncoding) {
+  EXPECT_FALSE(framing_error(header_with({{"Host", "x"}, {"Transfer-Encoding", "chunked"}})));
+  EXPECT_FALSE(framing_error(header_with({{"Host", "x"}, {"Transfer-Encoding", " Chunked "}})));
+  for (const char* coding : {"xchunked", "chunked, identity", "gzip, chunked", "identity", ""}) {
+    EXPECT_TRUE(framing_error(header_with({{"Host", "x"}, {"Transfer-Encoding", coding}})))
+        << coding;
+  }
+  EXPECT_TRUE(framing_error(header_with(
+      {{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}})));
+  EXPECT_TRUE(framing_error(
+      header_with({{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Content-Length", "2"}})));
 }
 
 TEST(ParseJsonBody, RefusesInvalidJson) {
