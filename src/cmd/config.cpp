@@ -113,6 +113,28 @@ std::vector<Setting> settings() {
          return std::nullopt;
        },
        "HTTP I/O threads (default: one per core)"},
+      {kHttp, "--max-connections", "PAREDAO_MAX_CONNECTIONS", true,
+       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+         const auto n = parse_number<std::size_t>(v);
+         if (!n || *n > 10'000'000) return "must be a whole number from 0 (automatic) to 10000000";
+         c.max_connections = *n;
+         return std::nullopt;
+       },
+       "open connections at most (default: the file limit, less a reserve)"},
+      {kHttp, "--max-connections-per-network", "PAREDAO_MAX_CONNECTIONS_PER_NETWORK", true,
+       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+         const auto n = parse_number<std::size_t>(v);
+         if (!n || *n < 1 || *n > 10'000'000) return "must be a whole number from 1 to 10000000";
+         c.max_connections_per_network = *n;
+         return std::nullopt;
+       },
+       "open connections from one network at most (default 1024)"},
+      {kHttp, "--client-prefix-v4", "PAREDAO_CLIENT_PREFIX_V4", true,
+       number_setting(&ServeConfig::client_prefix_v4, 0, 32),
+       "bits of an IPv4 address that make a client's network (default 32)"},
+      {kHttp, "--client-prefix-v6", "PAREDAO_CLIENT_PREFIX_V6", true,
+       number_setting(&ServeConfig::client_prefix_v6, 0, 128),
+       "bits of an IPv6 address that make a client's network (default 64)"},
       {kPostgres, "--postgres-url", "PAREDAO_POSTGRES_URL", true,
        text_setting(&ServeConfig::postgres_url), "PostgreSQL connection URL"},
       {kRedis, "--redis-url", "PAREDAO_REDIS_URL", true, text_setting(&ServeConfig::redis_url),

@@ -27,6 +27,10 @@ struct ServeConfig {
   bool demo = true;
   std::optional<std::filesystem::path> web_dir;
   unsigned threads = 0;  // 0: one per core
+  std::size_t max_connections = 0;  // 0: what the file limit allows, less a reserve
+  std::size_t max_connections_per_network = 1024;
+  unsigned client_prefix_v4 = 32;
+  unsigned client_prefix_v6 = 64;
   std::int64_t challenge_ttl_seconds = 300;
 
   // Distributed mode. The defaults are the servers `make run-distributed` starts.

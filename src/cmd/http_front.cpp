@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "adapters/logging/json_log.hpp"
+#include "adapters/system/file_limit.hpp"
 
 namespace paredao {
 namespace {
@@ -70,9 +71,20 @@ HttpFront::HttpFront(const ServeConfig& config, const fs::path& executable,
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  // What is left for the stores, the data files and the logs once every connection is open.
+  constexpr std::size_t kReservedFiles = 64;
+  const std::size_t file_limit = raise_file_limit();
+  const std::size_t max_connections =
+      config.max_connections
+          ? config.max_connections
+          : (file_limit > 2 * kReservedFiles ? file_limit - kReservedFiles : file_limit / 2);
   server_ = std::make_unique<http::HttpServer>(
-      http::HttpSettings{
-          .host = config.listen.host, .port = config.listen.port, .threads = threads},
+      http::HttpSettings{.host = config.listen.host,
+                         .port = config.listen.port,
+                         .threads = threads,
+                         .max_connections = max_connections,
+                         .max_connections_per_network = config.max_connections_per_network,
+                         .client_prefixes = {config.client_prefix_v4, config.client_prefix_v6}},
       *api_, metrics);
   server_->start();
 
@@ -85,6 +97,9 @@ HttpFront::HttpFront(const ServeConfig& config, const fs::path& executable,
                              {"url", "http://" + address + "/"},
                              {"web_dir", web_dir ? web_dir->string() : ""},
                              {"threads", threads},
+                             {"file_limit", file_limit},
+                             {"max_connections", max_connections},
+                             {"max_connections_per_network", config.max_connections_per_network},
                              {"pow_difficulty", config.pow_difficulty}};
   for (auto& [key, value] : started) fields[key] = value;
   log::info("listening", std::move(fields));

@@ -48,6 +48,16 @@ bool is_disconnect(const boost::system::error_code& ec) {
          ec == beast_http::error::partial_message;
 }
 
+// The network of a peer: an IPv4-mapped IPv6 address (a dual-stack listener) is its IPv4 one.
+Network network_of(const asio::ip::address& address, const NetworkPrefixes& prefixes) {
+  if (address.is_v4()) return ipv4_network(address.to_v4().to_bytes(), prefixes.v4);
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) {
+    return ipv4_network(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes(), prefixes.v4);
+  }
+  return ipv6_network(v6.to_bytes(), prefixes.v6);
+}
+
 // A header that overflows the limit before its request line was parsed is a URI too long (414);
 // otherwise the header fields are too large (431). Beast consumes the request line as soon as it
 // is complete, so a parsed target tells the two apart.
@@ -115,7 +125,10 @@ struct HttpServer::Worker {
 };
 
 HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
-    : settings_(std::move(settings)), api_(api), metrics_(metrics) {
+    : settings_(std::move(settings)),
+      api_(api),
+      metrics_(metrics),
+      caps_(settings_.max_connections, settings_.max_connections_per_network) {
   tcp::endpoint endpoint{asio::ip::make_address(settings_.host), settings_.port};
   for (unsigned i = 0; i < std::max(1u, settings_.threads); ++i) {
     auto worker = std::make_unique<Worker>();
@@ -168,8 +181,25 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       co_await pause.async_wait(kAwaitTuple);
       continue;
     }
+    boost::system::error_code peer_error;
+    const auto peer = socket.remote_endpoint(peer_error);
+    if (peer_error) continue;  // already gone; the socket closes with it
+    const auto network = network_of(peer.address(), settings_.client_prefixes);
+    const auto admission = caps_.admit(network);
+    if (admission != ConnectionCaps::Admission::kAdmitted) {
+      // Closed at once, before any byte is read: a reset, so that it holds nothing here.
+      const bool over_network = admission == ConnectionCaps::Admission::kOverNetwork;
+      metrics_.count_connection_refused(over_network);
+      log::write_sampled(
+          log::Level::kWarn, "connection_refused",
+          {{"network", network.cidr()}, {"reason", over_network ? "network" : "total"}});
+      boost::system::error_code ignored;
+      socket.set_option(tcp::socket::linger(true, 0), ignored);
+      socket.close(ignored);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true));
-    asio::co_spawn(worker.io, serve(std::move(socket), worker), asio::detached);
+    asio::co_spawn(worker.io, serve(std::move(socket), worker, network), asio::detached);
   }
 }
 
@@ -183,7 +213,7 @@ Task<void> HttpServer::sweep_loop(Worker& worker) {
   }
 }
 
-Task<void> HttpServer::serve(Socket socket, Worker& worker) {
+Task<void> HttpServer::serve(Socket socket, Worker& worker, Network network) {
   auto connection = std::make_shared<Connection>(socket);
   worker.deadlines.add(connection->deadline);
   {
@@ -227,6 +257,7 @@ Task<void> HttpServer::serve(Socket socket, Worker& worker) {
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
   }
+  caps_.release(network);
   metrics_.set_open_connections(--open_connections_);
 }
 

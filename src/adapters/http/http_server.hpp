@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "adapters/http/api.hpp"
+#include "adapters/http/connection_caps.hpp"
 #include "adapters/http/connection_deadlines.hpp"
+#include "domain/network.hpp"
 
 namespace paredao::http {
 
@@ -29,6 +31,9 @@ struct HttpSettings {
   std::chrono::seconds request_timeout{10};  // to receive a whole request once it has begun
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds drain_timeout{10};  // on stop, to finish requests in flight
+  std::size_t max_connections = 10000;     // open at once, in all
+  std::size_t max_connections_per_network = 1024;
+  NetworkPrefixes client_prefixes;  // what a network is, for the cap above
 };
 
 class HttpServer {
@@ -63,7 +68,7 @@ class HttpServer {
 
   Task<void> accept_loop(Worker& worker);
   Task<void> sweep_loop(Worker& worker);
-  Task<void> serve(Socket socket, Worker& worker);
+  Task<void> serve(Socket socket, Worker& worker, Network network);
   // Reads one request and computes its answer (404/405/401/413 before the body is read);
   // nullopt when the peer went away or timed out.
   Task<std::optional<Exchange>> next_exchange(Connection& connection,
@@ -76,6 +81,7 @@ class HttpServer {
   HttpSettings settings_;
   Api& api_;
   Metrics& metrics_;
+  ConnectionCaps caps_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;  // one per worker, while started
   std::atomic<bool> draining_{false};

@@ -58,6 +58,13 @@ Metrics::Metrics()
                             .Help("HTTP connections currently open")
                             .Register(*registry_)
                             .Add({})),
+      connections_refused_(prometheus::BuildCounter()
+                               .Name("paredao_http_connections_refused_total")
+                               .Help("Connections closed at once: over the cap of their network "
+                                     "(reason network) or of the process (reason total)")
+                               .Register(*registry_)),
+      refused_over_network_(connections_refused_.Add({{"reason", "network"}})),
+      refused_over_total_(connections_refused_.Add({{"reason", "total"}})),
       counts_age_(prometheus::BuildGauge()
                       .Name("paredao_counts_age_seconds")
                       .Help("Age of the counts that results and stats serve (refreshed every "
@@ -113,6 +120,10 @@ void Metrics::observe_batch(std::size_t votes, double seconds, bool committed) {
 void Metrics::set_open_connections(double value) { open_connections_.Set(value); }
 
 void Metrics::set_counts_age(double seconds) { counts_age_.Set(seconds); }
+
+void Metrics::count_connection_refused(bool over_network) {
+  (over_network ? refused_over_network_ : refused_over_total_).Increment();
+}
 
 std::string Metrics::render() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

@@ -36,6 +36,8 @@ class Metrics {
   void count_challenge_issued();
   void observe_batch(std::size_t votes, double seconds, bool committed);
   void set_open_connections(double value);
+  // A connection closed at once: over its network's cap, or over the process's.
+  void count_connection_refused(bool over_network);
   // The age of the counts that results and stats serve (set just before each scrape).
   void set_counts_age(double seconds);
 
@@ -53,6 +55,9 @@ class Metrics {
   prometheus::Histogram& commit_seconds_;
   prometheus::Counter& failed_batches_;
   prometheus::Gauge& open_connections_;
+  prometheus::Family<prometheus::Counter>& connections_refused_;
+  prometheus::Counter& refused_over_network_;
+  prometheus::Counter& refused_over_total_;
   prometheus::Gauge& counts_age_;
 
   mutable std::shared_mutex mutex_;

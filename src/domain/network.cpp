@@ -1,0 +1,85 @@
+#include "domain/network.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace paredao {
+namespace {
+
+Network cut(Network network, unsigned prefix, unsigned width) {
+  network.prefix = std::uint8_t(std::min(prefix, width));
+  for (unsigned bit = network.prefix; bit < width; ++bit) {
+    network.bytes[bit / 8] &= std::uint8_t(~(0x80u >> (bit % 8)));
+  }
+  return network;
+}
+
+std::string ipv6_text(const std::array<std::uint8_t, 16>& bytes) {
+  std::array<unsigned, 8> groups{};
+  for (int i = 0; i < 8; ++i) groups[i] = unsigned(bytes[2 * i]) << 8 | bytes[2 * i + 1];
+  // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
+  int best_start = -1, best_length = 0;
+  for (int i = 0; i < 8;) {
+    if (groups[i] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < 8 && groups[j] == 0) ++j;
+    if (j - i > best_length && j - i >= 2) {
+      best_start = i;
+      best_length = j - i;
+    }
+    i = j;
+  }
+  std::string text;
+  char group[8];
+  for (int i = 0; i < 8; ++i) {
+    if (i == best_start) {
+      text += "::";
+      i += best_length - 1;
+      continue;
+    }
+    if (!text.empty() && text.back() != ':') text += ':';
+    std::snprintf(group, sizeof group, "%x", groups[i]);
+    text += group;
+  }
+  return text;
+}
+
+}  // namespace
+
+Network ipv4_network(const std::array<std::uint8_t, 4>& address, unsigned prefix) {
+  Network network;
+  std::copy(address.begin(), address.end(), network.bytes.begin());
+  network.v4 = true;
+  return cut(network, prefix, 32);
+}
+
+Network ipv6_network(const std::array<std::uint8_t, 16>& address, unsigned prefix) {
+  Network network;
+  network.bytes = address;
+  network.v4 = false;
+  return cut(network, prefix, 128);
+}
+
+std::string Network::cidr() const {
+  std::string text;
+  if (v4) {
+    text = std::to_string(bytes[0]) + "." + std::to_string(bytes[1]) + "." +
+           std::to_string(bytes[2]) + "." + std::to_string(bytes[3]);
+  } else {
+    text = ipv6_text(bytes);
+  }
+  return text + "/" + std::to_string(prefix);
+}
+
+std::size_t NetworkHash::operator()(const Network& network) const {
+  std::uint64_t high = 0, low = 0;
+  for (int i = 0; i < 8; ++i) high = high << 8 | network.bytes[i];
+  for (int i = 8; i < 16; ++i) low = low << 8 | network.bytes[i];
+  return std::hash<std::uint64_t>{}(high ^ (low * 0x9E3779B97F4A7C15ull) ^ network.prefix ^
+                                    (network.v4 ? 0x100u : 0u));
+}
+
+}  // namespace paredao

@@ -1,0 +1,38 @@
+#pragma once
+// A client's network: its address cut to a prefix (203.0.113.7/32, 2001:db8:1:2::/64). Pace,
+// limits and connection caps apply per network, not per address: one household or one CGNAT
+// gateway is one IPv4 address, while one IPv6 subscriber holds a whole /64.
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace paredao {
+
+struct Network {
+  // IPv4 addresses use the first 4 bytes; the bits past `prefix` are zero.
+  std::array<std::uint8_t, 16> bytes{};
+  bool v4 = true;
+  std::uint8_t prefix = 32;
+
+  auto operator<=>(const Network&) const = default;
+  // CIDR text: "203.0.113.0/24", "2001:db8::/64" (RFC 5952 form).
+  std::string cidr() const;
+};
+
+// The network of an address, cut to `prefix` bits (at most 32 for IPv4, 128 for IPv6).
+Network ipv4_network(const std::array<std::uint8_t, 4>& address, unsigned prefix);
+Network ipv6_network(const std::array<std::uint8_t, 16>& address, unsigned prefix);
+
+// How wide a client's network is, per address family.
+struct NetworkPrefixes {
+  unsigned v4 = 32;
+  unsigned v6 = 64;
+};
+
+struct NetworkHash {
+  std::size_t operator()(const Network& network) const;
+};
+
+}  // namespace paredao
