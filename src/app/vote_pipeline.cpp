@@ -46,6 +46,7 @@ VotePipeline::VotePipeline(VotePipelinePorts ports, VotePipelineSettings setting
           settings.max_pending, settings.max_batch,
           [this](Batch& batch, std::vector<AppendStatus>& statuses) { write(batch, statuses); },
           [this] {
+            ports_.log.idle();
             // Idle: the releases left pending by a failed store are retried without waiting for
             // the next vote, so that a payload answered 503 can be sent again on any copy.
             if (pending_releases_.empty()) return;

@@ -68,7 +68,7 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
                                          .max_counter = config.pow_difficulty,
                                          .ttl_seconds = config.challenge_ttl_seconds});
   RedisProbe redis_probe(endpoints.redis, Health::kDown);
-  AmqpProbe broker_probe(endpoints.amqp, queues);
+  AmqpProbe broker_probe(endpoints.amqp, queues, publisher);
   PgProbe postgres_probe(config.postgres_url, Health::kDegraded);
 
   // The components, started in this order and stopped in the reverse one: the HTTP server first

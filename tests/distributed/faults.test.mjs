@@ -53,9 +53,11 @@ async function client(stack, pollId, budget, attempts) {
       const altcha = await solve(challenge);
       attempt.altcha = altcha;
       for (;;) {
+        const sent = Date.now();
         const res = await postVote(stack.url, pollId, attempt.candidate, altcha);
         attempt.status = res.status;
         attempt.statuses.push(res.status);
+        if (res.status === 503) attempt.slowest503 = Math.max(attempt.slowest503 ?? 0, Date.now() - sent);
         const body = await res.json().catch(() => null);
         if (res.status === 202) attempt.voteId = body.vote_id;
         if (res.status !== 503 || attempt.statuses.length >= MAX_SENDS) break;
@@ -80,7 +82,7 @@ async function waitFor(what, check, timeoutMs = 90000) {
   }
 }
 
-async function runWithFault(name, fault, afterwards = async () => {}) {
+async function runWithFault(name, fault, afterwards = async () => {}, { max503Ms } = {}) {
   const stack = await startStack({ difficulty: 10, reconcileIntervalMs: 300 });
   try {
     const poll = await createPoll(stack, {
@@ -130,6 +132,12 @@ async function runWithFault(name, fault, afterwards = async () => {}) {
       `refused as used ${refusedAsUsed.length}`);
     assert.equal(lost.length, 0, 'every 202 is in PostgreSQL');
     assert.equal(duplicated.length, 0, 'no vote twice');
+    if (max503Ms !== undefined) {
+      const slowest = Math.max(0, ...attempts.map((a) => a.slowest503 ?? 0));
+      console.log(`# ${name}: the slowest 503 took ${slowest} ms`);
+      assert.ok(attempts.some((a) => a.statuses.includes(503)), 'the fault refused some votes');
+      assert.ok(slowest <= max503Ms, `a 503 took ${slowest} ms (at most ${max503Ms})`);
+    }
     assert.equal(refusedAsUsed.length, 0,
       `no honest payload is refused as already used: ${JSON.stringify(refusedAsUsed.slice(0, 3).map((a) => a.statuses))}`);
     assert.equal(refusedButCounted.length, 0, 'nothing answered with an error is counted');
@@ -229,6 +237,33 @@ test('Redis restarted with its data wiped mid-stream is rebuilt from PostgreSQL'
 
 test('PostgreSQL restarted mid-stream loses and doubles nothing', () =>
   runWithFault('PostgreSQL restart', () => restart('postgres')));
+
+/** Waits until `url` answers `status`; how long it took, in ms. */
+async function untilStatus(url, status, timeoutMs) {
+  const start = Date.now();
+  for (;;) {
+    const res = await fetch(url).catch(() => null);
+    if (res?.status === status) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) assert.fail(`${url} never answered ${status} (last ${res?.status})`);
+    await sleep(50);
+  }
+}
+
+// Regression: while the broker blocked publishers (a memory alarm), each vote waited 10-15 s for
+// its 503 (confirm timeout, then the settlement), although /readyz already knew.
+test('a broker blocking publishers (memory alarm) mid-stream: 503 within 1 s, then votes flow again', () =>
+  runWithFault('RabbitMQ memory alarm', async (stack) => {
+    execFileSync(serversScript, ['ctl', 'set_vm_memory_high_watermark', '0.00001']);
+    try {
+      const down = await untilStatus(`${stack.backends[0]}/readyz`, 503, 5000);
+      console.log(`# memory alarm: /readyz said 503 after ${down} ms`);
+      await sleep(3000);
+    } finally {
+      execFileSync(serversScript, ['ctl', 'set_vm_memory_high_watermark', '0.4']);
+    }
+    const up = await untilStatus(`${stack.backends[0]}/readyz`, 200, 5000);
+    console.log(`# memory alarm cleared: /readyz said 200 after ${up} ms`);
+  }, async () => {}, { max503Ms: 1000 }));
 
 /** Runs redis-cli against the servers' Redis; its output. */
 function redisCli(...args) {

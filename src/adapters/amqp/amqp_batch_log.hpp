@@ -7,12 +7,14 @@ namespace paredao {
 // The distributed BatchLog: a batch is one persistent message (message_id = batch id) on the
 // vote queue, durable once the broker confirmed it. Certainly not sent (refused write, returned
 // as unroutable): kNotDurable. Sent and then a nack, a lost connection or no confirm in time:
-// kInDoubt (it may be in the queue; the pipeline settles it). Blocking; one thread at a time.
+// kInDoubt (it may be in the queue; the pipeline settles it). While the broker blocks publishers
+// (a memory or disk alarm) nothing is sent: kNotDurable at once. Blocking; one thread at a time.
 class AmqpBatchLog final : public BatchLog {
  public:
   explicit AmqpBatchLog(amqp::ConfirmedPublisher& publisher) : publisher_(publisher) {}
 
   BatchFate write(const VoteBatch& batch) override;
+  void idle() override { publisher_.poll(); }
 
  private:
   amqp::ConfirmedPublisher& publisher_;

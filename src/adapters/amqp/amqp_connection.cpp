@@ -82,10 +82,22 @@ Connection::Connection(const Endpoint& endpoint, const QueueNames& queues,
                 std::to_string(endpoint.port));
   }
   try {
+    // Asks for connection.blocked / connection.unblocked: a publisher then learns of a memory or
+    // disk alarm at once instead of waiting for confirms that cannot come.
+    amqp_table_entry_t blocked_capability;
+    blocked_capability.key = amqp_cstring_bytes("connection.blocked");
+    blocked_capability.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+    blocked_capability.value.value.boolean = 1;
+    amqp_table_entry_t capabilities;
+    capabilities.key = amqp_cstring_bytes("capabilities");
+    capabilities.value.kind = AMQP_FIELD_KIND_TABLE;
+    capabilities.value.value.table = amqp_table_t{1, &blocked_capability};
+    const amqp_table_t client_properties{1, &capabilities};
     // No AMQP heartbeats: the blocking client only services them while inside a call, so an
     // idle publisher would be dropped. TCP keepalive and the publish confirm timeout stand in.
-    check(amqp_login(state_, endpoint.vhost.c_str(), 0, 131072, 0, AMQP_SASL_METHOD_PLAIN,
-                     endpoint.user.c_str(), endpoint.password.c_str()),
+    check(amqp_login_with_properties(state_, endpoint.vhost.c_str(), 0, 131072, 0,
+                                     &client_properties, AMQP_SASL_METHOD_PLAIN,
+                                     endpoint.user.c_str(), endpoint.password.c_str()),
           "login");
     amqp_channel_open(state_, kChannel);
     check(amqp_get_rpc_reply(state_), "open channel");

@@ -2,6 +2,8 @@
 
 #include <amqp_framing.h>
 
+#include <algorithm>
+
 #include "adapters/logging/json_log.hpp"
 
 namespace paredao::amqp {
@@ -14,16 +16,57 @@ amqp_bytes_t bytes(std::string_view text) {
 }  // namespace
 
 ConfirmedPublisher::ConfirmedPublisher(Endpoint endpoint, QueueNames queues,
-                                       std::chrono::milliseconds confirm_timeout)
-    : endpoint_(std::move(endpoint)),
-      queues_(std::move(queues)),
-      confirm_timeout_(confirm_timeout) {}
+                                       ConfirmDeadline deadline)
+    : endpoint_(std::move(endpoint)), queues_(std::move(queues)), deadline_(deadline) {}
 
 ConfirmedPublisher::~ConfirmedPublisher() = default;
 
 void ConfirmedPublisher::drop() {
   if (connection_) connection_->mark_broken();
   connection_.reset();
+  blocked_ = false;  // a new connection learns the broker's state afresh
+}
+
+std::chrono::microseconds ConfirmedPublisher::confirm_deadline() const {
+  const auto floor = std::chrono::microseconds(deadline_.floor);
+  const auto ceiling = std::chrono::microseconds(deadline_.ceiling);
+  const auto scaled = std::chrono::microseconds(std::int64_t(deadline_.factor * usual_confirm_us_));
+  return std::clamp(scaled, floor, ceiling);
+}
+
+bool ConfirmedPublisher::notification(const amqp_frame_t& frame) {
+  if (frame.frame_type != AMQP_FRAME_METHOD || frame.channel != 0) return false;
+  if (frame.payload.method.id == AMQP_CONNECTION_BLOCKED_METHOD) {
+    const auto* blocked = static_cast<amqp_connection_blocked_t*>(frame.payload.method.decoded);
+    if (!blocked_.exchange(true)) {
+      log::warn("rabbitmq_blocked",
+                {{"reason", std::string(static_cast<const char*>(blocked->reason.bytes),
+                                        blocked->reason.len)}});
+    }
+    return true;
+  }
+  if (frame.payload.method.id == AMQP_CONNECTION_UNBLOCKED_METHOD) {
+    if (blocked_.exchange(false)) log::info("rabbitmq_unblocked", {});
+    return true;
+  }
+  return false;
+}
+
+void ConfirmedPublisher::poll() {
+  if (!connection_) return;
+  for (;;) {
+    timeval now{0, 0};
+    amqp_frame_t frame;
+    const int status = amqp_simple_wait_frame_noblock(connection_->state(), &frame, &now);
+    if (status == AMQP_STATUS_TIMEOUT) return;
+    if (status != AMQP_STATUS_OK) {
+      log::warn("rabbitmq_connection_lost", {{"error", amqp_error_string2(status)}});
+      drop();
+      return;
+    }
+    // Anything else read here is a late confirm of a message already settled: nothing to do.
+    notification(frame);
+  }
 }
 
 bool ConfirmedPublisher::connect() {
@@ -49,9 +92,15 @@ PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::stri
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool fresh = !connection_;
     if (!connect()) return result;
+    poll();
+    // A blocked broker would not read the message: say so at once rather than wait for nothing.
+    if (blocked_) return result;
+    if (!connection_) continue;  // the poll found the connection dead
     const auto outcome = publish_once(message_id, body);
     if (outcome == PublishResult::kConfirmed) return outcome;
     if (outcome == PublishResult::kInDoubt) result = outcome;  // doubt sticks: it may be stored
+    // Blocked while waiting: the connection is sound, the broker only holds the message back.
+    if (blocked_) return result;
     drop();
     if (fresh) break;  // a brand-new connection failed: the broker is really in trouble
   }
@@ -78,13 +127,15 @@ PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std:
 }
 
 PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
-  const auto deadline = std::chrono::steady_clock::now() + confirm_timeout_;
+  const auto start = std::chrono::steady_clock::now();
+  const auto limit = confirm_deadline();
+  const auto deadline = start + limit;
   bool returned = false;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      log::warn("rabbitmq_confirm_timeout", {{"tag", tag}});
+      log::warn("rabbitmq_confirm_timeout", {{"tag", tag}, {"deadline_ms", limit.count() / 1000}});
       return PublishResult::kInDoubt;
     }
     timeval limit{long(left.count() / 1000000), long(left.count() % 1000000)};
@@ -94,11 +145,22 @@ PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
       log::warn("rabbitmq_confirm_failed", {{"error", amqp_error_string2(status)}});
       return PublishResult::kInDoubt;
     }
+    if (notification(frame)) {
+      // Blocked: the broker stops reading this connection, so no confirm comes until the alarm
+      // clears. The message may or may not have been read before: in doubt, and said at once.
+      if (blocked_) return PublishResult::kInDoubt;
+      continue;
+    }
     if (frame.frame_type != AMQP_FRAME_METHOD) continue;
     switch (frame.payload.method.id) {
       case AMQP_BASIC_ACK_METHOD: {
         const auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
         if (ack->delivery_tag == tag || (ack->multiple && ack->delivery_tag >= tag)) {
+          const double took_us = double(std::chrono::duration_cast<std::chrono::microseconds>(
+                                            std::chrono::steady_clock::now() - start)
+                                            .count());
+          usual_confirm_us_ =
+              usual_confirm_us_ == 0 ? took_us : 0.95 * usual_confirm_us_ + 0.05 * took_us;
           if (!returned) return PublishResult::kConfirmed;
           log::error("rabbitmq_message_returned", {{"queue", queues_.votes}});
           return PublishResult::kNotSent;

@@ -38,6 +38,9 @@ class BatchLog {
  public:
   virtual ~BatchLog() = default;
   virtual BatchFate write(const VoteBatch& batch) = 0;
+  // Called on the same thread when no batch came for a while: a log may read what its store
+  // said meanwhile (a broker that blocks publishers, or stopped blocking them).
+  virtual void idle() {}
 };
 
 // Settles a batch whose fate is in doubt (distributed mode: published, never confirmed) where the
