@@ -49,7 +49,8 @@ integration-test: build servers
 
 # The same black-box API suite, against a distributed stack per file (2 api copies behind nginx,
 # worker, reconciler); the embedded-only files (restart durability, serve's command line) apart.
-DISTRIBUTED_API_TESTS = $(filter-out api/durability.test.mjs api/serve_cli.test.mjs, \
+DISTRIBUTED_API_TESTS = $(filter-out api/durability.test.mjs api/serve_cli.test.mjs \
+                          api/connection_caps.test.mjs, \
                           $(patsubst tests/%,%,$(wildcard tests/api/*.test.mjs)))
 node-test-distributed: build web servers
 	$(SERVERS_ENV) && cd tests && PAREDAO_MODE=distributed PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao \
@@ -86,14 +87,20 @@ fuzz:
 	    build-fuzz/corpus/$$target tests/fuzz/seeds/$$target || exit 1; \
 	done
 
-# The whole test suite against a build with AddressSanitizer and UndefinedBehaviorSanitizer.
-sanitize: test-deps web
+# The whole test suite against a build with AddressSanitizer and UndefinedBehaviorSanitizer: unit,
+# adapters, the API in both modes, faults and shutdowns.
+SANITIZERS = ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1
+sanitize: test-deps web servers
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPAREDAO_BUILD_BENCH=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1"
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
-	cd tests && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
-	  PAREDAO_BIN=$(CURDIR)/build-asan/paredao node --test --test-concurrency=1
+	$(SERVERS_ENV) && cd build-asan && $(SANITIZERS) ctest --output-on-failure -L "^(postgres|redis|rabbitmq)$$"
+	cd tests && $(SANITIZERS) PAREDAO_BIN=$(CURDIR)/build-asan/paredao \
+	  node --test --test-concurrency=1 api/ interop/ browser/
+	$(SERVERS_ENV) && cd tests && $(SANITIZERS) PAREDAO_MODE=distributed \
+	  PAREDAO_BIN=$(CURDIR)/build-asan/paredao node --test --test-concurrency=1 \
+	  $(DISTRIBUTED_API_TESTS) distributed/
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist

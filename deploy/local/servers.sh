@@ -18,6 +18,9 @@
 #                                    restarts inside the running VM (~1 s; every client
 #                                    connection drops, as at a broker restart); --full: a
 #                                    new VM (~5 s)
+#   servers.sh pause NAME            SIGSTOP the server's processes: its sockets stay open and
+#                                    nothing answers (a hung server, not a dead one)
+#   servers.sh resume NAME           SIGCONT them
 #   servers.sh ctl ARGS...           rabbitmqctl against our node (e.g. ctl list_queues)
 #   servers.sh psql ARGS...          psql as superuser to database paredao
 #
@@ -658,6 +661,30 @@ fn_prefix() {
 
 name_of() { case $1 in pg) echo postgres ;; redis) echo redis ;; rmq) echo rabbitmq ;; esac; }
 
+# The processes of a server: PostgreSQL's postmaster and backends, Redis, the broker's VM and
+# its port programs.
+server_procs() {
+  local pid
+  case $1 in
+    pg) pg_procs ;;
+    redis) redis_pid ;;
+    rmq)
+      pid=$(rmq_pid)
+      [ -n "$pid" ] || return 0
+      echo "$pid"
+      pgrep -P "$pid" || true
+      ;;
+  esac
+}
+
+signal_server() { # signal_server PREFIX SIGNAL
+  local pids
+  pids=$(server_procs "$1")
+  [ -n "$pids" ] || die "$(name_of "$1") is not running"
+  # shellcheck disable=SC2086
+  kill -s "$2" $pids
+}
+
 start_one() {
   local p=$1 t
   t=$(now)
@@ -764,6 +791,12 @@ case "$cmd" in
     [ -z "$wipe" ] || "${p}_wipe"
     "${p}_start"
     log "$(name_of "$p"): restarted in $(elapsed "$t0")"
+    ;;
+  pause)
+    signal_server "$(fn_prefix "${1:-}")" STOP
+    ;;
+  resume)
+    signal_server "$(fn_prefix "${1:-}")" CONT
     ;;
   ctl)
     rmq_running || die "rabbitmq is not running"

@@ -63,7 +63,8 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   amqp::ConfirmedPublisher publisher(endpoints.amqp, queues);
   publisher.connect();
   AmqpBatchLog batch_log(publisher);
-  PgVoteHistory settlement(config.postgres_url);
+  // A short deadline per attempt: the pipeline retries the settlement for 10 s in all.
+  PgVoteHistory settlement(config.postgres_url, std::chrono::milliseconds(2000));
   AltchaVerifier verifier(AltchaSettings{.secret = challenge_secret,
                                          .max_counter = config.pow_difficulty,
                                          .ttl_seconds = config.challenge_ttl_seconds});

@@ -6,9 +6,18 @@
 #include "adapters/postgres/pg_poll_repository.hpp"
 
 namespace paredao {
+namespace {
+
+// The catalog's statements are small: one that takes longer means the server is in trouble, and
+// a stop must not wait on it for long.
+constexpr std::chrono::milliseconds kStatementDeadline{3000};
+
+}  // namespace
 
 PgCatalogSync::PgCatalogSync(CatalogSyncSettings settings, PollCatalog& catalog)
-    : settings_(std::move(settings)), catalog_(catalog), wait_connection_(settings_.url) {
+    : settings_(std::move(settings)),
+      catalog_(catalog),
+      wait_connection_(settings_.url, kStatementDeadline) {
   try {
     pg::Connection connection(settings_.url);
     load(connection);
@@ -25,7 +34,7 @@ void PgCatalogSync::stop() {
   stopping_ = true;
   follower_.join();
   try {
-    pg::Connection connection(settings_.url);
+    pg::Connection connection(settings_.url, kStatementDeadline);
     connection.exec("DELETE FROM api_instances WHERE instance_id = $1", {settings_.instance_id});
   } catch (const pg::Error&) {
     // it will simply stop counting as live after `live_for`
@@ -48,7 +57,7 @@ void PgCatalogSync::load(pg::Connection& connection) {
 }
 
 void PgCatalogSync::follow() {
-  pg::ReconnectingConnection listener(settings_.url);
+  pg::ReconnectingConnection listener(settings_.url, kStatementDeadline);
   bool listening = false;
   auto next_heartbeat = std::chrono::steady_clock::now();
   while (!stopping_) {

@@ -1,5 +1,8 @@
 #include "adapters/postgres/pg_connection.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 
 namespace paredao::pg {
@@ -37,7 +40,8 @@ PGconn* connect(const std::string& url) {
 
 }  // namespace
 
-Connection::Connection(const std::string& url) : connection_(connect(url), &PQfinish) {
+Connection::Connection(const std::string& url, std::chrono::milliseconds timeout)
+    : connection_(connect(url), &PQfinish), timeout_(timeout) {
   if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
     const std::string message = connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
     throw Error("cannot connect to PostgreSQL: " + message, "");
@@ -52,32 +56,84 @@ Result Connection::check(PGresult* raw) {
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
   const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-  throw Error(PQerrorMessage(connection_.get()), state ? state : "");
+  const char* message = raw ? PQresultErrorMessage(raw) : "";
+  if (!message || !*message) message = PQerrorMessage(connection_.get());
+  throw Error(message, state ? state : "");
+}
+
+void Connection::lose(const std::string& why) {
+  connection_.reset();  // connected() is false from now on
+  throw Error("PostgreSQL: " + why, "");
+}
+
+Result Connection::await_result(bool sent) {
+  if (!connection_) throw Error("PostgreSQL: the connection was lost", "");
+  if (!sent) lose(std::string("cannot send: ") + PQerrorMessage(connection_.get()));
+  // The server may be stopped, not gone (its socket still accepts): the deadline is ours, not
+  // only the server's statement_timeout.
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  PGresult* kept = nullptr;  // the first error, else the last result
+  for (;;) {
+    while (PQisBusy(connection_.get())) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        if (kept) PQclear(kept);
+        lose("no answer within " + std::to_string(timeout_.count()) + " ms");
+      }
+      pollfd readable{PQsocket(connection_.get()), POLLIN, 0};
+      const int ready = ::poll(&readable, 1, int(left.count()));
+      if (ready < 0 && errno != EINTR) {
+        if (kept) PQclear(kept);
+        lose("poll failed");
+      }
+      if (ready > 0 && !PQconsumeInput(connection_.get())) {
+        if (kept) PQclear(kept);
+        lose(PQerrorMessage(connection_.get()));
+      }
+    }
+    PGresult* result = PQgetResult(connection_.get());
+    if (!result) break;
+    const auto status = PQresultStatus(result);
+    const bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+    const bool kept_failed =
+        kept && PQresultStatus(kept) != PGRES_COMMAND_OK && PQresultStatus(kept) != PGRES_TUPLES_OK;
+    if (kept_failed && !failed) {
+      PQclear(result);
+    } else {
+      if (kept) PQclear(kept);
+      kept = result;
+    }
+  }
+  return check(kept);
 }
 
 Result Connection::exec(const std::string& sql) {
-  return check(PQexec(connection_.get(), sql.c_str()));
+  return await_result(connection_ && PQsendQuery(connection_.get(), sql.c_str()) == 1);
 }
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
-  return check(PQexecParams(connection_.get(), sql.c_str(), int(values.size()), nullptr,
-                            values.data(), nullptr, nullptr, 0));
+  return await_result(connection_ &&
+                      PQsendQueryParams(connection_.get(), sql.c_str(), int(values.size()), nullptr,
+                                        values.data(), nullptr, nullptr, 0) == 1);
 }
 
 Result Connection::exec_prepared(const std::string& name, const std::string& sql,
                                  const std::vector<Param>& params) {
   if (!prepared_.contains(name)) {
-    check(PQprepare(connection_.get(), name.c_str(), sql.c_str(), int(params.size()), nullptr));
+    await_result(connection_ && PQsendPrepare(connection_.get(), name.c_str(), sql.c_str(),
+                                              int(params.size()), nullptr) == 1);
     prepared_.insert(name);
   }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
-  return check(PQexecPrepared(connection_.get(), name.c_str(), int(values.size()), values.data(),
-                              nullptr, nullptr, 0));
+  return await_result(connection_ &&
+                      PQsendQueryPrepared(connection_.get(), name.c_str(), int(values.size()),
+                                          values.data(), nullptr, nullptr, 0) == 1);
 }
 
 std::string text_array(const std::vector<std::string_view>& values) {
@@ -97,7 +153,7 @@ std::string text_array(const std::vector<std::string_view>& values) {
 
 Connection& ReconnectingConnection::get() {
   if (connection_ && !connection_->connected()) connection_.reset();
-  if (!connection_) connection_ = std::make_unique<Connection>(url_);
+  if (!connection_) connection_ = std::make_unique<Connection>(url_, timeout_);
   return *connection_;
 }
 

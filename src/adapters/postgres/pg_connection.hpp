@@ -4,6 +4,7 @@
 // UTC so that hour buckets computed by SQL match the ones computed in C++.
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,8 +52,11 @@ using Param = std::optional<std::string>;  // nullopt is SQL NULL
 class Connection {
  public:
   // Connects; throws pg::Error when the server cannot be reached. `url` is any libpq connection
-  // string ("postgresql://user@host:port/db" or "host=… dbname=…").
-  explicit Connection(const std::string& url);
+  // string ("postgresql://user@host:port/db" or "host=… dbname=…"). Every statement must answer
+  // within `timeout`, or the connection is dropped (connected() is then false) and pg::Error
+  // thrown: a stopped server (its socket still open) never holds a caller for ever.
+  explicit Connection(const std::string& url,
+                      std::chrono::milliseconds timeout = std::chrono::milliseconds(15000));
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -65,12 +69,18 @@ class Connection {
   Result exec_prepared(const std::string& name, const std::string& sql,
                        const std::vector<Param>& params);
   // Whether the connection is still up (after a failure, libpq knows it lost the server).
-  bool connected() const { return PQstatus(connection_.get()) == CONNECTION_OK; }
+  bool connected() const { return connection_ && PQstatus(connection_.get()) == CONNECTION_OK; }
   PGconn* handle() { return connection_.get(); }
 
  private:
   Result check(PGresult* result);
+  // Waits for every result of the statement just sent (`sent`: whether sending worked), within
+  // the deadline; the first error, else the last result.
+  Result await_result(bool sent);
+  // Drops the connection and throws pg::Error saying `why`.
+  [[noreturn]] void lose(const std::string& why);
   std::unique_ptr<PGconn, decltype(&PQfinish)> connection_;
+  const std::chrono::milliseconds timeout_;
   std::unordered_set<std::string> prepared_;
 };
 
@@ -106,7 +116,9 @@ std::string text_array(const std::vector<std::string_view>& values);
 // Keeps one connection and opens a new one when it was lost. For a thread that owns it.
 class ReconnectingConnection {
  public:
-  explicit ReconnectingConnection(std::string url) : url_(std::move(url)) {}
+  explicit ReconnectingConnection(
+      std::string url, std::chrono::milliseconds timeout = std::chrono::milliseconds(15000))
+      : url_(std::move(url)), timeout_(timeout) {}
   // The live connection, connecting first when needed; throws pg::Error when unreachable.
   Connection& get();
   // Forget the connection after a failure, so that the next get() reconnects.
@@ -114,6 +126,7 @@ class ReconnectingConnection {
 
  private:
   std::string url_;
+  std::chrono::milliseconds timeout_;
   std::unique_ptr<Connection> connection_;
 };
 

@@ -8,7 +8,8 @@ namespace paredao {
 // votes still queue in RabbitMQ; poll changes and the settling of batches in doubt wait for it.
 class PgProbe final : public HealthProbe {
  public:
-  PgProbe(std::string url, Health when_down) : connection_(std::move(url)), when_down_(when_down) {}
+  PgProbe(std::string url, Health when_down)
+      : connection_(std::move(url), std::chrono::milliseconds(1000)), when_down_(when_down) {}
   DependencyHealth probe() override;
 
  private:

@@ -12,7 +12,10 @@ namespace paredao {
 // for a batch already stored, only its stored counts read back. Blocking; one thread at a time.
 class PgVoteHistory final : public VoteHistory {
  public:
-  explicit PgVoteHistory(std::string url) : connection_(std::move(url)) {}
+  // Every statement answers within `timeout` or counts as failed (the connection is dropped).
+  explicit PgVoteHistory(std::string url,
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(15000))
+      : connection_(std::move(url), timeout) {}
 
   std::optional<std::vector<std::vector<TallyDelta>>> record_all(
       std::span<const VoteBatch> batches) override;
