@@ -38,6 +38,25 @@ class FakeHistory final : public VoteHistory {
     }
     return unexpired;
   }
+  std::optional<DoubleUseAudit> challenges_used_twice(
+      std::optional<TimePoint> recorded_after) override {
+    if (!reachable) return std::nullopt;
+    ++audits;
+    DoubleUseAudit audit{.checked_until = clock_.now()};
+    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, TimePoint>> uses;
+    for (const auto& use : uses_) {
+      auto& [count, last] = uses[{use.poll_id, use.challenge_id}];
+      ++count;
+      last = std::max(last, use.recorded_at);
+    }
+    for (const auto& [key, use] : uses) {
+      if (use.first > 1 && (!recorded_after || use.second > *recorded_after)) {
+        audit.found.push_back({key.first, key.second, use.first});
+      }
+    }
+    return audit;
+  }
+  int audits = 0;
   std::optional<std::vector<std::string>> poll_ids() override {
     if (!reachable) return std::nullopt;
     std::vector<std::string> ids;
@@ -71,6 +90,7 @@ class FakeHistory final : public VoteHistory {
     for (const auto& vote : batch.votes) {
       if (!votes_.insert(vote.vote_id).second) continue;
       challenges_.push_back({vote.poll_id, vote.challenge_id, vote.challenge_expires_at});
+      uses_.push_back({vote.poll_id, vote.challenge_id, clock_.now()});
       ++added[{vote.poll_id, vote.candidate_id, unix_seconds(hour_start(vote.accepted_at))}];
     }
     std::vector<TallyDelta> deltas;
@@ -85,7 +105,12 @@ class FakeHistory final : public VoteHistory {
     return deltas;
   }
 
+  struct Use {
+    std::string poll_id, challenge_id;
+    TimePoint recorded_at;
+  };
   const Clock& clock_;
+  std::vector<Use> uses_;
   std::map<std::string, TimePoint> recorded_at_;
   std::vector<UsedChallenge> challenges_;
   std::set<std::string> votes_;

@@ -64,6 +64,26 @@ std::optional<std::size_t> ReconcileCounters::restore_burned_challenges() {
   return uses.size();
 }
 
+std::optional<std::vector<ChallengeUsedTwice>> ReconcileCounters::find_double_uses() {
+  const auto now = clock_.now();
+  if (settings_.repair) {
+    if (next_search_ && now < *next_search_) return std::nullopt;
+    // A sync service that just started looks back as far as it repairs, not at all the history.
+    if (!searched_until_) searched_until_ = now - settings_.lookback;
+  }
+  auto audit = history_.challenges_used_twice(settings_.repair ? searched_until_ : std::nullopt);
+  if (!audit) return std::nullopt;
+  next_search_ = now + settings_.double_use_every;
+  searched_until_ = audit->checked_until;
+  std::vector<ChallengeUsedTwice> fresh;
+  for (auto& found : audit->found) {
+    if (reported_.emplace(found.poll_id, found.challenge_id).second) {
+      fresh.push_back(std::move(found));
+    }
+  }
+  return fresh;
+}
+
 ReconcileReport ReconcileCounters::run_once() {
   ReconcileReport report;
   // First what the store may have lost besides the counters: the burned challenges. (Only in
@@ -74,6 +94,7 @@ ReconcileReport ReconcileCounters::run_once() {
     report.challenges_restored = restore_burned_challenges();
     if (!report.challenges_restored) return report;
   }
+  report.used_twice = find_double_uses();
   const auto poll_ids = history_.poll_ids();
   if (!poll_ids) return report;
   report.complete = true;

@@ -4,6 +4,7 @@
 // worker into counting a batch twice or losing one.
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ReconcileReport {
   std::vector<PollDrift> polls;
   // The counters' store had lost its data: the burned challenges were restored (how many).
   std::optional<std::size_t> challenges_restored;
+  // Challenges recorded by more than one vote, found this round and never reported before
+  // (nullopt: no look this round, or the history could not be read).
+  std::optional<std::vector<ChallengeUsedTwice>> used_twice;
   std::int64_t total_drift() const;
 };
 
@@ -37,6 +41,9 @@ struct ReconcileSettings {
   // How far back batches not applied yet are looked for; a repair marks them applied, since
   // their counts are in the history it copies. Older ones are assumed applied.
   std::chrono::seconds lookback{600};
+  // How often the history is searched for a challenge used twice (around the votes recorded
+  // since the last search; an audit searches all of it).
+  std::chrono::milliseconds double_use_every{30000};
 };
 
 class ReconcileCounters {
@@ -53,6 +60,8 @@ class ReconcileCounters {
   ReconcileReport run_once();
 
  private:
+  // The double-use search, when due: every challenge found used twice that was not reported yet.
+  std::optional<std::vector<ChallengeUsedTwice>> find_double_uses();
   PollDrift reconcile(const std::string& poll_id, bool& complete);
   // After the store lost its data: burns again every unexpired challenge of a recorded vote, so
   // that none can be used a second time on another api copy. nullopt when it could not.
@@ -68,6 +77,9 @@ class ReconcileCounters {
   SharedReplayGuard& replay_guard_;
   const Clock& clock_;
   const ReconcileSettings settings_;
+  std::optional<TimePoint> searched_until_;  // recording time of the last double-use search
+  std::optional<TimePoint> next_search_;
+  std::set<std::pair<std::string, std::string>> reported_;  // (poll, challenge) used twice
 };
 
 // The drift between two tallies of one poll (see PollDrift::drift).

@@ -128,5 +128,43 @@ TEST_F(Fixture, AnUnreachableStoreMakesTheReportIncomplete) {
   EXPECT_FALSE(reconcile.run_once().complete);
 }
 
+// Two votes that used one challenge: a human check accepted twice (which no api copy should ever
+// let through; the audit must see it whatever did).
+VoteBatch double_use(const std::string& batch_id, const std::string& vote_id) {
+  auto batch = batch_of(batch_id, 1);
+  batch.votes[0].vote_id = vote_id;
+  batch.votes[0].challenge_id = "reused";
+  return batch;
+}
+
+TEST_F(Fixture, TheAuditSeesAChallengeRecordedTwice) {
+  ReconcileCounters audit{history, counters, guard, clock, ReconcileSettings{.repair = false}};
+  ASSERT_EQ(record.handle(batch_of("b1", 2)), BatchOutcome::kCounted);
+  auto report = audit.run_once();
+  ASSERT_TRUE(report.used_twice);
+  EXPECT_TRUE(report.used_twice->empty());
+  ASSERT_EQ(record.handle(double_use("b2", "v-first")), BatchOutcome::kCounted);
+  ASSERT_EQ(record.handle(double_use("b3", "v-second")), BatchOutcome::kCounted);
+  report = audit.run_once();
+  ASSERT_TRUE(report.used_twice);
+  EXPECT_EQ(*report.used_twice, (std::vector<ChallengeUsedTwice>{{"p", "reused", 2}}));
+}
+
+TEST_F(Fixture, TheSyncServiceReportsEachDoubleUseOnceAndSearchesOnlyWhenDue) {
+  ASSERT_EQ(record.handle(double_use("b2", "v-first")), BatchOutcome::kCounted);
+  ASSERT_EQ(record.handle(double_use("b3", "v-second")), BatchOutcome::kCounted);
+  auto report = reconcile.run_once();
+  ASSERT_TRUE(report.used_twice);
+  EXPECT_EQ(report.used_twice->size(), 1u);
+  const int searches = history.audits;
+  EXPECT_FALSE(reconcile.run_once().used_twice) << "not due yet";
+  EXPECT_EQ(history.audits, searches);
+  clock.advance(std::chrono::seconds(31));
+  ASSERT_EQ(record.handle(double_use("b4", "v-third")), BatchOutcome::kCounted);
+  report = reconcile.run_once();
+  ASSERT_TRUE(report.used_twice);
+  EXPECT_TRUE(report.used_twice->empty()) << "already reported";
+}
+
 }  // namespace
 }  // namespace paredao

@@ -168,12 +168,15 @@ std::vector<Setting> settings() {
       {bit(Command::kReconcile), "--interval-ms", "PAREDAO_RECONCILE_INTERVAL_MS", true,
        number_setting(&ServeConfig::reconcile_interval_ms, 10, 3'600'000),
        "pause between two rounds (default 1000)"},
+      {bit(Command::kReconcile), "--double-use-interval-ms", "PAREDAO_DOUBLE_USE_INTERVAL_MS", true,
+       number_setting(&ServeConfig::double_use_interval_ms, 10, 3'600'000),
+       "pause between two searches for a challenge used twice (default 30000)"},
       {bit(Command::kReconcile), "--check", "PAREDAO_RECONCILE_CHECK", false,
        [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
          c.check_only = v.empty() || v == "1" || v == "true";
          return std::nullopt;
        },
-       "audit once without repairing; exit status 1 on any drift"},
+       "audit once without repairing; exit status 1 on any drift or challenge used twice"},
   };
 }
 

@@ -41,6 +41,7 @@ struct ServeConfig {
   std::optional<ListenAddress> metrics_listen;  // worker and reconcile: where /metrics is served
   unsigned consumers = 2;                       // worker: consumer threads
   unsigned reconcile_interval_ms = 1000;        // reconcile: between two rounds
+  unsigned double_use_interval_ms = 30000;      // reconcile: between two double-use searches
   bool check_only = false;                      // reconcile --check: audit once, exit status
 };
 

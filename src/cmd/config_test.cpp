@@ -39,7 +39,8 @@ TEST(ServeConfig, FlagsWinOverEnvironment) {
 }
 
 TEST(ServeConfig, NoDemoFromEnvironment) {
-  const auto config = std::get<ServeConfig>(parse_serve_config({}, env_of({{"PAREDAO_NO_DEMO", "1"}})));
+  const auto config =
+      std::get<ServeConfig>(parse_serve_config({}, env_of({{"PAREDAO_NO_DEMO", "1"}})));
   EXPECT_FALSE(config.demo);
 }
 

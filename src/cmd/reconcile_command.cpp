@@ -23,6 +23,14 @@ void log_report(const ReconcileReport& report, bool audit_only) {
     log::warn("redis_data_restored", {{"burned_challenges", *report.challenges_restored},
                                       {"hint", "Redis had lost its data; counters follow"}});
   }
+  if (report.used_twice) {
+    for (const auto& found : *report.used_twice) {
+      log::error("challenge_used_twice", {{"poll_id", found.poll_id},
+                                          {"challenge_id", found.challenge_id},
+                                          {"votes", found.votes},
+                                          {"audit_only", audit_only}});
+    }
+  }
   if (!report.complete) log::error("reconcile_incomplete", {{"hint", "a store is unreachable"}});
 }
 
@@ -41,15 +49,20 @@ int run_reconcile(const ServeConfig& config) {
   RedisLiveCounters counters(redis);
   RedisReplayGuard replay_guard(redis);
   ReconcileCounters reconcile(history, counters, replay_guard, clock,
-                              ReconcileSettings{.repair = !config.check_only});
+                              ReconcileSettings{.repair = !config.check_only,
+                                                .double_use_every = std::chrono::milliseconds(
+                                                    config.double_use_interval_ms)});
 
   if (config.check_only) {
     const auto report = reconcile.run_once();
     log_report(report, true);
-    log::info("audit", {{"complete", report.complete},
+    const bool searched = report.used_twice.has_value();
+    const std::size_t used_twice = searched ? report.used_twice->size() : 0;
+    log::info("audit", {{"complete", report.complete && searched},
                         {"polls", report.polls.size()},
-                        {"drift_votes", report.total_drift()}});
-    return report.complete && report.total_drift() == 0 ? 0 : 1;
+                        {"drift_votes", report.total_drift()},
+                        {"challenges_used_twice", used_twice}});
+    return report.complete && searched && report.total_drift() == 0 && used_twice == 0 ? 0 : 1;
   }
 
   std::optional<std::string> listen;
@@ -65,6 +78,11 @@ int run_reconcile(const ServeConfig& config) {
     metrics.observe_round(report.complete);
     for (const auto& poll : report.polls) {
       metrics.observe_drift(poll.poll_id, poll.drift, poll.repaired);
+    }
+    if (report.used_twice) {
+      for (const auto& found : *report.used_twice) {
+        metrics.count_challenges_used_twice(found.poll_id, 1);
+      }
     }
     log_report(report, false);
   } while (!wait_for_stop_signal(std::chrono::milliseconds(config.reconcile_interval_ms)));

@@ -253,6 +253,32 @@ TEST_F(PostgresTest, TheUnexpiredChallengesOfRecordedVotesAreFound) {
   EXPECT_EQ(used->front().poll_id, "p1");
 }
 
+TEST_F(PostgresTest, AChallengeRecordedTwiceIsFoundByTheAuditAndAroundFreshVotes) {
+  PgVoteHistory history(url_);
+  ASSERT_TRUE(history.record(batch("0190a1b2-0000-7000-8000-00000000000a", 0, 3)));
+  auto audit = history.challenges_used_twice(std::nullopt);
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->found.empty());
+  const auto before = audit->checked_until;
+  // Another vote (its own id) with the challenge of vote 1: a human check accepted twice.
+  auto again = batch("0190a1b2-0000-7000-8000-00000000000b", 1, 1);
+  again.votes[0].vote_id = "0190a1b2-0000-7000-8000-999999999999";
+  ASSERT_TRUE(history.record(again));
+  const std::vector<ChallengeUsedTwice> expected{{"p1", "c1", 2}};
+  audit = history.challenges_used_twice(std::nullopt);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->found, expected);
+  // The sync service's look, around the votes recorded since its last one: found...
+  audit = history.challenges_used_twice(before);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->found, expected);
+  // ...and not looked for again once behind it.
+  audit = history.challenges_used_twice(audit->checked_until);
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->found.empty());
+  EXPECT_EQ(scalar("SELECT count(*) FROM audit_challenges_used_twice"), 1);
+}
+
 TEST_F(PostgresTest, AnUnreachableServerIsReportedNotThrown) {
   PgVoteHistory history("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1");
   EXPECT_FALSE(history.record(batch(kBatch1, 0, 1)));

@@ -75,6 +75,7 @@ export async function startStack(options = {}) {
     '--metrics-listen', '127.0.0.1:0'], { readyEvent: 'worker_started' });
   const startReconciler = () => spawnParedao(
     ['reconcile', ...common, '--interval-ms', String(options.reconcileIntervalMs ?? 200),
+      '--double-use-interval-ms', '500',
       '--metrics-listen', '127.0.0.1:0'],
     { readyEvent: 'reconciler_started' });
   const workers = [await startWorker()];

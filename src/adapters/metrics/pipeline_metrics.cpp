@@ -39,7 +39,12 @@ PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
       rounds_(prometheus::BuildCounter()
                   .Name("paredao_reconcile_rounds_total")
                   .Help("Reconciliation rounds, by whether every poll could be read")
-                  .Register(*registry_)) {
+                  .Register(*registry_)),
+      used_twice_(prometheus::BuildCounter()
+                      .Name("paredao_challenges_used_twice_total")
+                      .Help("Challenges found recorded by more than one vote (human checks "
+                            "accepted twice); must stay 0")
+                      .Register(*registry_)) {
   if (listen) {
     exposer_ = std::make_unique<prometheus::Exposer>(*listen);
     exposer_->RegisterCollectable(registry_);
@@ -59,6 +64,10 @@ void PipelineMetrics::set_connected(const std::string& dependency, bool up) {
 void PipelineMetrics::observe_drift(const std::string& poll_id, std::int64_t drift, bool repaired) {
   drift_.Add({{"poll_id", poll_id}}).Set(double(drift));
   if (repaired) repairs_.Increment();
+}
+
+void PipelineMetrics::count_challenges_used_twice(const std::string& poll_id, std::size_t count) {
+  used_twice_.Add({{"poll_id", poll_id}}).Increment(double(count));
 }
 
 void PipelineMetrics::observe_round(bool complete) {

@@ -26,6 +26,8 @@ class PipelineMetrics {
   // Reconciler: one round's drift per poll, whether it repaired, whether it was complete.
   void observe_drift(const std::string& poll_id, std::int64_t drift, bool repaired);
   void observe_round(bool complete);
+  // Reconciler: challenges of `poll_id` newly found recorded by more than one vote.
+  void count_challenges_used_twice(const std::string& poll_id, std::size_t count);
 
   std::string render() const;
   // The port actually listened on (for an ephemeral port), or 0.
@@ -40,6 +42,7 @@ class PipelineMetrics {
   prometheus::Family<prometheus::Gauge>& drift_;
   prometheus::Counter& repairs_;
   prometheus::Family<prometheus::Counter>& rounds_;
+  prometheus::Family<prometheus::Counter>& used_twice_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

@@ -101,6 +101,17 @@ CREATE VIEW report_per_minute AS
   SELECT poll_id, date_trunc('minute', accepted_at) AS minute, candidate_id, count(*) AS votes
   FROM votes GROUP BY 1, 2, 3;
 )SQL"},
+    {2, "the accepted times each batch spans; the audit of challenges used twice", R"SQL(
+-- The first and last accepted_at of the votes a batch really inserted: the reconciler looks for a
+-- challenge used twice only around the votes recorded since its last look.
+ALTER TABLE applied_batches ADD COLUMN first_accepted_at timestamptz,
+                            ADD COLUMN last_accepted_at timestamptz;
+-- The audit: every challenge recorded by more than one vote. It must return no row.
+CREATE VIEW audit_challenges_used_twice AS
+  SELECT poll_id, challenge_id, count(*) AS votes, min(accepted_at) AS first_at,
+         max(accepted_at) AS last_at
+  FROM votes GROUP BY poll_id, challenge_id HAVING count(*) > 1;
+)SQL"},
 };
 
 }  // namespace

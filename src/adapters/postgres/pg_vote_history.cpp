@@ -42,7 +42,10 @@ WITH batches AS (
          to_timestamp(expires_ms / 1000.0::float8), batch_id
   FROM incoming
   ON CONFLICT DO NOTHING
-  RETURNING batch_id, poll_id, candidate_id, date_trunc('hour', accepted_at) AS hour
+  RETURNING batch_id, poll_id, candidate_id, accepted_at, date_trunc('hour', accepted_at) AS hour
+), spans AS (
+  SELECT batch_id, min(accepted_at) AS first_at, max(accepted_at) AS last_at
+  FROM inserted GROUP BY 1
 ), counts AS (
   SELECT batch_id, poll_id, candidate_id, hour, count(*)::bigint AS n
   FROM inserted GROUP BY 1, 2, 3, 4
@@ -52,13 +55,15 @@ WITH batches AS (
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
 ), recorded AS (
-  INSERT INTO applied_batches (batch_id, delta, votes)
+  INSERT INTO applied_batches (batch_id, delta, votes, first_accepted_at, last_accepted_at)
   SELECT b.batch_id,
          coalesce(jsonb_agg(jsonb_build_object('p', c.poll_id, 'c', c.candidate_id,
                                                'h', extract(epoch FROM c.hour)::bigint, 'n', c.n))
                     FILTER (WHERE c.n IS NOT NULL),
                   '[]'::jsonb),
-         coalesce(sum(c.n), 0)
+         coalesce(sum(c.n), 0),
+         (SELECT first_at FROM spans s WHERE s.batch_id = b.batch_id),
+         (SELECT last_at FROM spans s WHERE s.batch_id = b.batch_id)
   FROM batches b LEFT JOIN counts c ON c.batch_id = b.batch_id
   WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.batch_id = b.batch_id)
   GROUP BY b.batch_id ORDER BY b.batch_id
@@ -174,6 +179,61 @@ std::optional<std::vector<UsedChallenge>> PgVoteHistory::unexpired_challenges(Ti
     }
     return used;
   } catch (const pg::Error&) {
+    connection_.drop();
+    return std::nullopt;
+  }
+}
+
+std::optional<DoubleUseAudit> PgVoteHistory::challenges_used_twice(
+    std::optional<TimePoint> recorded_after) {
+  try {
+    auto& connection = connection_.get();
+    DoubleUseAudit audit;
+    const auto collect = [&](const pg::Result& rows) {
+      for (int row = 0; row < rows.rows(); ++row) {
+        audit.found.push_back(ChallengeUsedTwice{
+            std::string(rows.text(row, 0)), std::string(rows.text(row, 1)), rows.integer(row, 2)});
+      }
+    };
+    if (!recorded_after) {
+      // The whole history: exact, and a full scan (an audit after the night, not every second).
+      return pg::in_transaction(connection, [&] {
+        connection.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        audit.checked_until = TimePoint{std::chrono::milliseconds{
+            connection
+                .exec("SELECT (extract(epoch FROM coalesce(max(applied_at), now())) * 1000)::bigint"
+                      " FROM applied_batches")
+                .integer(0, 0)}};
+        collect(connection.exec(
+            "SELECT poll_id, challenge_id, votes FROM audit_challenges_used_twice ORDER BY 1, 2"));
+        return audit;
+      });
+    }
+    // Only around the votes of the batches recorded since the last look: a second use of one of
+    // their challenges was accepted within that challenge's life (kChallengeLifeBound) of them.
+    return pg::in_transaction(connection, [&] {
+      connection.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const auto span = connection.exec(
+          "SELECT (extract(epoch FROM min(first_accepted_at)) * 1000)::bigint,"
+          " (extract(epoch FROM max(last_accepted_at)) * 1000)::bigint,"
+          " (extract(epoch FROM coalesce(max(applied_at), to_timestamp($1::bigint / 1000.0)))"
+          "   * 1000)::bigint"
+          " FROM applied_batches WHERE applied_at > to_timestamp($1::bigint / 1000.0)",
+          {std::to_string(recorded_after->time_since_epoch().count())});
+      audit.checked_until = TimePoint{std::chrono::milliseconds{span.integer(0, 2)}};
+      if (span.is_null(0, 0)) return audit;  // nothing recorded since
+      const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(kChallengeLifeBound);
+      collect(
+          connection.exec("SELECT poll_id, challenge_id, count(*)::bigint FROM votes"
+                          " WHERE accepted_at >= to_timestamp(($1::bigint - $3::bigint) / 1000.0)"
+                          " AND accepted_at <= to_timestamp(($2::bigint + $3::bigint) / 1000.0)"
+                          " GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 1, 2",
+                          {std::string(span.text(0, 0)), std::string(span.text(0, 1)),
+                           std::to_string(bound.count())}));
+      return audit;
+    });
+  } catch (const pg::Error& e) {
+    log::error("postgres_audit_failed", {{"error", e.what()}});
     connection_.drop();
     return std::nullopt;
   }

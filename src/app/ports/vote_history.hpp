@@ -32,6 +32,19 @@ struct UsedChallenge {
   TimePoint expires_at;
 };
 
+// A challenge that more than one recorded vote used: a human check accepted twice.
+struct ChallengeUsedTwice {
+  std::string poll_id;
+  std::string challenge_id;
+  std::int64_t votes = 0;
+  bool operator==(const ChallengeUsedTwice&) const = default;
+};
+
+struct DoubleUseAudit {
+  std::vector<ChallengeUsedTwice> found;
+  TimePoint checked_until;  // the recording time up to which it looked: the next `recorded_after`
+};
+
 // Blocking, for one thread at a time per instance. Also settles batches in doubt
 // (BatchSettlement: a batch cancelled there is never recorded afterwards).
 class VoteHistory : public BatchSettlement {
@@ -51,6 +64,11 @@ class VoteHistory : public BatchSettlement {
   }
   // The challenges of recorded votes that have not expired at `now`.
   virtual std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) = 0;
+  // Every challenge recorded by more than one vote: in the whole history when `recorded_after`
+  // is nullopt (exact; a full scan), else among the votes of batches recorded after it and the
+  // votes accepted around them. nullopt when the store cannot be reached.
+  virtual std::optional<DoubleUseAudit> challenges_used_twice(
+      std::optional<TimePoint> recorded_after) = 0;
   // Every poll id that has a poll or recorded votes.
   virtual std::optional<std::vector<std::string>> poll_ids() = 0;
   // The poll's counts and the batches recorded for it since `since`, read from one snapshot
