@@ -50,7 +50,7 @@ integration-test: build servers
 # The same black-box API suite, against a distributed stack per file (2 api copies behind nginx,
 # worker, reconciler); the embedded-only files (restart durability, serve's command line) apart.
 DISTRIBUTED_API_TESTS = $(filter-out api/durability.test.mjs api/serve_cli.test.mjs \
-                          api/connection_caps.test.mjs, \
+                          api/connection_caps.test.mjs api/data_dir_faults.test.mjs, \
                           $(patsubst tests/%,%,$(wildcard tests/api/*.test.mjs)))
 node-test-distributed: build web servers
 	$(SERVERS_ENV) && cd tests && PAREDAO_MODE=distributed PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao \

@@ -76,6 +76,7 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   // (every request in flight answered), then the pipeline (every queued vote published or
   // settled), then the catalog.
   Lifecycle components;
+  components.add("repeated log lines", std::make_unique<RepeatedLogLines>());
   auto& catalog_sync = components.add(
       "catalog sync",
       std::make_unique<PgCatalogSync>(

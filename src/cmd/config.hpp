@@ -26,7 +26,7 @@ struct ServeConfig {
   std::uint32_t pow_difficulty = 50000;
   bool demo = true;
   std::optional<std::filesystem::path> web_dir;
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;             // 0: one per core
   std::size_t max_connections = 0;  // 0: what the file limit allows, less a reserve
   std::size_t max_connections_per_network = 1024;
   unsigned client_prefix_v4 = 32;

@@ -26,4 +26,12 @@ void Lifecycle::stop() {
   while (!entries_.empty()) entries_.pop_back();  // destroyed last first
 }
 
+RepeatedLogLines::RepeatedLogLines()
+    : task_("log-repeats", std::chrono::milliseconds(1000), [] { log::flush_repeats(); }) {}
+
+void RepeatedLogLines::stop() {
+  task_.stop();
+  log::flush_repeats(/*all=*/true);
+}
+
 }  // namespace paredao

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "app/periodic_task.hpp"
+
 namespace paredao {
 
 class Lifecycle {
@@ -47,6 +49,17 @@ class Lifecycle {
   void push(std::string name, std::shared_ptr<void> owned, std::function<void()> stop);
 
   std::vector<Entry> entries_;
+};
+
+// The first component of every process: writes the counts of repeated log lines every second,
+// and all that are left when the process stops (it is stopped last).
+class RepeatedLogLines {
+ public:
+  RepeatedLogLines();
+  void stop();
+
+ private:
+  PeriodicTask task_;
 };
 
 }  // namespace paredao

@@ -56,6 +56,7 @@ int run_reconcile(const ServeConfig& config) {
   if (config.check_only) {
     const auto report = reconcile.run_once();
     log_report(report, true);
+    log::flush_repeats(/*all=*/true);
     const bool searched = report.used_twice.has_value();
     const std::size_t used_twice = searched ? report.used_twice->size() : 0;
     log::info("audit", {{"complete", report.complete && searched},
@@ -85,7 +86,9 @@ int run_reconcile(const ServeConfig& config) {
       }
     }
     log_report(report, false);
+    log::flush_repeats();
   } while (!wait_for_stop_signal(std::chrono::milliseconds(config.reconcile_interval_ms)));
+  log::flush_repeats(/*all=*/true);
   log::info("stopped");
   return 0;
 }

@@ -82,6 +82,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   // The components, started in this order and stopped in the reverse one: the HTTP server first
   // (every request in flight answered), then the pipeline (every queued vote written).
   Lifecycle components;
+  components.add("repeated log lines", std::make_unique<RepeatedLogLines>());
   auto& readiness = components.add(
       "readiness", std::make_unique<Readiness>(std::vector<HealthProbe*>{&data_dir}));
   components.add("snapshot refresher", std::make_unique<SnapshotRefresher>(snapshots));

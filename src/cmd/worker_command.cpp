@@ -117,6 +117,7 @@ int run_worker(const ServeConfig& config) {
                                {"metrics_port", metrics.port()}});
   auto next_partition_check = std::chrono::steady_clock::now() + kPartitionCheckPeriod;
   while (!wait_for_stop_signal(std::chrono::milliseconds(1000))) {
+    log::flush_repeats();
     if (std::chrono::steady_clock::now() >= next_partition_check) {
       prepare_partitions(config.postgres_url);
       next_partition_check += kPartitionCheckPeriod;
@@ -125,6 +126,7 @@ int run_worker(const ServeConfig& config) {
   // Each consumer finishes the message in hand; unacknowledged ones go back to the queue.
   stopping = true;
   for (auto& thread : consumers) thread.join();
+  log::flush_repeats(/*all=*/true);
   log::info("stopped");
   return 0;
 }

@@ -238,8 +238,8 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
     const auto code = describe(outcome.error().code).code;
     services_.metrics.count_vote_refused(code);
     if (outcome.error().code == ErrorCode::kHumanCheckFailed) {
-      log::write_sampled(log::Level::kWarn, "human_check_refused",
-                         {{"code", code}, {"detail", outcome.error().detail}});
+      log::write(log::Level::kWarn, "human_check_refused",
+                 {{"code", code}, {"detail", outcome.error().detail}});
     }
     co_return error_response(outcome.error(), version);
   }

@@ -190,9 +190,8 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       // Closed at once, before any byte is read: a reset, so that it holds nothing here.
       const bool over_network = admission == ConnectionCaps::Admission::kOverNetwork;
       metrics_.count_connection_refused(over_network);
-      log::write_sampled(
-          log::Level::kWarn, "connection_refused",
-          {{"network", network.cidr()}, {"reason", over_network ? "network" : "total"}});
+      log::write(log::Level::kWarn, "connection_refused",
+                 {{"network", network.cidr()}, {"reason", over_network ? "network" : "total"}});
       boost::system::error_code ignored;
       socket.set_option(tcp::socket::linger(true, 0), ignored);
       socket.close(ignored);
@@ -281,16 +280,14 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
             ? header_limit_response(parser)
             : malformed_response(status::bad_request, "the request is not valid HTTP/1.1");
     // Requests that could not even be routed; an attacker can repeat them at will.
-    log::write_sampled(
-        log::Level::kWarn, "malformed_request",
-        {{"status", exchange.response.result_int()}, {"detail", read_error.message()}});
+    log::write(log::Level::kWarn, "malformed_request",
+               {{"status", exchange.response.result_int()}, {"detail", read_error.message()}});
     co_return exchange;
   }
 
   if (const auto framing = framing_error(parser.get())) {
     exchange.response = malformed_response(status::bad_request, *framing);
-    log::write_sampled(log::Level::kWarn, "malformed_request",
-                       {{"status", 400}, {"detail", *framing}});
+    log::write(log::Level::kWarn, "malformed_request", {{"status", 400}, {"detail", *framing}});
     co_return exchange;
   }
   exchange.match = match_route(parser.get().target());

@@ -6,8 +6,8 @@
 
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <map>
-#include <mutex>
+
+#include "adapters/logging/repeat_filter.hpp"
 
 namespace paredao::log {
 namespace {
@@ -44,36 +44,38 @@ spdlog::level::level_enum to_spdlog(Level level) {
 
 void set_level(Level level) { logger().set_level(to_spdlog(level)); }
 
-void write(Level level, std::string_view event, boost::json::object fields) {
-  auto& sink = logger();
-  if (!sink.should_log(to_spdlog(level))) return;
+namespace {
+
+void emit(Level level, std::string_view event, boost::json::object fields) {
   boost::json::object line;
   line["event"] = event;
   for (auto& field : fields) line[field.key()] = std::move(field.value());
   std::string text = boost::json::serialize(line);
   // Drop the braces: the pattern supplies them around time and level.
-  sink.log(to_spdlog(level), std::string_view(text).substr(1, text.size() - 2));
+  logger().log(to_spdlog(level), std::string_view(text).substr(1, text.size() - 2));
 }
 
-void write_sampled(Level level, std::string_view event, boost::json::object fields) {
-  struct Window {
-    std::chrono::steady_clock::time_point last{};
-    std::int64_t count = 0;
-  };
-  static std::mutex mutex;
-  static std::map<std::string, Window, std::less<>> windows;  // guarded by mutex
-  const auto now = std::chrono::steady_clock::now();
-  std::int64_t occurrences = 0;
-  {
-    std::lock_guard lock(mutex);
-    auto& window = windows[std::string(event)];
-    ++window.count;
-    if (now - window.last < std::chrono::seconds(1)) return;
-    occurrences = window.count;
-    window = Window{now, 0};
-  }
-  fields["occurrences"] = occurrences;
-  write(level, event, std::move(fields));
+RepeatFilter& repeats() {
+  static RepeatFilter filter(std::chrono::milliseconds(5000));
+  return filter;
 }
+
+const RepeatFilter::Sink& repeat_sink() {
+  static const RepeatFilter::Sink sink = [](int level, std::string_view event,
+                                            boost::json::object fields) {
+    emit(Level(level), event, std::move(fields));
+  };
+  return sink;
+}
+
+}  // namespace
+
+void write(Level level, std::string_view event, boost::json::object fields) {
+  if (!logger().should_log(to_spdlog(level))) return;
+  if (level < Level::kWarn) return emit(level, event, std::move(fields));
+  repeats().offer(int(level), event, std::move(fields), RepeatFilter::Clock::now(), repeat_sink());
+}
+
+void flush_repeats(bool all) { repeats().flush(RepeatFilter::Clock::now(), all, repeat_sink()); }
 
 }  // namespace paredao::log

@@ -11,12 +11,14 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 // Sets the lowest level written (default kInfo). Call once at start-up.
 void set_level(Level level);
 
-// Writes {"time":…,"level":…,"event":event, …fields}. Thread-safe.
+// Writes {"time":…,"level":…,"event":event, …fields}. Thread-safe. Warnings and errors that
+// repeat are aggregated (repeat_filter.hpp): the first is written, then one line per 5 s with
+// the count ("repeated") and the last one's fields.
 void write(Level level, std::string_view event, boost::json::object fields = {});
 
-// Like write(), but at most one line per `event` per second: for input patterns that an attacker
-// can repeat at will. The line counts the occurrences it stands for ("occurrences").
-void write_sampled(Level level, std::string_view event, boost::json::object fields = {});
+// Writes the counts of repeated lines whose interval has ended (all of them when `all`, at
+// shutdown). Call it now and then: a flood that stops is summed up without waiting for a line.
+void flush_repeats(bool all = false);
 
 inline void debug(std::string_view event, boost::json::object fields = {}) {
   write(Level::kDebug, event, std::move(fields));
