@@ -71,16 +71,25 @@ StoreStatus PgPollRepository::write(const std::function<void(pg::Connection&)>& 
   std::int64_t version = 0;
   {
     std::lock_guard lock(mutex_);
-    try {
-      auto& connection = connection_.get();
-      pg::in_transaction(connection, [&] {
-        body(connection);
-        version = connection.exec(kAnnounceChange).integer(0, 0);
-      });
-    } catch (const pg::Error& e) {
-      if (e.unique_violation()) return StoreStatus::kConflict;
-      connection_.drop();
-      return StoreStatus::kUnavailable;
+    // Twice at most: the kept connection may have died while idle (a PostgreSQL restart is only
+    // noticed when it is used), and then nothing was written. Not after a failed COMMIT, whose
+    // outcome is unknown: a second try could find its own poll and answer a conflict.
+    for (int attempt = 0;; ++attempt) {
+      bool committing = false;
+      try {
+        auto& connection = connection_.get();
+        pg::in_transaction(connection, [&] {
+          body(connection);
+          version = connection.exec(kAnnounceChange).integer(0, 0);
+          committing = true;
+        });
+        break;
+      } catch (const pg::Error& e) {
+        if (e.unique_violation()) return StoreStatus::kConflict;
+        connection_.drop();
+        if (attempt == 0 && !committing && e.sqlstate().empty()) continue;
+        return StoreStatus::kUnavailable;
+      }
     }
   }
   if (after_change_) after_change_(version);
