@@ -13,8 +13,7 @@ const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
 test('the first poll change after a PostgreSQL restart succeeds on every copy', async () => {
   const stack = await startStack();
   try {
-    execFileSync(serversScript, ['restart', 'postgres'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    for (const [i, backend] of stack.backends.entries()) {
+    const change = async (backend, i) => {
       const res = await fetch(`${backend}/api/v1/polls`, {
         method: 'POST', headers: adminHeaders(stack),
         body: JSON.stringify({ title: `Depois do reinício ${i}`, candidates: [{ name: 'A' }, { name: 'B' }] }),
@@ -25,7 +24,12 @@ test('the first poll change after a PostgreSQL restart succeeds on every copy', 
       const opened = await fetch(`${backend}/api/v1/polls/${poll.id}/open`, { method: 'POST', headers: adminHeaders(stack) });
       const body = await opened.text();
       assert.equal(opened.status, 200, `copy ${i}, open: ${opened.status} ${body}`);
-    }
+    };
+    // Each copy's connection for poll changes is open before the restart...
+    for (const [i, backend] of stack.backends.entries()) await change(backend, i);
+    execFileSync(serversScript, ['restart', 'postgres'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // ...and found dead by the first change after it.
+    for (const [i, backend] of stack.backends.entries()) await change(backend, i);
   } finally {
     await stack.stop();
     stack.cleanup();
