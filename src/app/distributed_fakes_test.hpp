@@ -2,9 +2,11 @@
 // In-memory stand-ins for the history (PostgreSQL) and the live counters (Redis), with the same
 // idempotency rules, for the worker and reconciler use-case tests.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
+#include <utility>
 
 #include "app/ports/clock.hpp"
 #include "app/ports/live_counters.hpp"
@@ -125,15 +127,21 @@ class FakeCounters final : public LiveCounters {
   // Runs inside replace_if_unchanged before its check, to play a worker racing the reconciler.
   std::function<void()> before_replace;
 
+  // Runs inside unapplied() before it looks, to play a worker applying a batch between the
+  // reconciler's read of the counters and its look at the batch marks.
+  std::function<void()> before_unapplied;
+
   ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) override {
     if (!reachable) return ApplyStatus::kUnavailable;
-    if (!applied_.insert(std::string(batch_id)).second) return ApplyStatus::kAlreadyApplied;
+    if (!applied_.emplace(std::string(batch_id), ++sequence_).second) {
+      return ApplyStatus::kAlreadyApplied;
+    }
     for (const auto& d : deltas) tallies_[d.poll_id].add(d.candidate_id, d.hour, d.votes);
     return ApplyStatus::kApplied;
   }
-  std::optional<PollTally> read(std::string_view poll_id) override {
+  std::optional<LiveTally> read(std::string_view poll_id) override {
     if (!reachable) return std::nullopt;
-    return tallies_[std::string(poll_id)];
+    return LiveTally{tallies_[std::string(poll_id)], sequence_};
   }
   std::optional<bool> intact() override {
     if (!reachable) return std::nullopt;
@@ -141,11 +149,14 @@ class FakeCounters final : public LiveCounters {
   }
   bool mark_intact() override { return reachable && (intact_ = true); }
   std::optional<std::vector<std::string>> unapplied(std::string_view,
-                                                    std::span<const std::string> ids) override {
+                                                    std::span<const std::string> ids,
+                                                    std::int64_t as_of) override {
     if (!reachable) return std::nullopt;
+    if (before_unapplied) std::exchange(before_unapplied, nullptr)();
     std::vector<std::string> missing;
     for (const auto& id : ids) {
-      if (!applied_.contains(id)) missing.push_back(id);
+      const auto found = applied_.find(id);
+      if (found == applied_.end() || found->second > as_of) missing.push_back(id);
     }
     return missing;
   }
@@ -157,7 +168,7 @@ class FakeCounters final : public LiveCounters {
     auto& current = tallies_[std::string(poll_id)];
     if (!(current == expected)) return ReplaceStatus::kChanged;
     current = truth;
-    applied_.insert(ids.begin(), ids.end());
+    for (const auto& id : ids) applied_.emplace(id, 0);
     return ReplaceStatus::kReplaced;
   }
   void wipe() {
@@ -169,7 +180,8 @@ class FakeCounters final : public LiveCounters {
 
  private:
   bool intact_ = true;
-  std::set<std::string> applied_;
+  std::int64_t sequence_ = 0;
+  std::map<std::string, std::int64_t> applied_;  // batch id → its number in the sequence
   std::map<std::string, PollTally> tallies_;
 };
 

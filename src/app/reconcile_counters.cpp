@@ -103,17 +103,17 @@ ReconcileReport ReconcileCounters::run_once() {
 }
 
 std::optional<std::int64_t> ReconcileCounters::drift_beyond_flight(
-    const std::string& poll_id, const PollTally& live, const PollHistory& history, TimePoint now,
+    const std::string& poll_id, const LiveTally& live, const PollHistory& history, TimePoint now,
     std::vector<std::string>& pending) {
   std::vector<std::string> recent_ids;
   for (const auto& batch : history.recent) recent_ids.push_back(batch.batch_id);
-  auto unapplied = counters_.unapplied(poll_id, recent_ids);
+  auto unapplied = counters_.unapplied(poll_id, recent_ids, live.applied);
   if (!unapplied) return std::nullopt;
   pending = std::move(*unapplied);
   // Batches in flight were recorded moments ago and are not applied yet: the counters plus those
   // must equal the history, otherwise the difference is real drift. (After the counters lost
   // their data every batch looks unapplied; the older ones are then drift, as they should be.)
-  PollTally expected_after_flight = live;
+  PollTally expected_after_flight = live.counts;
   for (const auto& batch : history.recent) {
     if (batch.recorded_at < now - settings_.settle) continue;
     if (std::find(pending.begin(), pending.end(), batch.batch_id) == pending.end()) continue;
@@ -138,7 +138,7 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
     complete = false;
     return result;
   }
-  if (recent->counts == *live) return result;
+  if (recent->counts == live->counts) return result;
   std::vector<std::string> pending;
   const auto quick_drift = drift_beyond_flight(poll_id, *live, *recent, now, pending);
   if (!quick_drift) {
@@ -157,8 +157,8 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
   }
   result.drift = *drift;
   if (result.drift == 0 || !settings_.repair) return result;
-  result.repaired = counters_.replace_if_unchanged(poll_id, *live, history->counts, pending) ==
-                    ReplaceStatus::kReplaced;
+  result.repaired = counters_.replace_if_unchanged(poll_id, live->counts, history->counts,
+                                                   pending) == ReplaceStatus::kReplaced;
   return result;
 }
 

@@ -68,7 +68,7 @@ class ReconcileCounters {
   std::optional<std::size_t> restore_burned_challenges();
   // The drift left once the batches in flight are accounted for; fills `pending` with the
   // batches of `history.recent` not applied yet. nullopt when the counters cannot be read.
-  std::optional<std::int64_t> drift_beyond_flight(const std::string& poll_id, const PollTally& live,
+  std::optional<std::int64_t> drift_beyond_flight(const std::string& poll_id, const LiveTally& live,
                                                   const PollHistory& history, TimePoint now,
                                                   std::vector<std::string>& pending);
 

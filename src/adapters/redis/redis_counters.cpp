@@ -8,10 +8,12 @@
 namespace paredao {
 namespace {
 
-// KEYS: batch mark, totals, hours. ARGV: mark ttl (s), then (candidate, hour, votes) triples.
-// The mark and the additions happen atomically: a batch is added at most once.
+// KEYS: batch mark, totals, hours, applied sequence. ARGV: mark ttl (s), then (candidate, hour,
+// votes) triples. The mark and the additions happen atomically: a batch is added at most once.
+// The mark holds the batch's number in the poll's sequence of applied batches.
 constexpr const char* kApplyOnce = R"LUA(
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], redis.call('INCR', KEYS[4]), 'EX', ARGV[1])
 for i = 2, #ARGV, 3 do
   redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 2])
   redis.call('HINCRBY', KEYS[3], ARGV[i + 1] .. ':' .. ARGV[i], ARGV[i + 2])
@@ -46,7 +48,8 @@ local hours_same = same(KEYS[2])
 if not (totals_same and hours_same) then return 0 end
 put(KEYS[1])
 put(KEYS[2])
-for k = 3, #KEYS do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
+-- Numbered 0: inside the copied counts, so inside every later read.
+for k = 3, #KEYS do redis.call('SET', KEYS[k], '0', 'EX', ARGV[1]) end
 return 1
 )LUA";
 
@@ -121,20 +124,30 @@ void parse_hours(const redisReply& hours, PollTally& tally) {
 
 }  // namespace
 
-PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
-                             std::string_view poll_id) {
-  const std::string totals_key = keys.totals(poll_id), hours_key = keys.hours(poll_id);
-  const std::vector<redis::Command> commands{{"HGETALL", totals_key}, {"HGETALL", hours_key}};
+std::optional<LiveTally> read_live_tally(redis::Connection& connection, const redis::Keys& keys,
+                                         std::string_view poll_id) {
+  // One transaction: the counts and the applied sequence as of the same instant.
+  const std::string totals_key = keys.totals(poll_id), hours_key = keys.hours(poll_id),
+                    applied_key = keys.applied(poll_id);
+  const std::vector<redis::Command> commands{
+      {"MULTI"}, {"HGETALL", totals_key}, {"HGETALL", hours_key}, {"GET", applied_key}, {"EXEC"}};
   const auto replies = connection.pipeline(commands);
-  PollTally tally;
+  const auto& exec = *replies.back();
+  if (exec.type != REDIS_REPLY_ARRAY || exec.elements != 3) {
+    connection.drop();  // a transaction not answered as sent: trust nothing more from it
+    return std::nullopt;
+  }
+  LiveTally live;
   try {
-    parse_totals(*replies[0], tally);
-    parse_hours(*replies[1], tally);
+    parse_totals(*exec.element[0], live.counts);
+    parse_hours(*exec.element[1], live.counts);
+    if (exec.element[2]->type != REDIS_REPLY_NIL)
+      live.applied = to_integer(redis::text(*exec.element[2]));
   } catch (const redis::Error&) {
-    connection.drop();  // a reply of a shape not expected: trust nothing more from it
+    connection.drop();
     throw;
   }
-  return tally;
+  return live;
 }
 
 RedisLiveCounters::RedisLiveCounters(RedisSettings settings)
@@ -151,10 +164,11 @@ ApplyStatus RedisLiveCounters::apply_once(std::string_view batch_id,
     for (const auto& [poll, poll_deltas] : by_poll) {
       std::vector<std::string> args{"EVAL",
                                     kApplyOnce,
-                                    "3",
+                                    "4",
                                     keys_.batch(poll, batch_id),
                                     keys_.totals(poll),
                                     keys_.hours(poll),
+                                    keys_.applied(poll),
                                     std::to_string(settings_.batch_mark_ttl.count())};
       for (const auto* delta : poll_deltas) {
         args.push_back(delta->candidate_id);
@@ -173,9 +187,9 @@ ApplyStatus RedisLiveCounters::apply_once(std::string_view batch_id,
   return any_applied ? ApplyStatus::kApplied : ApplyStatus::kAlreadyApplied;
 }
 
-std::optional<PollTally> RedisLiveCounters::read(std::string_view poll_id) {
+std::optional<LiveTally> RedisLiveCounters::read(std::string_view poll_id) {
   try {
-    return read_poll_counters(connection_, keys_, poll_id);
+    return read_live_tally(connection_, keys_, poll_id);
   } catch (const redis::Error&) {
     return std::nullopt;
   }
@@ -204,20 +218,26 @@ bool RedisLiveCounters::mark_intact() {
 }
 
 std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
-    std::string_view poll_id, std::span<const std::string> batch_ids) {
+    std::string_view poll_id, std::span<const std::string> batch_ids, std::int64_t as_of) {
   try {
     std::vector<std::string> marks;
     for (const auto& id : batch_ids) marks.push_back(keys_.batch(poll_id, id));
     std::vector<redis::Command> commands;
-    for (const auto& mark : marks) commands.push_back({"EXISTS", mark});
+    for (const auto& mark : marks) commands.push_back({"GET", mark});
     const auto replies = connection_.pipeline(commands);
     std::vector<std::string> missing;
     for (std::size_t i = 0; i < batch_ids.size(); ++i) {
-      if (replies[i]->type != REDIS_REPLY_INTEGER) {
+      const auto& reply = *replies[i];
+      if (reply.type == REDIS_REPLY_NIL) {
+        missing.push_back(batch_ids[i]);
+        continue;
+      }
+      if (reply.type != REDIS_REPLY_STRING) {
         connection_.drop();
         return std::nullopt;
       }
-      if (replies[i]->integer == 0) missing.push_back(batch_ids[i]);
+      // Applied after the read of `as_of`: not in the counts that read saw.
+      if (to_integer(redis::text(reply)) > as_of) missing.push_back(batch_ids[i]);
     }
     return missing;
   } catch (const redis::Error&) {

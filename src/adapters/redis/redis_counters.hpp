@@ -27,11 +27,12 @@ class RedisLiveCounters final : public LiveCounters {
   explicit RedisLiveCounters(RedisSettings settings);
 
   ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) override;
-  std::optional<PollTally> read(std::string_view poll_id) override;
+  std::optional<LiveTally> read(std::string_view poll_id) override;
   std::optional<bool> intact() override;
   bool mark_intact() override;
-  std::optional<std::vector<std::string>> unapplied(
-      std::string_view poll_id, std::span<const std::string> batch_ids) override;
+  std::optional<std::vector<std::string>> unapplied(std::string_view poll_id,
+                                                    std::span<const std::string> batch_ids,
+                                                    std::int64_t as_of) override;
   ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
                                      const PollTally& truth,
                                      std::span<const std::string> batch_ids) override;
@@ -77,8 +78,9 @@ class RedisReplayGuard final : public SharedReplayGuard {
   redis::Connection connection_;
 };
 
-// Reads one poll's counters through `connection` (two pipelined HGETALLs). Throws redis::Error.
-PollTally read_poll_counters(redis::Connection& connection, const redis::Keys& keys,
-                             std::string_view poll_id);
+// Reads one poll's counters and applied sequence through `connection`, in one transaction.
+// nullopt or redis::Error when the store fails.
+std::optional<LiveTally> read_live_tally(redis::Connection& connection, const redis::Keys& keys,
+                                         std::string_view poll_id);
 
 }  // namespace paredao

@@ -16,6 +16,8 @@ struct Keys {
   std::string intact() const { return prefix + ":intact"; }
   std::string totals(std::string_view poll) const { return tagged(poll) + ":totals"; }
   std::string hours(std::string_view poll) const { return tagged(poll) + ":hours"; }
+  // How many batches were applied to the poll: each batch's mark holds its number.
+  std::string applied(std::string_view poll) const { return tagged(poll) + ":applied"; }
   std::string batch(std::string_view poll, std::string_view batch_id) const {
     return tagged(poll) + ":batch:" + std::string(batch_id);
   }

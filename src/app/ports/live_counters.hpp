@@ -12,6 +12,14 @@
 namespace paredao {
 
 enum class ApplyStatus { kApplied, kAlreadyApplied, kUnavailable };
+
+// A poll's counts as read at one instant, with how many batches had been applied to it by then
+// (each batch's mark records its own number in that sequence): a batch numbered past `applied`
+// was applied after this read.
+struct LiveTally {
+  PollTally counts;
+  std::int64_t applied = 0;
+};
 enum class ReplaceStatus { kReplaced, kChanged, kUnavailable };
 
 // Blocking, for one thread at a time per instance.
@@ -22,11 +30,14 @@ class LiveCounters {
   // the additions are one atomic step, so a batch is counted at most once however often it is
   // applied.
   virtual ApplyStatus apply_once(std::string_view batch_id, std::span<const TallyDelta> deltas) = 0;
-  // The counts of a poll as the counters hold them now (empty when none).
-  virtual std::optional<PollTally> read(std::string_view poll_id) = 0;
-  // Which of `batch_ids` have not been applied.
-  virtual std::optional<std::vector<std::string>> unapplied(
-      std::string_view poll_id, std::span<const std::string> batch_ids) = 0;
+  // The counts of a poll as the counters hold them now (empty when none), read atomically with
+  // the number of batches applied to it so far.
+  virtual std::optional<LiveTally> read(std::string_view poll_id) = 0;
+  // Which of `batch_ids` had not been applied as of a read whose `applied` was `as_of`: not
+  // applied at all, or applied after that read (a worker between the read and this call).
+  virtual std::optional<std::vector<std::string>> unapplied(std::string_view poll_id,
+                                                            std::span<const std::string> batch_ids,
+                                                            std::int64_t as_of) = 0;
   // Whether the store still holds what was marked intact (false after it lost its data: a
   // restart without persistence, a flush, a failover to an empty replica).
   virtual std::optional<bool> intact() = 0;
