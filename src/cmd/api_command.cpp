@@ -31,21 +31,21 @@ constexpr std::size_t kMaxLocalChallenges = 2'000'000;
 
 }  // namespace
 
-int run_api(const ServeConfig& config, const std::filesystem::path& executable) {
+int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
   block_stop_signals();  // before any thread starts: they all inherit it
-  const auto endpoints = distributed_endpoints(config);
-  const auto queues = amqp::QueueNames::for_deployment(config.deployment);
+  const auto& servers = config.servers;
+  const auto queues = amqp::QueueNames::for_deployment(servers.deployment);
   SystemClock clock;
   RandomIdGenerator ids;
 
   std::string admin_token, challenge_secret;
   {
-    pg::Connection connection(config.postgres_url);
+    pg::Connection connection(servers.postgres_url);
     require_schema(connection);
     challenge_secret =
         pg::shared_setting(connection, "challenge_secret", [] { return random_hex(32); });
-    if (config.admin_token) {
-      admin_token = *config.admin_token;
+    if (config.http.admin_token) {
+      admin_token = *config.http.admin_token;
     } else {
       admin_token = pg::shared_setting(connection, "admin_token", [] { return random_hex(24); });
       log_generated_admin_token(admin_token, "PostgreSQL table settings, name admin_token");
@@ -54,23 +54,23 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
 
   // Objects without threads, which the components below use: they outlive them.
   PollCatalog catalog;
-  const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
+  const RedisSettings redis{.endpoint = servers.redis, .prefix = servers.deployment};
   RedisTallyStore tallies(redis);
   RedisReplayGuard shared_guard(redis);
   MemoryReplayGuard local_guard(kMaxLocalChallenges);
   Metrics metrics;
   TallySnapshots snapshots(tallies, clock);
-  amqp::ConfirmedPublisher publisher(endpoints.amqp, queues);
+  amqp::ConfirmedPublisher publisher(servers.amqp, queues);
   publisher.connect();
   AmqpBatchLog batch_log(publisher);
   // A short deadline per attempt: the pipeline retries the settlement for 10 s in all.
-  PgVoteHistory settlement(config.postgres_url, std::chrono::milliseconds(2000));
+  PgVoteHistory settlement(servers.postgres_url, std::chrono::milliseconds(2000));
   AltchaVerifier verifier(AltchaSettings{.secret = challenge_secret,
-                                         .max_counter = config.pow_difficulty,
-                                         .ttl_seconds = config.challenge_ttl_seconds});
-  RedisProbe redis_probe(endpoints.redis, Health::kDown);
-  AmqpProbe broker_probe(endpoints.amqp, queues, publisher);
-  PgProbe postgres_probe(config.postgres_url, Health::kDegraded);
+                                         .max_counter = config.http.pow_difficulty,
+                                         .ttl_seconds = config.http.challenge_ttl_seconds});
+  RedisProbe redis_probe(servers.redis, Health::kDown);
+  AmqpProbe broker_probe(servers.amqp, queues, publisher);
+  PgProbe postgres_probe(servers.postgres_url, Health::kDegraded);
 
   // The components, started in this order and stopped in the reverse one: the HTTP server first
   // (every request in flight answered), then the pipeline (every queued vote published or
@@ -80,16 +80,16 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   auto& catalog_sync = components.add(
       "catalog sync",
       std::make_unique<PgCatalogSync>(
-          CatalogSyncSettings{.url = config.postgres_url, .instance_id = "api-" + random_hex(8)},
+          CatalogSyncSettings{.url = servers.postgres_url, .instance_id = "api-" + random_hex(8)},
           catalog));
   auto& polls_store = components.keep(
       "poll repository",
-      std::make_unique<PgPollRepository>(config.postgres_url, [&catalog_sync](std::int64_t v) {
+      std::make_unique<PgPollRepository>(servers.postgres_url, [&catalog_sync](std::int64_t v) {
         catalog_sync.wait_until_everywhere(v);
       }));
   auto& admin =
       components.keep("poll admin", std::make_unique<PollAdmin>(polls_store, catalog, clock, ids));
-  if (config.demo && catalog.all().empty()) {
+  if (config.http.demo && catalog.all().empty()) {
     // Only into an empty deployment; two copies starting at once both try and one wins.
     auto demo = admin.create(demo_poll());
     if (demo.ok()) (void)admin.open("demo");
@@ -115,9 +115,9 @@ int run_api(const ServeConfig& config, const std::filesystem::path& executable) 
   components.add(
       "http",
       std::make_unique<HttpFront>(
-          config, executable, front.services(admin, metrics, readiness, admin_token),
+          config.http, executable, front.services(admin, metrics, readiness, admin_token),
           boost::json::object{
-              {"mode", "distributed"}, {"role", "api"}, {"deployment", config.deployment}}));
+              {"mode", "distributed"}, {"role", "api"}, {"deployment", servers.deployment}}));
   wait_for_stop_signal();
   components.stop();
   log::info("stopped");

@@ -5,8 +5,26 @@
 #include <charconv>
 #include <map>
 
+#include "adapters/postgres/pg_connection.hpp"
+
 namespace paredao {
 namespace {
+
+// Every setting of every command, as read from flags and the environment; each command then
+// takes its own part (to_command_config), so that no command sees another's.
+struct Settings {
+  HttpConfig http;
+  std::filesystem::path data_dir = "paredao-data";
+  std::string postgres_url = "postgresql://paredao:paredao@127.0.0.1:55432/paredao";
+  std::string redis_url = "redis://127.0.0.1:56379";
+  std::string amqp_url = "amqp://paredao:paredao@127.0.0.1:55672/";
+  std::string deployment = "paredao";
+  std::optional<ListenAddress> metrics_listen;
+  unsigned consumers = 2;
+  unsigned reconcile_interval_ms = 1000;
+  unsigned double_use_interval_ms = 30000;
+  bool check_only = false;
+};
 
 template <class T>
 std::optional<T> parse_number(const std::string& text) {
@@ -16,7 +34,7 @@ std::optional<T> parse_number(const std::string& text) {
   return value;
 }
 
-using Apply = std::function<std::optional<std::string>(ServeConfig&, const std::string&)>;
+using Apply = std::function<std::optional<std::string>(Settings&, const std::string&)>;
 
 constexpr unsigned bit(Command c) { return 1u << unsigned(c); }
 constexpr unsigned kHttp = bit(Command::kServe) | bit(Command::kApi);
@@ -36,21 +54,23 @@ struct Setting {
   const char* help;
 };
 
-Apply text_setting(std::string ServeConfig::*field) {
-  return [field](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+Apply text_setting(std::string Settings::*field) {
+  return [field](Settings& c, const std::string& v) -> std::optional<std::string> {
     if (v.empty()) return "must not be empty";
     c.*field = v;
     return std::nullopt;
   };
 }
 
-Apply number_setting(unsigned ServeConfig::*field, unsigned low, unsigned high) {
-  return [=](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+// A whole number from `low` to `high` into the field `field_of` gives.
+template <class FieldOf>
+Apply number_setting(FieldOf field_of, unsigned low, unsigned high) {
+  return [=](Settings& c, const std::string& v) -> std::optional<std::string> {
     const auto n = parse_number<unsigned>(v);
     if (!n || *n < low || *n > high) {
       return "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high);
     }
-    c.*field = *n;
+    field_of(c) = *n;
     return std::nullopt;
   };
 }
@@ -58,91 +78,91 @@ Apply number_setting(unsigned ServeConfig::*field, unsigned low, unsigned high) 
 std::vector<Setting> settings() {
   return {
       {kHttp, "--listen", "PAREDAO_LISTEN", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto address = parse_listen(v);
          if (!address) return "must be ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080";
-         c.listen = *address;
+         c.http.listen = *address;
          return std::nullopt;
        },
        "where HTTP is served (default 127.0.0.1:8080)"},
       {bit(Command::kServe), "--data-dir", "PAREDAO_DATA_DIR", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty()) return "must not be empty";
          c.data_dir = v;
          return std::nullopt;
        },
        "where data is kept (default ./paredao-data)"},
       {kHttp, "--admin-token", "PAREDAO_ADMIN_TOKEN", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v.size() < 8) return "must have at least 8 characters";
          for (char ch : v) {
            if (ch <= ' ' || ch == 0x7F) return "must not contain spaces or control characters";
          }
-         c.admin_token = v;
+         c.http.admin_token = v;
          return std::nullopt;
        },
        "production bearer token; if unset one is generated, kept and printed"},
       {kHttp, "--pow-difficulty", "PAREDAO_POW_DIFFICULTY", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<std::uint32_t>(v);
          if (!n || *n < 1) return "must be a whole number from 1 to 4294967295";
-         c.pow_difficulty = *n;
+         c.http.pow_difficulty = *n;
          return std::nullopt;
        },
        "most hash evaluations to solve one challenge (default 50000)"},
       {kHttp, "--no-demo", "PAREDAO_NO_DEMO", false,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {
            return "must be 1 or 0";
          }
-         c.demo = !(v.empty() || v == "1" || v == "true");
+         c.http.demo = !(v.empty() || v == "1" || v == "true");
          return std::nullopt;
        },
        "do not create the demo paredão on first start"},
       {kHttp, "--web-dir", "PAREDAO_WEB_DIR", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
-         c.web_dir = v;
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         c.http.web_dir = v;
          return std::nullopt;
        },
        "built vote page (default: web/dist near the binary)"},
       {kHttp, "--threads", "PAREDAO_THREADS", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<unsigned>(v);
          if (!n || *n > 256) return "must be a whole number from 0 (one per core) to 256";
-         c.threads = *n;
+         c.http.threads = *n;
          return std::nullopt;
        },
        "HTTP I/O threads (default: one per core)"},
       {kHttp, "--max-connections", "PAREDAO_MAX_CONNECTIONS", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<std::size_t>(v);
          if (!n || *n > 10'000'000) return "must be a whole number from 0 (automatic) to 10000000";
-         c.max_connections = *n;
+         c.http.max_connections = *n;
          return std::nullopt;
        },
        "open connections at most (default: the file limit, less a reserve)"},
       {kHttp, "--max-connections-per-network", "PAREDAO_MAX_CONNECTIONS_PER_NETWORK", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<std::size_t>(v);
          if (!n || *n < 1 || *n > 10'000'000) return "must be a whole number from 1 to 10000000";
-         c.max_connections_per_network = *n;
+         c.http.max_connections_per_network = *n;
          return std::nullopt;
        },
        "open connections from one network at most (default 1024)"},
       {kHttp, "--client-prefix-v4", "PAREDAO_CLIENT_PREFIX_V4", true,
-       number_setting(&ServeConfig::client_prefix_v4, 0, 32),
+       number_setting([](Settings& c) -> unsigned& { return c.http.client_prefix_v4; }, 0, 32),
        "bits of an IPv4 address that make a client's network (default 32)"},
       {kHttp, "--client-prefix-v6", "PAREDAO_CLIENT_PREFIX_V6", true,
-       number_setting(&ServeConfig::client_prefix_v6, 0, 128),
+       number_setting([](Settings& c) -> unsigned& { return c.http.client_prefix_v6; }, 0, 128),
        "bits of an IPv6 address that make a client's network (default 64)"},
       {kPostgres, "--postgres-url", "PAREDAO_POSTGRES_URL", true,
-       text_setting(&ServeConfig::postgres_url), "PostgreSQL connection URL"},
-      {kRedis, "--redis-url", "PAREDAO_REDIS_URL", true, text_setting(&ServeConfig::redis_url),
+       text_setting(&Settings::postgres_url), "PostgreSQL connection URL"},
+      {kRedis, "--redis-url", "PAREDAO_REDIS_URL", true, text_setting(&Settings::redis_url),
        "Redis URL, redis://[:password@]host:port[/db]"},
-      {kAmqp, "--amqp-url", "PAREDAO_AMQP_URL", true, text_setting(&ServeConfig::amqp_url),
+      {kAmqp, "--amqp-url", "PAREDAO_AMQP_URL", true, text_setting(&Settings::amqp_url),
        "RabbitMQ URL, amqp://user:password@host:port/vhost"},
       {kRedis | kAmqp, "--deployment", "PAREDAO_DEPLOYMENT", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty() || v.size() > 40) return "must have 1 to 40 characters";
          for (const char ch : v) {
            if (!(std::islower(static_cast<unsigned char>(ch)) ||
@@ -156,7 +176,7 @@ std::vector<Setting> settings() {
        "names the queues and prefixes the Redis keys (default paredao)"},
       {bit(Command::kWorker) | bit(Command::kReconcile), "--metrics-listen",
        "PAREDAO_METRICS_LISTEN", true,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto address = parse_listen(v);
          if (!address) return "must be ADDR:PORT, e.g. 127.0.0.1:9101";
          c.metrics_listen = *address;
@@ -164,15 +184,18 @@ std::vector<Setting> settings() {
        },
        "where /metrics is served (default: not served)"},
       {bit(Command::kWorker), "--consumers", "PAREDAO_CONSUMERS", true,
-       number_setting(&ServeConfig::consumers, 1, 64), "consumer threads (default 2)"},
+       number_setting([](Settings& c) -> unsigned& { return c.consumers; }, 1, 64),
+       "consumer threads (default 2)"},
       {bit(Command::kReconcile), "--interval-ms", "PAREDAO_RECONCILE_INTERVAL_MS", true,
-       number_setting(&ServeConfig::reconcile_interval_ms, 10, 3'600'000),
+       number_setting([](Settings& c) -> unsigned& { return c.reconcile_interval_ms; }, 10,
+                      3'600'000),
        "pause between two rounds (default 1000)"},
       {bit(Command::kReconcile), "--double-use-interval-ms", "PAREDAO_DOUBLE_USE_INTERVAL_MS", true,
-       number_setting(&ServeConfig::double_use_interval_ms, 10, 3'600'000),
+       number_setting([](Settings& c) -> unsigned& { return c.double_use_interval_ms; }, 10,
+                      3'600'000),
        "pause between two searches for a challenge used twice (default 30000)"},
       {bit(Command::kReconcile), "--check", "PAREDAO_RECONCILE_CHECK", false,
-       [](ServeConfig& c, const std::string& v) -> std::optional<std::string> {
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
          c.check_only = v.empty() || v == "1" || v == "true";
          return std::nullopt;
        },
@@ -202,9 +225,61 @@ std::optional<ListenAddress> parse_listen(const std::string& text) {
   return ListenAddress{host, *number};
 }
 
-std::variant<ServeConfig, HelpRequested, std::string> parse_config(
+namespace {
+
+// The command's own part of `settings`, the server URLs parsed; or what is wrong with them.
+std::variant<CommandConfig, std::string> to_command_config(Command command,
+                                                           const Settings& settings) {
+  ServerAddresses servers{.postgres_url = settings.postgres_url, .deployment = settings.deployment};
+  if (command != Command::kServe) {
+    if (auto problem = pg::url_problem(settings.postgres_url)) {
+      return "--postgres-url / PAREDAO_POSTGRES_URL is not a PostgreSQL connection string: " +
+             *problem;
+    }
+  }
+  if (command == Command::kApi || command == Command::kWorker || command == Command::kReconcile) {
+    const auto redis = redis::parse_url(settings.redis_url);
+    if (!redis) {
+      return "--redis-url / PAREDAO_REDIS_URL must be redis://[:password@]host[:port][/db], not " +
+             settings.redis_url;
+    }
+    servers.redis = *redis;
+  }
+  if (command == Command::kApi || command == Command::kWorker) {
+    const auto amqp = amqp::parse_url(settings.amqp_url);
+    if (!amqp) {
+      return "--amqp-url / PAREDAO_AMQP_URL must be amqp://user:password@host[:port]/vhost, not " +
+             settings.amqp_url;
+    }
+    servers.amqp = *amqp;
+  }
+  switch (command) {
+    case Command::kServe:
+      return ServeConfig{.http = settings.http, .data_dir = settings.data_dir};
+    case Command::kApi:
+      return ApiConfig{.http = settings.http, .servers = servers};
+    case Command::kWorker:
+      return WorkerConfig{.servers = servers,
+                          .metrics_listen = settings.metrics_listen,
+                          .consumers = settings.consumers};
+    case Command::kReconcile:
+      return ReconcileConfig{
+          .servers = servers,
+          .metrics_listen = settings.metrics_listen,
+          .interval = std::chrono::milliseconds(settings.reconcile_interval_ms),
+          .double_use_interval = std::chrono::milliseconds(settings.double_use_interval_ms),
+          .check_only = settings.check_only};
+    case Command::kMigrate:
+      return MigrateConfig{.postgres_url = settings.postgres_url};
+  }
+  return std::string("unknown command");
+}
+
+}  // namespace
+
+std::variant<CommandConfig, HelpRequested, std::string> parse_config(
     Command command, const std::vector<std::string>& args, const GetEnv& getenv) {
-  ServeConfig config;
+  Settings config;
   auto table = settings();
   std::erase_if(table, [command](const Setting& s) { return !(s.commands & bit(command)); });
   for (const auto& setting : table) {
@@ -239,7 +314,9 @@ std::variant<ServeConfig, HelpRequested, std::string> parse_config(
     }
     if (auto problem = setting->apply(config, value)) return name + " " + *problem;
   }
-  return config;
+  auto typed = to_command_config(command, config);
+  if (auto* problem = std::get_if<std::string>(&typed)) return std::move(*problem);
+  return std::get<CommandConfig>(std::move(typed));
 }
 
 std::optional<Command> command_from_name(const std::string& name) {

@@ -2,6 +2,7 @@
 // The settings of every `paredao` command, from flags and environment variables (flags win),
 // parsed and validated once, with one clear message per bad value. Each command accepts only the
 // settings that mean something to it.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -9,6 +10,9 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "adapters/amqp/amqp_connection.hpp"
+#include "adapters/redis/redis_connection.hpp"
 
 namespace paredao {
 
@@ -19,9 +23,9 @@ struct ListenAddress {
 
 enum class Command { kServe, kApi, kWorker, kReconcile, kMigrate };
 
-struct ServeConfig {
+// The HTTP side of serve (embedded) and api (distributed).
+struct HttpConfig {
   ListenAddress listen{"127.0.0.1", 8080};
-  std::filesystem::path data_dir = "paredao-data";
   std::optional<std::string> admin_token;
   std::uint32_t pow_difficulty = 50000;
   bool demo = true;
@@ -32,18 +36,48 @@ struct ServeConfig {
   unsigned client_prefix_v4 = 32;
   unsigned client_prefix_v6 = 64;
   std::int64_t challenge_ttl_seconds = 300;
-
-  // Distributed mode. The defaults are the servers `make run-distributed` starts.
-  std::string postgres_url = "postgresql://paredao:paredao@127.0.0.1:55432/paredao";
-  std::string redis_url = "redis://127.0.0.1:56379";
-  std::string amqp_url = "amqp://paredao:paredao@127.0.0.1:55672/";
-  std::string deployment = "paredao";           // names the queues and prefixes the Redis keys
-  std::optional<ListenAddress> metrics_listen;  // worker and reconcile: where /metrics is served
-  unsigned consumers = 2;                       // worker: consumer threads
-  unsigned reconcile_interval_ms = 1000;        // reconcile: between two rounds
-  unsigned double_use_interval_ms = 30000;      // reconcile: between two double-use searches
-  bool check_only = false;                      // reconcile --check: audit once, exit status
 };
+
+struct ServeConfig {
+  HttpConfig http;
+  std::filesystem::path data_dir = "paredao-data";
+};
+
+// Where the distributed mode's servers are, parsed and checked. The defaults are the servers
+// `make run-distributed` starts.
+struct ServerAddresses {
+  std::string postgres_url;  // a libpq connection string, syntax checked
+  redis::Endpoint redis;
+  amqp::Endpoint amqp;
+  std::string deployment = "paredao";  // names the queues and prefixes the Redis keys
+};
+
+struct ApiConfig {
+  HttpConfig http;
+  ServerAddresses servers;
+};
+
+struct WorkerConfig {
+  ServerAddresses servers;
+  std::optional<ListenAddress> metrics_listen;
+  unsigned consumers = 2;
+};
+
+struct ReconcileConfig {
+  ServerAddresses servers;
+  std::optional<ListenAddress> metrics_listen;
+  std::chrono::milliseconds interval{1000};              // between two rounds
+  std::chrono::milliseconds double_use_interval{30000};  // between two double-use searches
+  bool check_only = false;                               // audit once, exit status
+};
+
+struct MigrateConfig {
+  std::string postgres_url;
+};
+
+// One config type per command: a command sees only the settings that mean something to it.
+using CommandConfig =
+    std::variant<ServeConfig, ApiConfig, WorkerConfig, ReconcileConfig, MigrateConfig>;
 
 struct HelpRequested {};
 
@@ -52,13 +86,10 @@ using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 // Parses "host:port" or "[v6]:port".
 std::optional<ListenAddress> parse_listen(const std::string& text);
 
-// A config, a request for --help, or an error message naming the bad flag or variable.
-std::variant<ServeConfig, HelpRequested, std::string> parse_config(
+// The command's config, a request for --help, or an error message naming the bad flag or
+// variable. Every value is checked here, URLs included, once.
+std::variant<CommandConfig, HelpRequested, std::string> parse_config(
     Command command, const std::vector<std::string>& args, const GetEnv& getenv);
-inline std::variant<ServeConfig, HelpRequested, std::string> parse_serve_config(
-    const std::vector<std::string>& args, const GetEnv& getenv) {
-  return parse_config(Command::kServe, args, getenv);
-}
 
 std::optional<Command> command_from_name(const std::string& name);
 std::string command_name(Command command);

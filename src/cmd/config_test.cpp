@@ -7,7 +7,9 @@
 namespace paredao {
 namespace {
 
-GetEnv env_of(std::map<std::string, std::string> values) {
+using Env = std::map<std::string, std::string>;
+
+GetEnv env_of(Env values) {
   return [values](const std::string& name) -> std::optional<std::string> {
     const auto found = values.find(name);
     if (found == values.end()) return std::nullopt;
@@ -15,39 +17,50 @@ GetEnv env_of(std::map<std::string, std::string> values) {
   };
 }
 
+// The config of `command`; fails the test when parsing did not give one.
+template <class Config>
+Config config_of(Command command, const std::vector<std::string>& args, Env env = {}) {
+  const auto result = parse_config(command, args, env_of(std::move(env)));
+  if (const auto* problem = std::get_if<std::string>(&result)) ADD_FAILURE() << *problem;
+  if (!std::holds_alternative<CommandConfig>(result)) return {};
+  const auto& config = std::get<CommandConfig>(result);
+  EXPECT_TRUE(std::holds_alternative<Config>(config));
+  return std::holds_alternative<Config>(config) ? std::get<Config>(config) : Config{};
+}
+
+// The error message for `args` and `env`, or "" when they parse.
+std::string error_of(Command command, const std::vector<std::string>& args, Env env = {}) {
+  const auto result = parse_config(command, args, env_of(std::move(env)));
+  return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : "";
+}
+
 TEST(ServeConfig, DefaultsWithoutFlagsOrEnvironment) {
-  const auto result = parse_serve_config({}, env_of({}));
-  ASSERT_TRUE(std::holds_alternative<ServeConfig>(result));
-  const auto& config = std::get<ServeConfig>(result);
-  EXPECT_EQ(config.listen.host, "127.0.0.1");
-  EXPECT_EQ(config.listen.port, 8080);
-  EXPECT_TRUE(config.demo);
-  EXPECT_FALSE(config.admin_token);
+  const auto config = config_of<ServeConfig>(Command::kServe, {});
+  EXPECT_EQ(config.http.listen.host, "127.0.0.1");
+  EXPECT_EQ(config.http.listen.port, 8080);
+  EXPECT_TRUE(config.http.demo);
+  EXPECT_FALSE(config.http.admin_token);
+  EXPECT_EQ(config.http.max_connections_per_network, 1024u);
 }
 
 TEST(ServeConfig, FlagsWinOverEnvironment) {
-  const auto result = parse_serve_config(
-      {"--listen", "[::1]:9000", "--pow-difficulty=1000", "--no-demo"},
-      env_of({{"PAREDAO_LISTEN", "0.0.0.0:80"}, {"PAREDAO_ADMIN_TOKEN", "secret-token"}}));
-  ASSERT_TRUE(std::holds_alternative<ServeConfig>(result));
-  const auto& config = std::get<ServeConfig>(result);
-  EXPECT_EQ(config.listen.host, "::1");
-  EXPECT_EQ(config.listen.port, 9000);
-  EXPECT_EQ(config.pow_difficulty, 1000u);
-  EXPECT_FALSE(config.demo);
-  EXPECT_EQ(config.admin_token, "secret-token");
+  const auto config = config_of<ServeConfig>(
+      Command::kServe, {"--listen", "[::1]:9000", "--pow-difficulty=1000", "--no-demo"},
+      {{"PAREDAO_LISTEN", "0.0.0.0:80"}, {"PAREDAO_ADMIN_TOKEN", "secret-token"}});
+  EXPECT_EQ(config.http.listen.host, "::1");
+  EXPECT_EQ(config.http.listen.port, 9000);
+  EXPECT_EQ(config.http.pow_difficulty, 1000u);
+  EXPECT_FALSE(config.http.demo);
+  EXPECT_EQ(config.http.admin_token, "secret-token");
 }
 
 TEST(ServeConfig, NoDemoFromEnvironment) {
-  const auto config =
-      std::get<ServeConfig>(parse_serve_config({}, env_of({{"PAREDAO_NO_DEMO", "1"}})));
-  EXPECT_FALSE(config.demo);
+  EXPECT_FALSE(config_of<ServeConfig>(Command::kServe, {}, {{"PAREDAO_NO_DEMO", "1"}}).http.demo);
 }
 
 TEST(ServeConfig, NamesTheBadSetting) {
-  auto error = [](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    const auto result = parse_serve_config(args, env_of(env));
-    return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : "";
+  const auto error = [](std::vector<std::string> args, Env env = {}) {
+    return error_of(Command::kServe, args, env);
   };
   EXPECT_EQ(error({"--listen", "8080"}).rfind("--listen", 0), 0u);
   EXPECT_EQ(error({"--pow-difficulty", "0"}).rfind("--pow-difficulty", 0), 0u);
@@ -56,10 +69,53 @@ TEST(ServeConfig, NamesTheBadSetting) {
   EXPECT_EQ(error({"--data-dir"}), "--data-dir needs a value");
   EXPECT_EQ(error({}, {{"PAREDAO_POW_DIFFICULTY", "-3"}}).rfind("PAREDAO_POW_DIFFICULTY", 0), 0u);
   EXPECT_EQ(error({"--admin-token", "short"}).rfind("--admin-token", 0), 0u);
+  EXPECT_EQ(error({"--max-connections-per-network", "0"}).rfind("--max-connections-per", 0), 0u);
+  // Another command's settings mean nothing here.
+  EXPECT_EQ(error({"--redis-url", "redis://x"}).rfind("unknown option --redis-url", 0), 0u);
 }
 
 TEST(ServeConfig, Help) {
-  EXPECT_TRUE(std::holds_alternative<HelpRequested>(parse_serve_config({"--help"}, env_of({}))));
+  EXPECT_TRUE(
+      std::holds_alternative<HelpRequested>(parse_config(Command::kServe, {"--help"}, env_of({}))));
+}
+
+TEST(DistributedConfig, EachCommandGetsItsOwnTypeWithTheServerUrlsParsed) {
+  const auto api = config_of<ApiConfig>(
+      Command::kApi, {"--redis-url", "redis://:pw@cache:7000/2", "--deployment", "night"},
+      {{"PAREDAO_AMQP_URL", "amqp://u:p@broker:5673/votes"}});
+  EXPECT_EQ(api.servers.redis.host, "cache");
+  EXPECT_EQ(api.servers.redis.port, 7000);
+  EXPECT_EQ(api.servers.redis.database, 2);
+  EXPECT_EQ(api.servers.redis.password, "pw");
+  EXPECT_EQ(api.servers.amqp.host, "broker");
+  EXPECT_EQ(api.servers.amqp.vhost, "votes");
+  EXPECT_EQ(api.servers.deployment, "night");
+  const auto worker = config_of<WorkerConfig>(Command::kWorker, {"--consumers", "4"});
+  EXPECT_EQ(worker.consumers, 4u);
+  const auto reconcile = config_of<ReconcileConfig>(
+      Command::kReconcile, {"--check", "--interval-ms", "250", "--double-use-interval-ms", "900"});
+  EXPECT_TRUE(reconcile.check_only);
+  EXPECT_EQ(reconcile.interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(reconcile.double_use_interval, std::chrono::milliseconds(900));
+  const auto migrate =
+      config_of<MigrateConfig>(Command::kMigrate, {"--postgres-url", "host=db dbname=paredao"});
+  EXPECT_EQ(migrate.postgres_url, "host=db dbname=paredao");
+}
+
+TEST(DistributedConfig, AMalformedUrlIsRefusedAtStartNamingItsSetting) {
+  EXPECT_EQ(error_of(Command::kApi, {"--redis-url", "http://cache"}).rfind("--redis-url", 0), 0u);
+  EXPECT_EQ(error_of(Command::kWorker, {"--amqp-url", "amqp://h:notaport/"}).rfind("--amqp-url", 0),
+            0u);
+  EXPECT_EQ(error_of(Command::kMigrate, {"--postgres-url", "postgresql://[::1"})
+                .rfind("--postgres-url", 0),
+            0u);
+  EXPECT_EQ(error_of(Command::kReconcile, {}, {{"PAREDAO_POSTGRES_URL", "host=x bogus=1"}})
+                .rfind("--postgres-url", 0),
+            0u);
+  // The worker takes no HTTP setting, the reconciler no broker.
+  EXPECT_EQ(error_of(Command::kWorker, {"--listen", "127.0.0.1:1"}).rfind("unknown option", 0), 0u);
+  EXPECT_EQ(error_of(Command::kReconcile, {"--amqp-url", "amqp://x/"}).rfind("unknown option", 0),
+            0u);
 }
 
 TEST(ParseListen, AcceptsHostPortForms) {

@@ -8,14 +8,6 @@
 
 namespace paredao {
 
-DistributedEndpoints distributed_endpoints(const ServeConfig& config) {
-  const auto redis = redis::parse_url(config.redis_url);
-  if (!redis) throw std::runtime_error("malformed Redis URL: " + config.redis_url);
-  const auto amqp = amqp::parse_url(config.amqp_url);
-  if (!amqp) throw std::runtime_error("malformed RabbitMQ URL: " + config.amqp_url);
-  return {*redis, *amqp};
-}
-
 void require_schema(pg::Connection& connection) {
   const int version = pg::schema_version(connection);
   if (version < pg::latest_schema_version()) {

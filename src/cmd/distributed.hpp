@@ -11,18 +11,10 @@ namespace paredao {
 
 // Each returns the process exit code; they run until SIGTERM/SIGINT (but migrate and
 // reconcile --check, which finish by themselves).
-int run_api(const ServeConfig& config, const std::filesystem::path& executable);
-int run_worker(const ServeConfig& config);
-int run_reconcile(const ServeConfig& config);
-int run_migrate(const ServeConfig& config);
-
-struct DistributedEndpoints {
-  redis::Endpoint redis;
-  amqp::Endpoint amqp;
-};
-
-// The parsed server URLs of `config`; throws std::runtime_error naming a malformed one.
-DistributedEndpoints distributed_endpoints(const ServeConfig& config);
+int run_api(const ApiConfig& config, const std::filesystem::path& executable);
+int run_worker(const WorkerConfig& config);
+int run_reconcile(const ReconcileConfig& config);
+int run_migrate(const MigrateConfig& config);
 
 // Throws std::runtime_error unless the database has this binary's schema version.
 void require_schema(pg::Connection& connection);

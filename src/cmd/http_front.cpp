@@ -10,7 +10,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<fs::path> find_web_dir(const ServeConfig& config, const fs::path& executable) {
+std::optional<fs::path> find_web_dir(const HttpConfig& config, const fs::path& executable) {
   if (config.web_dir) return config.web_dir;
   std::error_code ec;
   const auto beside = fs::weakly_canonical(executable, ec).parent_path();
@@ -60,7 +60,7 @@ VotePipeline::Observer observe_pipeline(Metrics& metrics) {
   };
 }
 
-HttpFront::HttpFront(const ServeConfig& config, const fs::path& executable,
+HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
                      http::ApiServices services, boost::json::object started) {
   const auto web_dir = find_web_dir(config, executable);
   web_ = std::make_unique<http::StaticFiles>(web_dir);

@@ -54,7 +54,7 @@ struct FrontUseCases {
 // the `started` fields) until stop(), which answers every request in flight first.
 class HttpFront {
  public:
-  HttpFront(const ServeConfig& config, const std::filesystem::path& executable,
+  HttpFront(const HttpConfig& config, const std::filesystem::path& executable,
             http::ApiServices services, boost::json::object started);
   void stop();
 

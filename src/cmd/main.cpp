@@ -32,22 +32,21 @@ std::optional<std::string> getenv_string(const std::string& name) {
   return std::string(value);
 }
 
-int run(paredao::Command command, const paredao::ServeConfig& config, const char* argv0) {
-  using paredao::Command;
-  switch (command) {
-    case Command::kServe:
-      return paredao::run_serve(config, argv0);
-    case Command::kApi:
-      return paredao::run_api(config, argv0);
-    case Command::kWorker:
-      return paredao::run_worker(config);
-    case Command::kReconcile:
-      return paredao::run_reconcile(config);
-    case Command::kMigrate:
-      return paredao::run_migrate(config);
+// Each command with its own config type.
+struct Run {
+  const char* argv0;
+  int operator()(const paredao::ServeConfig& config) const {
+    return paredao::run_serve(config, argv0);
   }
-  return 2;
-}
+  int operator()(const paredao::ApiConfig& config) const { return paredao::run_api(config, argv0); }
+  int operator()(const paredao::WorkerConfig& config) const { return paredao::run_worker(config); }
+  int operator()(const paredao::ReconcileConfig& config) const {
+    return paredao::run_reconcile(config);
+  }
+  int operator()(const paredao::MigrateConfig& config) const {
+    return paredao::run_migrate(config);
+  }
+};
 
 }  // namespace
 
@@ -81,7 +80,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run(*command, std::get<paredao::ServeConfig>(parsed), argv[0]);
+    return std::visit(Run{argv[0]}, std::get<paredao::CommandConfig>(parsed));
   } catch (const std::exception& e) {
     paredao::log::error("start_failed", {{"command", name}, {"error", e.what()}});
     return 1;

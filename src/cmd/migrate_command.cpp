@@ -6,7 +6,7 @@
 
 namespace paredao {
 
-int run_migrate(const ServeConfig& config) {
+int run_migrate(const MigrateConfig& config) {
   pg::Connection connection(config.postgres_url);
   const auto applied = pg::migrate(connection);
   boost::json::array versions;

@@ -36,22 +36,21 @@ void log_report(const ReconcileReport& report, bool audit_only) {
 
 }  // namespace
 
-int run_reconcile(const ServeConfig& config) {
+int run_reconcile(const ReconcileConfig& config) {
   block_stop_signals();
-  const auto endpoints = distributed_endpoints(config);
+  const auto& servers = config.servers;
   {
-    pg::Connection connection(config.postgres_url);
+    pg::Connection connection(servers.postgres_url);
     require_schema(connection);
   }
   SystemClock clock;
-  PgVoteHistory history(config.postgres_url);
-  const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
+  PgVoteHistory history(servers.postgres_url);
+  const RedisSettings redis{.endpoint = servers.redis, .prefix = servers.deployment};
   RedisLiveCounters counters(redis);
   RedisReplayGuard replay_guard(redis);
   ReconcileCounters reconcile(history, counters, replay_guard, clock,
                               ReconcileSettings{.repair = !config.check_only,
-                                                .double_use_every = std::chrono::milliseconds(
-                                                    config.double_use_interval_ms)});
+                                                .double_use_every = config.double_use_interval});
 
   if (config.check_only) {
     const auto report = reconcile.run_once();
@@ -71,8 +70,8 @@ int run_reconcile(const ServeConfig& config) {
     listen = config.metrics_listen->host + ":" + std::to_string(config.metrics_listen->port);
   }
   PipelineMetrics metrics(listen);
-  log::info("reconciler_started", {{"deployment", config.deployment},
-                                   {"interval_ms", config.reconcile_interval_ms},
+  log::info("reconciler_started", {{"deployment", servers.deployment},
+                                   {"interval_ms", config.interval.count()},
                                    {"metrics_port", metrics.port()}});
   do {
     const auto report = reconcile.run_once();
@@ -87,7 +86,7 @@ int run_reconcile(const ServeConfig& config) {
     }
     log_report(report, false);
     log::flush_repeats();
-  } while (!wait_for_stop_signal(std::chrono::milliseconds(config.reconcile_interval_ms)));
+  } while (!wait_for_stop_signal(config.interval));
   log::flush_repeats(/*all=*/true);
   log::info("stopped");
   return 0;

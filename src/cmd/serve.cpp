@@ -41,8 +41,8 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   const bool first_start = !fs::exists(first_start_marker);
 
   std::string admin_token;
-  if (config.admin_token) {
-    admin_token = *config.admin_token;
+  if (config.http.admin_token) {
+    admin_token = *config.http.admin_token;
   } else {
     admin_token = load_or_create_secret(config.data_dir / "admin-token", 24);
     log_generated_admin_token(admin_token, (config.data_dir / "admin-token").string());
@@ -69,10 +69,10 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   DataDirProbe data_dir(config.data_dir);
   AltchaVerifier verifier(
       AltchaSettings{.secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
-                     .max_counter = config.pow_difficulty,
-                     .ttl_seconds = config.challenge_ttl_seconds});
+                     .max_counter = config.http.pow_difficulty,
+                     .ttl_seconds = config.http.challenge_ttl_seconds});
   PollAdmin admin(polls_store, catalog, clock, ids);
-  if (first_start && config.demo && !catalog.find("demo")) {
+  if (first_start && config.http.demo && !catalog.find("demo")) {
     auto demo = admin.create(demo_poll());
     if (demo.ok()) (void)admin.open("demo");
     log::info("demo_created", {{"poll_id", "demo"}, {"ok", demo.ok()}});
@@ -98,13 +98,13 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   auto& front = components.keep(
       "use cases",
       std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock, snapshots));
-  components.add("http",
-                 std::make_unique<HttpFront>(
-                     config, executable, front.services(admin, metrics, readiness, admin_token),
-                     boost::json::object{{"mode", "embedded"},
-                                         {"data_dir", config.data_dir.string()},
-                                         {"recovered_votes", recovered.votes},
-                                         {"recovered_challenges", recovered.burned_challenges}}));
+  components.add(
+      "http", std::make_unique<HttpFront>(
+                  config.http, executable, front.services(admin, metrics, readiness, admin_token),
+                  boost::json::object{{"mode", "embedded"},
+                                      {"data_dir", config.data_dir.string()},
+                                      {"recovered_votes", recovered.votes},
+                                      {"recovered_challenges", recovered.burned_challenges}}));
   wait_for_stop_signal();
   components.stop();
   log::info("stopped");

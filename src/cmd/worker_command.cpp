@@ -82,25 +82,25 @@ std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetr
 
 }  // namespace
 
-int run_worker(const ServeConfig& config) {
+int run_worker(const WorkerConfig& config) {
   block_stop_signals();
-  const auto endpoints = distributed_endpoints(config);
+  const auto& servers = config.servers;
   {
-    pg::Connection connection(config.postgres_url);
+    pg::Connection connection(servers.postgres_url);
     require_schema(connection);
   }
-  prepare_partitions(config.postgres_url);
+  prepare_partitions(servers.postgres_url);
   PipelineMetrics metrics(listen_text(config.metrics_listen));
 
   std::atomic<bool> stopping{false};
   const amqp::ConsumerSettings consumer{
-      .endpoint = endpoints.amqp, .queues = amqp::QueueNames::for_deployment(config.deployment)};
-  const RedisSettings redis{.endpoint = endpoints.redis, .prefix = config.deployment};
+      .endpoint = servers.amqp, .queues = amqp::QueueNames::for_deployment(servers.deployment)};
+  const RedisSettings redis{.endpoint = servers.redis, .prefix = servers.deployment};
   std::vector<std::thread> consumers;
   for (unsigned i = 0; i < config.consumers; ++i) {
     consumers.emplace_back([&] {
       // Each consumer has its own connections: nothing is shared between them.
-      PgVoteHistory history(config.postgres_url);
+      PgVoteHistory history(servers.postgres_url);
       RedisLiveCounters counters(redis);
       RecordBatch record(history, counters);
       amqp::consume(
@@ -111,7 +111,7 @@ int run_worker(const ServeConfig& config) {
           [&](bool up) { metrics.set_connected("rabbitmq", up); });
     });
   }
-  log::info("worker_started", {{"deployment", config.deployment},
+  log::info("worker_started", {{"deployment", servers.deployment},
                                {"consumers", config.consumers},
                                {"queue", consumer.queues.votes},
                                {"metrics_port", metrics.port()}});
@@ -119,7 +119,7 @@ int run_worker(const ServeConfig& config) {
   while (!wait_for_stop_signal(std::chrono::milliseconds(1000))) {
     log::flush_repeats();
     if (std::chrono::steady_clock::now() >= next_partition_check) {
-      prepare_partitions(config.postgres_url);
+      prepare_partitions(servers.postgres_url);
       next_partition_check += kPartitionCheckPeriod;
     }
   }

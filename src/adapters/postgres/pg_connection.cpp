@@ -136,6 +136,19 @@ Result Connection::exec_prepared(const std::string& name, const std::string& sql
                                           values.data(), nullptr, nullptr, 0) == 1);
 }
 
+std::optional<std::string> url_problem(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options) {
+    PQconninfoFree(options);
+    return std::nullopt;
+  }
+  std::string problem = error ? error : "cannot be parsed";
+  if (error) PQfreemem(error);
+  while (!problem.empty() && (problem.back() == '\n' || problem.back() == ' ')) problem.pop_back();
+  return problem;
+}
+
 std::string text_array(const std::vector<std::string_view>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {

@@ -109,6 +109,10 @@ auto in_transaction(Connection& connection, Body&& body) {
   }
 }
 
+// What is wrong with `url` as a libpq connection string (URI or key=value), or nullopt when its
+// syntax is sound. Nothing is connected to.
+std::optional<std::string> url_problem(const std::string& url);
+
 // A PostgreSQL array literal of text values ('{"a","b"}'), for unnest($1::text[]): one
 // parameter carries a whole batch, so a batch is one statement whatever its size.
 std::string text_array(const std::vector<std::string_view>& values);
