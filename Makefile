@@ -3,7 +3,7 @@
 #   make test   install what is missing, build, start PostgreSQL, Redis and RabbitMQ on loopback,
 #               run every test (unit, integration, API in both modes, faults, interop, browser)
 #   make run-distributed / make stop   the distributed mode on this machine
-.PHONY: run test deps test-deps build web unit-test node-test bench microbench fuzz sanitize clean \
+.PHONY: run test deps test-deps build web lint unit-test node-test bench microbench fuzz sanitize clean \
         servers integration-test node-test-distributed fault-test run-distributed stop \
         bench-distributed
 
@@ -15,7 +15,8 @@ JOBS ?= $(shell nproc)
 run: deps build web
 	./$(BUILD_DIR)/paredao serve --data-dir $(DATA_DIR) $(ARGS)
 
-test: test-deps build web unit-test node-test servers integration-test node-test-distributed fault-test
+test: test-deps build web lint unit-test node-test servers integration-test node-test-distributed \
+      fault-test
 
 deps:
 	@scripts/install-deps.sh
@@ -31,6 +32,10 @@ build: $(BUILD_DIR)/CMakeCache.txt
 
 web:
 	cd web && npm run build --silent
+
+# clang-format and clang-tidy (.clang-format, .clang-tidy): any finding fails.
+lint: build
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/lint.sh
 
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit

@@ -34,7 +34,7 @@ class CastVoteTest : public ::testing::Test {
                            std::string poll = "p") {
     auto promise = std::make_shared<std::promise<Result<VoteReceipt>>>();
     auto answer = promise->get_future();
-    votes.cast(VoteRequest{poll, std::move(candidate), std::move(altcha)},
+    votes.cast(VoteRequest{std::move(poll), std::move(candidate), std::move(altcha)},
                [promise](Result<VoteReceipt> r) { promise->set_value(std::move(r)); });
     EXPECT_EQ(answer.wait_for(seconds(10)), std::future_status::ready);
     return answer.get();

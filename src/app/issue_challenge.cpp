@@ -11,7 +11,8 @@ Result<std::string> IssueChallenge::issue(std::string_view poll_id) const {
   if (!poll) return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
   const auto now = clock_.now();
   if (poll->status_at(now) != PollStatus::kOpen) {
-    return Error{ErrorCode::kPollNotOpen, "the poll is " + std::string(to_string(poll->status_at(now)))};
+    return Error{ErrorCode::kPollNotOpen,
+                 "the poll is " + std::string(to_string(poll->status_at(now)))};
   }
   return verifier_.issue_challenge(poll->id, now);
 }

@@ -17,8 +17,7 @@ namespace paredao {
 // serialized so that two concurrent transitions of one poll cannot both succeed.
 class PollAdmin {
  public:
-  PollAdmin(PollRepository& repository, PollCatalog& catalog, const Clock& clock,
-            IdGenerator& ids);
+  PollAdmin(PollRepository& repository, PollCatalog& catalog, const Clock& clock, IdGenerator& ids);
 
   // Validates and stores a new poll. kInvalidRequest names the field; an existing id is
   // kInvalidTransition; a repository failure is kUnavailable.

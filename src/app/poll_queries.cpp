@@ -7,9 +7,12 @@ namespace {
 
 int listing_rank(PollStatus status) {
   switch (status) {
-    case PollStatus::kOpen: return 0;
-    case PollStatus::kClosed: return 1;
-    case PollStatus::kDraft: return 2;
+    case PollStatus::kOpen:
+      return 0;
+    case PollStatus::kClosed:
+      return 1;
+    case PollStatus::kDraft:
+      return 2;
   }
   return 3;
 }

@@ -11,7 +11,8 @@ namespace {
 TEST(ReadResults, ComeFromTheSnapshotNotTheLiveStore) {
   testing::FakeClock clock{*parse_rfc3339("2026-11-25T22:00:00Z")};
   PollCatalog catalog;
-  catalog.put(Poll{.id = "p", .stored_status = PollStatus::kOpen,
+  catalog.put(Poll{.id = "p",
+                   .stored_status = PollStatus::kOpen,
                    .candidates = {{"a", "A", {}}, {"b", "B", {}}, {"c", "C", {}}}});
   MemoryTallyStore store;
   TallySnapshots snapshots(store, clock);
@@ -33,14 +34,18 @@ TEST(ReadResults, ComeFromTheSnapshotNotTheLiveStore) {
 TEST(ReadResults, HiddenPartialsAreForbiddenUntilClosed) {
   testing::FakeClock clock{*parse_rfc3339("2026-11-25T22:00:00Z")};
   PollCatalog catalog;
-  catalog.put(Poll{.id = "p", .stored_status = PollStatus::kOpen, .show_partial_results = false,
+  catalog.put(Poll{.id = "p",
+                   .stored_status = PollStatus::kOpen,
+                   .show_partial_results = false,
                    .candidates = {{"a", "A", {}}, {"b", "B", {}}}});
   MemoryTallyStore store;
   TallySnapshots snapshots(store, clock);
   ReadResults reader(catalog, snapshots, clock);
   EXPECT_EQ(reader.results("p").error().code, ErrorCode::kResultsHidden);
   EXPECT_TRUE(reader.stats("p").ok());
-  catalog.put(Poll{.id = "p", .stored_status = PollStatus::kClosed, .show_partial_results = false,
+  catalog.put(Poll{.id = "p",
+                   .stored_status = PollStatus::kClosed,
+                   .show_partial_results = false,
                    .candidates = {{"a", "A", {}}, {"b", "B", {}}}});
   EXPECT_TRUE(reader.results("p").ok());
 }

@@ -12,7 +12,7 @@ namespace {
 using testing::FakeCounters;
 using testing::FakeHistory;
 
-VoteBatch batch_of(std::string id, int votes, std::string candidate = "a") {
+VoteBatch batch_of(const std::string& id, int votes, const std::string& candidate = "a") {
   VoteBatch batch{id, {}};
   for (int i = 0; i < votes; ++i) {
     batch.votes.push_back(

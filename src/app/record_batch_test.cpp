@@ -11,7 +11,7 @@ namespace {
 using testing::FakeCounters;
 using testing::FakeHistory;
 
-VoteBatch batch_of(std::string id, std::vector<std::string> vote_ids) {
+VoteBatch batch_of(std::string id, const std::vector<std::string>& vote_ids) {
   VoteBatch batch{std::move(id), {}};
   const auto at = from_unix_seconds(1'800'000'000);
   for (auto& vote_id : vote_ids) {

@@ -9,7 +9,7 @@ namespace {
 
 using Env = std::map<std::string, std::string>;
 
-GetEnv env_of(Env values) {
+GetEnv env_of(const Env& values) {
   return [values](const std::string& name) -> std::optional<std::string> {
     const auto found = values.find(name);
     if (found == values.end()) return std::nullopt;
@@ -19,8 +19,8 @@ GetEnv env_of(Env values) {
 
 // The config of `command`; fails the test when parsing did not give one.
 template <class Config>
-Config config_of(Command command, const std::vector<std::string>& args, Env env = {}) {
-  const auto result = parse_config(command, args, env_of(std::move(env)));
+Config config_of(Command command, const std::vector<std::string>& args, const Env& env = {}) {
+  const auto result = parse_config(command, args, env_of(env));
   if (const auto* problem = std::get_if<std::string>(&result)) ADD_FAILURE() << *problem;
   if (!std::holds_alternative<CommandConfig>(result)) return {};
   const auto& config = std::get<CommandConfig>(result);
@@ -29,8 +29,8 @@ Config config_of(Command command, const std::vector<std::string>& args, Env env 
 }
 
 // The error message for `args` and `env`, or "" when they parse.
-std::string error_of(Command command, const std::vector<std::string>& args, Env env = {}) {
-  const auto result = parse_config(command, args, env_of(std::move(env)));
+std::string error_of(Command command, const std::vector<std::string>& args, const Env& env = {}) {
+  const auto result = parse_config(command, args, env_of(env));
   return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : "";
 }
 
@@ -59,7 +59,7 @@ TEST(ServeConfig, NoDemoFromEnvironment) {
 }
 
 TEST(ServeConfig, NamesTheBadSetting) {
-  const auto error = [](std::vector<std::string> args, Env env = {}) {
+  const auto error = [](const std::vector<std::string>& args, const Env& env = {}) {
     return error_of(Command::kServe, args, env);
   };
   EXPECT_EQ(error({"--listen", "8080"}).rfind("--listen", 0), 0u);

@@ -61,7 +61,7 @@ VotePipeline::Observer observe_pipeline(Metrics& metrics) {
 }
 
 HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
-                     http::ApiServices services, boost::json::object started) {
+                     http::ApiServices services, const boost::json::object& started) {
   const auto web_dir = find_web_dir(config, executable);
   web_ = std::make_unique<http::StaticFiles>(web_dir);
   if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});

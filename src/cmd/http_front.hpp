@@ -55,7 +55,7 @@ struct FrontUseCases {
 class HttpFront {
  public:
   HttpFront(const HttpConfig& config, const std::filesystem::path& executable,
-            http::ApiServices services, boost::json::object started);
+            http::ApiServices services, const boost::json::object& started);
   void stop();
 
  private:

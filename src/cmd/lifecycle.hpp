@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/periodic_task.hpp"
@@ -23,16 +24,16 @@ class Lifecycle {
 
   // Takes `component`, already running; at shutdown its stop() is called. Returns it.
   template <class T>
-  T& add(std::string name, std::unique_ptr<T> component) {
+  T& add(std::string_view name, std::unique_ptr<T> component) {
     T& ref = *component;
-    push(std::move(name), std::shared_ptr<void>(std::move(component)), [&ref] { ref.stop(); });
+    push(std::string(name), std::shared_ptr<void>(std::move(component)), [&ref] { ref.stop(); });
     return ref;
   }
   // Takes an object without a stop() of its own, which later components use.
   template <class T>
-  T& keep(std::string name, std::unique_ptr<T> object) {
+  T& keep(std::string_view name, std::unique_ptr<T> object) {
     T& ref = *object;
-    push(std::move(name), std::shared_ptr<void>(std::move(object)), nullptr);
+    push(std::string(name), std::shared_ptr<void>(std::move(object)), nullptr);
     return ref;
   }
 

@@ -27,7 +27,8 @@ Run 'paredao <command> --help' for the options of a command.
 )";
 
 std::optional<std::string> getenv_string(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
+  // Read at start, before any thread exists (nothing calls setenv).
+  const char* value = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe)
   if (!value) return std::nullopt;
   return std::string(value);
 }

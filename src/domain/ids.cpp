@@ -33,9 +33,12 @@ std::string slugify(std::string_view name) {
   bool pending_dash = false;
   for_each_code_point(name, [&](char32_t cp) {
     char c = 0;
-    if (cp < 0x80 && ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))) c = char(cp);
-    else if (cp >= 'A' && cp <= 'Z') c = char(cp - 'A' + 'a');
-    else c = latin1_base(cp);
+    if (cp < 0x80 && ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')))
+      c = char(cp);
+    else if (cp >= 'A' && cp <= 'Z')
+      c = char(cp - 'A' + 'a');
+    else
+      c = latin1_base(cp);
     if (c == 0) {
       pending_dash = !slug.empty();
       return;

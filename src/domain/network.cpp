@@ -16,7 +16,7 @@ Network cut(Network network, unsigned prefix, unsigned width) {
 
 std::string ipv6_text(const std::array<std::uint8_t, 16>& bytes) {
   std::array<unsigned, 8> groups{};
-  for (int i = 0; i < 8; ++i) groups[i] = unsigned(bytes[2 * i]) << 8 | bytes[2 * i + 1];
+  for (std::size_t i = 0; i < 8; ++i) groups[i] = unsigned(bytes[2 * i]) << 8 | bytes[2 * i + 1];
   // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
   int best_start = -1, best_length = 0;
   for (int i = 0; i < 8;) {

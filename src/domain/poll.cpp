@@ -4,9 +4,12 @@ namespace paredao {
 
 std::string_view to_string(PollStatus status) {
   switch (status) {
-    case PollStatus::kDraft: return "draft";
-    case PollStatus::kOpen: return "open";
-    case PollStatus::kClosed: return "closed";
+    case PollStatus::kDraft:
+      return "draft";
+    case PollStatus::kOpen:
+      return "open";
+    case PollStatus::kClosed:
+      return "closed";
   }
   return "draft";
 }

@@ -13,7 +13,10 @@ void for_each_code_point(std::string_view s, Fn&& fn) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     const int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    char32_t cp = length == 1 ? c : length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+    char32_t cp = length == 1   ? c
+                  : length == 2 ? (c & 0x1F)
+                  : length == 3 ? (c & 0x0F)
+                                : (c & 0x07);
     for (int k = 1; k < length && i + k < s.size(); ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     }

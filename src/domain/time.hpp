@@ -1,5 +1,6 @@
 #pragma once
-// Instants and their wire format (RFC 3339). Millisecond precision inside, whole seconds on the wire.
+// Instants and their wire format (RFC 3339). Millisecond precision inside, whole seconds on the
+// wire.
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -22,10 +22,10 @@ TEST(Rfc3339, KeepsMillisecondsOfAFractionAndFormatsWholeSeconds) {
 }
 
 TEST(Rfc3339, RefusesMalformedOrImpossibleTimes) {
-  for (const char* bad : {"", "2026-11-25", "2026-11-25T23:00:00", "2026-02-30T00:00:00Z",
-                          "2026-11-25T24:00:00Z", "2026-11-25T23:00:00+0300",
-                          "2026-11-25T23:00:00.Z", "2026-11-25T23:00:00Zjunk", "not a time",
-                          "2026-13-01T00:00:00Z", "2026-11-25T23:00:00+24:00"}) {
+  for (const char* bad :
+       {"", "2026-11-25", "2026-11-25T23:00:00", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
+        "2026-11-25T23:00:00+0300", "2026-11-25T23:00:00.Z", "2026-11-25T23:00:00Zjunk",
+        "not a time", "2026-13-01T00:00:00Z", "2026-11-25T23:00:00+24:00"}) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
   }
 }

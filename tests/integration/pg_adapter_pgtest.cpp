@@ -38,7 +38,7 @@ class PostgresTest : public ::testing::Test {
     admin.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   }
 
-  static VoteBatch batch(std::string id, int first, int count, std::string candidate = "a") {
+  static VoteBatch batch(std::string id, int first, int count, const std::string& candidate = "a") {
     VoteBatch b{std::move(id), {}};
     for (int i = first; i < first + count; ++i) {
       char vote_id[40];
@@ -133,18 +133,21 @@ TEST_F(PostgresTest, BatchesRecordedTogetherEachGetTheirOwnCounts) {
 TEST_F(PostgresTest, OverlappingGroupsOnConcurrentWorkersCountEachBatchOnce) {
   constexpr int kBatches = 12, kVotesEach = 50;
   std::vector<VoteBatch> all;
+  all.reserve(kBatches);
   for (int b = 0; b < kBatches; ++b) {
     char batch_id[40];
     std::snprintf(batch_id, sizeof batch_id, "0190a1b2-0000-7000-9000-%012d", b);
     all.push_back(batch(batch_id, b * kVotesEach, kVotesEach, std::string(1, char('a' + b % 3))));
   }
   std::vector<std::future<int>> workers;
+  workers.reserve(4);
   for (int w = 0; w < 4; ++w) {
     workers.push_back(std::async(std::launch::async, [&, w] {
       PgVoteHistory history(url_);
       int failed = 0;
       for (int round = 0; round < 6; ++round) {
         std::vector<VoteBatch> group;  // 5 batches, a different window and order each time
+        group.reserve(5);
         for (int k = 0; k < 5; ++k)
           group.push_back(all[(w * 3 + round * 2 + k * (w + 1)) % kBatches]);
         if (w % 2) std::reverse(group.begin(), group.end());
@@ -165,6 +168,7 @@ TEST_F(PostgresTest, OverlappingGroupsOnConcurrentWorkersCountEachBatchOnce) {
 TEST_F(PostgresTest, ConcurrentRedeliveriesOfOneBatchCountItOnce) {
   const auto big = batch(kBatch1, 0, 2000);
   std::vector<std::future<std::optional<std::vector<TallyDelta>>>> runs;
+  runs.reserve(4);
   for (int i = 0; i < 4; ++i) {
     runs.push_back(std::async(std::launch::async, [&] {
       PgVoteHistory history(url_);
@@ -188,6 +192,7 @@ TEST_F(PostgresTest, ConcurrentRedeliveriesOfOneBatchCountItOnce) {
 TEST_F(PostgresTest, ConcurrentBatchesOverTheSameRollupRowsNeverDeadlock) {
   constexpr int kWorkers = 4, kBatchesEach = 40, kVotesEach = 30;
   std::vector<std::future<int>> workers;
+  workers.reserve(kWorkers);
   for (int w = 0; w < kWorkers; ++w) {
     workers.push_back(std::async(std::launch::async, [&, w] {
       PgVoteHistory history(url_);

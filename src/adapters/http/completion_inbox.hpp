@@ -14,7 +14,7 @@ namespace paredao::http {
 // Thread-safe. Must outlive every task posted to it.
 class CompletionInbox {
  public:
-  explicit CompletionInbox(Executor executor) : executor_(executor) {}
+  explicit CompletionInbox(Executor executor) : executor_(std::move(executor)) {}
 
   void post(std::function<void()> task) {
     bool wake = false;

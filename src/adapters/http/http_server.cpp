@@ -142,7 +142,14 @@ HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
   }
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    // Joining a thread can only fail on a broken invariant; nothing to do but say so.
+    log::error("http_stop_failed", {{"error", e.what()}});
+  }
+}
 
 tcp::endpoint HttpServer::local_endpoint() const {
   return workers_.front()->acceptor.local_endpoint();

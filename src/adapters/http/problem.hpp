@@ -17,8 +17,7 @@ struct ProblemKind {
 ProblemKind describe(ErrorCode code);
 
 // A complete problem response. 405 gets `allow`, 429/503 get Retry-After.
-Response problem_response(const Error& error, unsigned http_version,
-                          std::string_view allow = {});
+Response problem_response(const Error& error, unsigned http_version, std::string_view allow = {});
 // For errors found before the request could be parsed (414, 431, 400 malformed).
 Response malformed_response(beast_http::status status, std::string_view detail);
 

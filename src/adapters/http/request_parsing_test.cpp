@@ -60,7 +60,7 @@ TEST(MediaType, AcceptsJsonWithParameters) {
 }
 
 // A header as Beast would hand it over: `fields` as (name, value) pairs, in order.
-RequestHeader header_with(std::vector<std::pair<std::string, std::string>> fields) {
+RequestHeader header_with(const std::vector<std::pair<std::string, std::string>>& fields) {
   RequestHeader header;
   header.method(beast_http::verb::post);
   header.target("/");

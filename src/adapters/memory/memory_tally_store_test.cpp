@@ -10,6 +10,7 @@ namespace {
 TEST(MemoryTallyStore, AddsDeltasFromManyThreads) {
   MemoryTallyStore store;
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       const TallyDelta delta{"p", "a", 3600, 1};

@@ -50,6 +50,7 @@ std::vector<Poll> load_polls(pg::Connection& connection) {
                                                  candidate_rows.optional_text(row, 3)});
   }
   std::vector<Poll> result;
+  result.reserve(polls.size());
   for (auto& [id, poll] : polls) result.push_back(std::move(poll));
   return result;
 }

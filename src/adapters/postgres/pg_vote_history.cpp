@@ -244,6 +244,7 @@ std::optional<std::vector<std::string>> PgVoteHistory::poll_ids() {
     const auto rows = connection_.get().exec(
         "SELECT id FROM polls UNION SELECT DISTINCT poll_id FROM hourly_tally ORDER BY 1");
     std::vector<std::string> ids;
+    ids.reserve(std::size_t(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) ids.emplace_back(rows.text(row, 0));
     return ids;
   } catch (const pg::Error&) {

@@ -221,8 +221,10 @@ std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
     std::string_view poll_id, std::span<const std::string> batch_ids, std::int64_t as_of) {
   try {
     std::vector<std::string> marks;
+    marks.reserve(batch_ids.size());
     for (const auto& id : batch_ids) marks.push_back(keys_.batch(poll_id, id));
     std::vector<redis::Command> commands;
+    commands.reserve(marks.size());
     for (const auto& mark : marks) commands.push_back({"GET", mark});
     const auto replies = connection_.pipeline(commands);
     std::vector<std::string> missing;
@@ -268,7 +270,7 @@ ReplaceStatus RedisLiveCounters::replace_if_unchanged(std::string_view poll_id,
   }
 }
 
-RedisTallyStore::RedisTallyStore(RedisSettings settings)
+RedisTallyStore::RedisTallyStore(const RedisSettings& settings)
     : keys_{settings.prefix}, connection_(settings.endpoint) {}
 
 void RedisTallyStore::apply(std::span<const TallyDelta>) {
@@ -290,10 +292,12 @@ std::optional<TallyMap> RedisTallyStore::read_all() const {
     const bool full = reads_++ % kFullReadEvery == 0;
     const auto pipelined = [&](const std::vector<std::string>& keys) {
       std::vector<redis::Command> commands;
+      commands.reserve(keys.size());
       for (const auto& key : keys) commands.push_back({"HGETALL", key});
       return connection_.pipeline(commands);
     };
     std::vector<std::string> totals_keys;
+    totals_keys.reserve(polls.size());
     for (const auto& poll : polls) totals_keys.push_back(keys_.totals(poll));
     const auto totals = pipelined(totals_keys);
     TallyMap fresh;
@@ -328,7 +332,7 @@ bool RedisTallyStore::healthy() const {
   return healthy_;
 }
 
-RedisReplayGuard::RedisReplayGuard(RedisSettings settings)
+RedisReplayGuard::RedisReplayGuard(const RedisSettings& settings)
     : keys_{settings.prefix}, connection_(settings.endpoint) {}
 
 std::vector<BurnResult> RedisReplayGuard::burn_all(std::span<const ChallengeUse> uses,

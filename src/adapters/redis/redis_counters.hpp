@@ -49,7 +49,7 @@ class RedisLiveCounters final : public LiveCounters {
 // use RedisLiveCounters) and is refused.
 class RedisTallyStore final : public TallyStore {
  public:
-  explicit RedisTallyStore(RedisSettings settings);
+  explicit RedisTallyStore(const RedisSettings& settings);
   void apply(std::span<const TallyDelta> deltas) override;
   std::optional<TallyMap> read_all() const override;
   bool healthy() const;
@@ -69,7 +69,7 @@ class RedisTallyStore final : public TallyStore {
 // remaining life; a release deletes the key only while it holds that token (a Lua script).
 class RedisReplayGuard final : public SharedReplayGuard {
  public:
-  explicit RedisReplayGuard(RedisSettings settings);
+  explicit RedisReplayGuard(const RedisSettings& settings);
   std::vector<BurnResult> burn_all(std::span<const ChallengeUse> uses, TimePoint now) override;
   bool release_all(std::span<const ChallengeUse> uses) override;
 

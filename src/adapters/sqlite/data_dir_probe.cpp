@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace paredao {
 
@@ -13,15 +13,15 @@ DependencyHealth DataDirProbe::probe() {
   // access() also answers EROFS for a read-only mount, which root's permissions do not bypass.
   if (::access(dir_.c_str(), W_OK) != 0) {
     health.health = Health::kDown;
-    health.detail =
-        "the data dir " + dir_.string() + " cannot be written (" + std::strerror(errno) + ")";
+    health.detail = "the data dir " + dir_.string() + " cannot be written (" +
+                    std::error_code(errno, std::generic_category()).message() + ")";
     return health;
   }
   struct statvfs fs {};
   if (::statvfs(dir_.c_str(), &fs) != 0) {
     health.health = Health::kDown;
-    health.detail =
-        "cannot read the data dir's file system (" + std::string(std::strerror(errno)) + ")";
+    health.detail = "cannot read the data dir's file system (" +
+                    std::error_code(errno, std::generic_category()).message() + ")";
     return health;
   }
   // Root may also use the blocks reserved for it; anyone else only the available ones.

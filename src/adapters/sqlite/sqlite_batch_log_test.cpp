@@ -66,6 +66,7 @@ TEST_F(SqliteBatchLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
     constexpr int kThreads = 8, kPerThread = 250;
     std::vector<std::thread> threads;
     std::atomic<int> durable{0};
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         std::vector<std::future<AppendStatus>> results;

@@ -8,8 +8,10 @@ namespace paredao {
 namespace {
 
 void bind_time(sqlite::Statement& statement, int index, const std::optional<TimePoint>& t) {
-  if (t) statement.bind(index, std::int64_t(t->time_since_epoch().count()));
-  else statement.bind_null(index);
+  if (t)
+    statement.bind(index, std::int64_t(t->time_since_epoch().count()));
+  else
+    statement.bind_null(index);
 }
 
 std::optional<TimePoint> read_time(const sqlite::Statement& statement, int column) {
@@ -49,6 +51,7 @@ std::vector<Poll> SqlitePollRepository::load_all() {
         Candidate{candidate_rows.text(1), candidate_rows.text(2), candidate_rows.optional_text(3)});
   }
   std::vector<Poll> result;
+  result.reserve(polls.size());
   for (auto& [id, poll] : polls) result.push_back(std::move(poll));
   return result;
 }
@@ -74,10 +77,14 @@ StoreStatus SqlitePollRepository::insert(const Poll& poll) {
                                        "INSERT INTO candidates VALUES (?1, ?2, ?3, ?4, ?5)");
     for (std::size_t i = 0; ok && i < poll.candidates.size(); ++i) {
       const auto& candidate = poll.candidates[i];
-      insert_candidate.bind(1, poll.id).bind(2, std::int64_t(i)).bind(3, candidate.id).bind(
-          4, candidate.name);
-      if (candidate.photo_url) insert_candidate.bind(5, *candidate.photo_url);
-      else insert_candidate.bind_null(5);
+      insert_candidate.bind(1, poll.id)
+          .bind(2, std::int64_t(i))
+          .bind(3, candidate.id)
+          .bind(4, candidate.name);
+      if (candidate.photo_url)
+        insert_candidate.bind(5, *candidate.photo_url);
+      else
+        insert_candidate.bind_null(5);
       ok = insert_candidate.step() == SQLITE_DONE;
       insert_candidate.reset();
     }

@@ -12,8 +12,9 @@ TEST(SqlitePollRepository, StoresPollsWithCandidatesInOrder) {
   const auto dir = fs::temp_directory_path() / ("paredao-polls-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  Poll poll{.id = "p1", .title = "Paredão", .candidates = {{"z", "Zé", "https://x/z.jpg"},
-                                                          {"a", "Ana", std::nullopt}}};
+  Poll poll{.id = "p1",
+            .title = "Paredão",
+            .candidates = {{"z", "Zé", "https://x/z.jpg"}, {"a", "Ana", std::nullopt}}};
   poll.opens_at = *parse_rfc3339("2026-11-25T20:00:00Z");
   poll.created_at = *parse_rfc3339("2026-11-25T19:00:00.123Z");
   {

@@ -18,7 +18,8 @@ RecoveryReport recover_from_sqlite(const std::filesystem::path& database, TallyS
   sqlite::Statement rollup(connection.handle(),
                            "SELECT poll_id, hour, candidate_id, votes FROM hourly_tally");
   while (rollup.next_row()) {
-    deltas.push_back(TallyDelta{rollup.text(0), rollup.text(2), rollup.integer(1), rollup.integer(3)});
+    deltas.push_back(
+        TallyDelta{rollup.text(0), rollup.text(2), rollup.integer(1), rollup.integer(3)});
     report.votes += deltas.back().votes;
   }
   tallies.apply(deltas);

@@ -9,8 +9,8 @@
 namespace paredao {
 
 struct RecoveryReport {
-  std::int64_t votes = 0;               // votes counted in the rollup
-  std::int64_t burned_challenges = 0;   // unexpired challenge ids handed to `burn`
+  std::int64_t votes = 0;              // votes counted in the rollup
+  std::int64_t burned_challenges = 0;  // unexpired challenge ids handed to `burn`
 };
 
 // Loads the hourly rollup into `tallies` and hands every challenge id that has not yet expired at

@@ -25,7 +25,7 @@ std::string load_or_create_secret(const std::filesystem::path& path, std::size_t
     if (secret.empty()) throw std::runtime_error("secret file " + path.string() + " is empty");
     return secret;
   }
-  const std::string secret = random_hex(bytes);
+  std::string secret = random_hex(bytes);
   // O_EXCL: if two processes race on first start, one fails loudly instead of both diverging.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) throw std::runtime_error("cannot create secret file " + path.string());
