@@ -30,8 +30,16 @@ class FakeHistory final : public VoteHistory {
   }
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override {
     if (!reachable) return std::nullopt;
-    return batches_.emplace(batch_id, std::vector<TallyDelta>{}).second;
+    const auto [found, inserted] = batches_.emplace(batch_id, std::vector<TallyDelta>{});
+    if (inserted) cancelled_.insert(batch_id);
+    if (lose_next_answer) {
+      lose_next_answer = false;
+      return std::nullopt;  // done, but the answer never came back
+    }
+    return cancelled_.contains(batch_id);
   }
+  // The next cancellation is done but its answer is lost (a connection failing after COMMIT).
+  bool lose_next_answer = false;
   std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) override {
     if (!reachable) return std::nullopt;
     std::vector<UsedChallenge> unexpired;
@@ -117,6 +125,7 @@ class FakeHistory final : public VoteHistory {
   std::vector<UsedChallenge> challenges_;
   std::set<std::string> votes_;
   std::map<std::string, std::vector<TallyDelta>> batches_;
+  std::set<std::string> cancelled_;
   std::vector<std::string> order_;
   std::map<std::string, PollTally> tallies_;
 };

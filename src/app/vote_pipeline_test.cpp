@@ -190,6 +190,25 @@ TEST_F(VotePipelineTest, ABatchInDoubtFollowsItsSettlement) {
   EXPECT_EQ(cast(*pipeline, "c2"), AppendStatus::kDuplicate);
 }
 
+// Regression: a settlement whose cancellation committed but whose answer was lost was retried,
+// found the batch id taken (by itself) and answered 202 for a batch that can never count.
+TEST_F(VotePipelineTest, ASettlementRetriedAfterALostAnswerStillSaysCancelled) {
+  testing::FakeHistory history{clock};
+  MemoryReplayGuard copy_guard(1000);
+  VotePipeline pipeline(
+      VotePipelinePorts{.local_guard = copy_guard,
+                        .log = log,
+                        .ids = ids,
+                        .clock = clock,
+                        .shared_guard = &shared,
+                        .settlement = &history},
+      VotePipelineSettings{.settle_limit = milliseconds(500), .settle_pause = milliseconds(5)});
+  log.answer(BatchFate::kInDoubt);
+  history.lose_next_answer = true;
+  EXPECT_EQ(cast(pipeline, "c1"), AppendStatus::kUnavailable);
+  EXPECT_FALSE(shared.is_burned("c1")) << "it can never count: released";
+}
+
 TEST_F(VotePipelineTest, AChallengeUsedOnAnotherCopyIsADuplicateAndStaysBurned) {
   MemoryReplayGuard copy_a(1000), copy_b(1000);
   auto a = api_copy(copy_a);

@@ -246,6 +246,20 @@ TEST_F(PostgresTest, TheHistoryOfAPollIsOneSnapshotOfCountsAndRecentBatches) {
   EXPECT_EQ(*ids, std::vector<std::string>{"p1"});
 }
 
+// A batch in doubt settled: cancelled unless a worker recorded it first, and asked again (its
+// first answer lost), still cancelled — not taken for "recorded" because its own row is there.
+TEST_F(PostgresTest, ASettledBatchStaysCancelledWhenAskedAgain) {
+  PgVoteHistory history(url_);
+  EXPECT_EQ(history.cancel_unless_recorded(kBatch1), true);
+  EXPECT_EQ(history.cancel_unless_recorded(kBatch1), true);
+  const auto recorded = history.record(batch(kBatch1, 0, 3));
+  ASSERT_TRUE(recorded);
+  EXPECT_TRUE(recorded->empty()) << "a cancelled batch never counts";
+  ASSERT_TRUE(history.record(batch(kBatch2, 10, 3)));
+  EXPECT_EQ(history.cancel_unless_recorded(kBatch2), false);
+  EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 3);
+}
+
 TEST_F(PostgresTest, TheUnexpiredChallengesOfRecordedVotesAreFound) {
   PgVoteHistory history(url_);
   ASSERT_TRUE(history.record(batch(kBatch1, 0, 5)));  // expiries 300, 900, … 2700 s after

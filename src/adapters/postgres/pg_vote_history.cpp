@@ -150,11 +150,19 @@ std::optional<bool> PgVoteHistory::cancel_unless_recorded(const std::string& bat
     // The batch's primary key decides: this row or the worker's, whichever commits first. A
     // worker recording concurrently waits for it, then fails on the key and reads back the
     // empty counts; this insert, waiting for a worker's, finds the key taken.
-    const auto inserted = connection_.get().exec(
+    auto& connection = connection_.get();
+    const auto inserted = connection.exec(
         "INSERT INTO applied_batches (batch_id, delta, votes, cancelled)"
         " VALUES ($1::uuid, '[]', 0, true) ON CONFLICT (batch_id) DO NOTHING",
         {batch_id});
-    return inserted.affected() == 1;
+    if (inserted.affected() == 1) return true;
+    // The key was taken: by a worker that recorded the batch, or by this settlement's own
+    // earlier attempt whose answer was lost (committed, then the connection failed). The row
+    // says which; a statement of its own sees rows committed while the insert waited.
+    const auto stored = connection.exec(
+        "SELECT cancelled FROM applied_batches WHERE batch_id = $1::uuid", {batch_id});
+    if (stored.rows() != 1) throw pg::Error("the batch vanished while being settled", "");
+    return stored.text(0, 0) == "t";
   } catch (const pg::Error& e) {
     log::error("postgres_cancel_failed", {{"batch_id", batch_id}, {"error", e.what()}});
     connection_.drop();

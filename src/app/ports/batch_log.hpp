@@ -49,8 +49,9 @@ class BatchSettlement {
  public:
   virtual ~BatchSettlement() = default;
   // Unless the batch was already recorded, records it as cancelled, so that it can never count.
-  // True when it is now cancelled (its votes will never count), false when it had been recorded
-  // (they count), nullopt when the store cannot be reached (nothing known).
+  // True when it is cancelled (its votes will never count) — also when an earlier call whose
+  // answer was lost cancelled it — false when it was recorded (they count), nullopt when the
+  // store cannot be reached (nothing known; call again).
   virtual std::optional<bool> cancel_unless_recorded(const std::string& batch_id) = 0;
 };
 
