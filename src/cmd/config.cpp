@@ -1,6 +1,7 @@
 #include "cmd/config.hpp"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -149,6 +150,25 @@ std::vector<Setting> settings() {
          return std::nullopt;
        },
        "open connections from one network at most (default 1024)"},
+      {kHttp, "--trusted-proxies", "PAREDAO_TRUSTED_PROXIES", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         c.http.trusted_proxies.clear();
+         std::size_t start = 0;
+         while (start <= v.size()) {
+           const auto comma = std::min(v.find(',', start), v.size());
+           auto item = v.substr(start, comma - start);
+           item.erase(0, item.find_first_not_of(' '));
+           item.erase(item.find_last_not_of(' ') + 1);
+           if (!item.empty()) {
+             const auto network = parse_cidr(item);
+             if (!network) return "must be CIDRs separated by commas, e.g. 10.0.0.0/8,::1/128";
+             c.http.trusted_proxies.push_back(*network);
+           }
+           start = comma + 1;
+         }
+         return std::nullopt;
+       },
+       "CIDRs of our own proxies (load balancers), exempt from the per-network cap"},
       {kHttp, "--client-prefix-v4", "PAREDAO_CLIENT_PREFIX_V4", true,
        number_setting([](Settings& c) -> unsigned& { return c.http.client_prefix_v4; }, 0, 32),
        "bits of an IPv4 address that make a client's network (default 32)"},
@@ -204,6 +224,22 @@ std::vector<Setting> settings() {
 }
 
 }  // namespace
+
+std::optional<Network> parse_cidr(const std::string& text) {
+  boost::system::error_code ec;
+  const auto slash = text.find('/');
+  const auto address = boost::asio::ip::make_address(text.substr(0, slash), ec);
+  if (ec) return std::nullopt;
+  const unsigned width = address.is_v4() ? 32 : 128;
+  unsigned prefix = width;
+  if (slash != std::string::npos) {
+    const auto bits = parse_number<unsigned>(text.substr(slash + 1));
+    if (!bits || *bits > width) return std::nullopt;
+    prefix = *bits;
+  }
+  if (address.is_v4()) return ipv4_network(address.to_v4().to_bytes(), prefix);
+  return ipv6_network(address.to_v6().to_bytes(), prefix);
+}
 
 std::optional<ListenAddress> parse_listen(const std::string& text) {
   std::string host, port;

@@ -13,6 +13,7 @@
 
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/redis/redis_connection.hpp"
+#include "domain/network.hpp"
 
 namespace paredao {
 
@@ -35,6 +36,9 @@ struct HttpConfig {
   std::size_t max_connections_per_network = 1024;
   unsigned client_prefix_v4 = 32;
   unsigned client_prefix_v6 = 64;
+  // Peers that are proxies of ours (load balancers): exempt from the per-network cap, which
+  // would otherwise count every client behind one as a single network.
+  std::vector<Network> trusted_proxies;
   std::int64_t challenge_ttl_seconds = 300;
 };
 
@@ -82,6 +86,9 @@ using CommandConfig =
 struct HelpRequested {};
 
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses "203.0.113.0/24", "2001:db8::/32" or a lone address (a /32 or /128).
+std::optional<Network> parse_cidr(const std::string& text);
 
 // Parses "host:port" or "[v6]:port".
 std::optional<ListenAddress> parse_listen(const std::string& text);

@@ -74,6 +74,18 @@ TEST(ServeConfig, NamesTheBadSetting) {
   EXPECT_EQ(error({"--redis-url", "redis://x"}).rfind("unknown option --redis-url", 0), 0u);
 }
 
+TEST(ServeConfig, TrustedProxiesAreCidrs) {
+  const auto config = config_of<ServeConfig>(
+      Command::kServe, {"--trusted-proxies", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"});
+  ASSERT_EQ(config.http.trusted_proxies.size(), 3u);
+  EXPECT_EQ(config.http.trusted_proxies[0].cidr(), "10.0.0.0/8");
+  EXPECT_EQ(config.http.trusted_proxies[1].cidr(), "192.0.2.7/32");
+  EXPECT_EQ(config.http.trusted_proxies[2].cidr(), "2001:db8::/32");
+  EXPECT_EQ(error_of(Command::kServe, {"--trusted-proxies", "10.0.0.0/33"}).rfind("--trusted", 0),
+            0u);
+  EXPECT_EQ(error_of(Command::kServe, {"--trusted-proxies", "lb.local"}).rfind("--trusted", 0), 0u);
+}
+
 TEST(ServeConfig, Help) {
   EXPECT_TRUE(
       std::holds_alternative<HelpRequested>(parse_config(Command::kServe, {"--help"}, env_of({}))));

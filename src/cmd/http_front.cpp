@@ -84,7 +84,8 @@ HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
                          .threads = threads,
                          .max_connections = max_connections,
                          .max_connections_per_network = config.max_connections_per_network,
-                         .client_prefixes = {config.client_prefix_v4, config.client_prefix_v6}},
+                         .client_prefixes = {config.client_prefix_v4, config.client_prefix_v6},
+                         .trusted_proxies = config.trusted_proxies},
       *api_, metrics);
   server_->start();
 

@@ -74,6 +74,15 @@ std::string Network::cidr() const {
   return text + "/" + std::to_string(prefix);
 }
 
+bool Network::contains(const Network& other) const {
+  if (v4 != other.v4 || other.prefix < prefix) return false;
+  for (unsigned bit = 0; bit < prefix; ++bit) {
+    const auto mask = std::uint8_t(0x80u >> (bit % 8));
+    if ((bytes[bit / 8] & mask) != (other.bytes[bit / 8] & mask)) return false;
+  }
+  return true;
+}
+
 std::size_t NetworkHash::operator()(const Network& network) const {
   std::uint64_t high = 0, low = 0;
   for (int i = 0; i < 8; ++i) high = high << 8 | network.bytes[i];

@@ -17,6 +17,9 @@ struct Network {
   std::uint8_t prefix = 32;
 
   auto operator<=>(const Network&) const = default;
+  // Whether `other` lies inside this network (same family, at least as long a prefix, the same
+  // first `prefix` bits).
+  bool contains(const Network& other) const;
   // CIDR text: "203.0.113.0/24", "2001:db8::/64" (RFC 5952 form).
   std::string cidr() const;
 };

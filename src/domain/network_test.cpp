@@ -35,6 +35,18 @@ TEST(Network, CutsIpv6ToItsPrefixInCanonicalText) {
   EXPECT_EQ(ipv6_network(v6({0xfe80, 0, 0, 0, 0, 0, 0, 0}), 10).cidr(), "fe80::/10");
 }
 
+TEST(Network, ContainsTheNetworksInsideIt) {
+  const auto lan = ipv4_network({10, 1, 0, 0}, 16);
+  EXPECT_TRUE(lan.contains(ipv4_network({10, 1, 200, 7}, 32)));
+  EXPECT_TRUE(lan.contains(ipv4_network({10, 1, 200, 0}, 24)));
+  EXPECT_FALSE(lan.contains(ipv4_network({10, 2, 0, 1}, 32)));
+  EXPECT_FALSE(lan.contains(ipv4_network({10, 0, 0, 0}, 8)));
+  EXPECT_TRUE(ipv4_network({0, 0, 0, 0}, 0).contains(lan));
+  EXPECT_FALSE(ipv6_network(v6({0x2001, 0xdb8}), 32).contains(lan));
+  EXPECT_TRUE(
+      ipv6_network(v6({0x2001, 0xdb8}), 32).contains(ipv6_network(v6({0x2001, 0xdb8, 7}), 128)));
+}
+
 TEST(Network, HashesEqualNetworksAlike) {
   NetworkHash hash;
   EXPECT_EQ(hash(ipv4_network({1, 2, 3, 4}, 24)), hash(ipv4_network({1, 2, 3, 9}, 24)));

@@ -66,6 +66,8 @@ export async function startStack(options = {}) {
     'api', '--listen', '127.0.0.1:0', ...common, '--amqp-url', urls.amqp,
     '--admin-token', adminToken,
     '--pow-difficulty', String(options.difficulty ?? 1000),
+    // The load balancer in front is ours: one address standing for every client.
+    '--trusted-proxies', '127.0.0.1/32',
     ...(options.demo ? [] : ['--no-demo']),
     ...(options.args ?? []),
   ];

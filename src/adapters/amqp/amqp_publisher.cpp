@@ -98,6 +98,11 @@ PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::stri
     if (!connection_) continue;  // the poll found the connection dead
     const auto outcome = publish_once(message_id, body);
     if (outcome == PublishResult::kConfirmed) return outcome;
+    if (watchdog_.fired()) {
+      // The broker stopped reading: a second connection would be held the same way.
+      drop();
+      return outcome;
+    }
     if (outcome == PublishResult::kInDoubt) result = outcome;  // doubt sticks: it may be stored
     // Blocked while waiting: the connection is sound, the broker only holds the message back.
     if (blocked_) return result;
@@ -114,9 +119,18 @@ PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std:
   properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
   properties.message_id = bytes(message_id);
   properties.content_type = amqp_cstring_bytes("application/json");
-  const int sent = amqp_basic_publish(connection_->state(), Connection::kChannel, amqp_empty_bytes,
-                                      bytes(queues_.votes), /*mandatory=*/1,
-                                      /*immediate=*/0, &properties, bytes(body));
+  int sent = AMQP_STATUS_OK;
+  {
+    const auto armed = watchdog_.arm(amqp_get_sockfd(connection_->state()),
+                                     std::chrono::steady_clock::now() + confirm_deadline());
+    sent = amqp_basic_publish(connection_->state(), Connection::kChannel, amqp_empty_bytes,
+                              bytes(queues_.votes), /*mandatory=*/1,
+                              /*immediate=*/0, &properties, bytes(body));
+  }
+  if (watchdog_.fired()) {
+    // Cut mid-send, or just after it completed: the broker may hold the whole message.
+    return sent == AMQP_STATUS_OK ? PublishResult::kInDoubt : PublishResult::kNotSent;
+  }
   if (sent != AMQP_STATUS_OK) {
     log::warn("rabbitmq_publish_failed", {{"error", amqp_error_string2(sent)}});
     // The connection refused the frames (it is dead): the broker never got the whole message,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "adapters/amqp/amqp_connection.hpp"
+#include "adapters/amqp/send_watchdog.hpp"
 
 namespace paredao::amqp {
 
@@ -19,7 +20,7 @@ enum class PublishResult {
 // time (a moving average), within [floor, ceiling]. A broker that stops confirming is noticed in
 // proportion to how fast it normally is, not after a fixed 5 s.
 struct ConfirmDeadline {
-  std::chrono::milliseconds floor{500};
+  std::chrono::milliseconds floor{1000};
   std::chrono::milliseconds ceiling{5000};
   double factor = 20;
 };
@@ -59,6 +60,7 @@ class ConfirmedPublisher {
   std::uint64_t last_tag_ = 0;   // delivery tags count publishes on the channel from 1
   double usual_confirm_us_ = 0;  // moving average of confirm times; 0 until the first
   std::atomic<bool> blocked_{false};
+  SendWatchdog watchdog_;  // cuts a send that outlives the confirm deadline
 };
 
 }  // namespace paredao::amqp

@@ -2,11 +2,11 @@
 
 namespace paredao::http {
 
-ConnectionCaps::Admission ConnectionCaps::admit(const Network& network) {
+ConnectionCaps::Admission ConnectionCaps::admit(const Network& network, bool trusted_proxy) {
   std::lock_guard lock(mutex_);
   if (total_ >= max_total_) return Admission::kOverTotal;
   auto& from_network = open_[network];
-  if (from_network >= max_per_network_) return Admission::kOverNetwork;
+  if (from_network >= max_per_network_ && !trusted_proxy) return Admission::kOverNetwork;
   ++from_network;
   ++total_;
   return Admission::kAdmitted;

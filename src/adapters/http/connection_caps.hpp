@@ -17,9 +17,10 @@ class ConnectionCaps {
   ConnectionCaps(std::size_t max_total, std::size_t max_per_network)
       : max_total_(max_total), max_per_network_(max_per_network) {}
 
-  // Counts a new connection from `network` when under both caps; say so otherwise (the caller
-  // closes it at once). An admitted connection is released exactly once, when it ends.
-  Admission admit(const Network& network);
+  // Counts a new connection from `network` when under both caps (only the total one for a
+  // trusted proxy, which stands for many clients); says so otherwise (the caller closes it at
+  // once). An admitted connection is released exactly once, when it ends.
+  Admission admit(const Network& network, bool trusted_proxy = false);
   void release(const Network& network);
   std::size_t open() const;
 

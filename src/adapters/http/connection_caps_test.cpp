@@ -26,5 +26,12 @@ TEST(ConnectionCaps, CapsEachNetworkAndTheTotal) {
   EXPECT_EQ(caps.open(), 0u);
 }
 
+TEST(ConnectionCaps, ATrustedProxyHasOnlyTheTotalCap) {
+  ConnectionCaps caps(4, 1);
+  const auto proxy = ipv4_network({10, 0, 0, 9}, 32);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(caps.admit(proxy, true), Admission::kAdmitted);
+  EXPECT_EQ(caps.admit(proxy, true), Admission::kOverTotal);
+}
+
 }  // namespace
 }  // namespace paredao::http

@@ -192,7 +192,7 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
     const auto peer = socket.remote_endpoint(peer_error);
     if (peer_error) continue;  // already gone; the socket closes with it
     const auto network = network_of(peer.address(), settings_.client_prefixes);
-    const auto admission = caps_.admit(network);
+    const auto admission = caps_.admit(network, is_trusted_proxy(peer.address()));
     if (admission != ConnectionCaps::Admission::kAdmitted) {
       // Closed at once, before any byte is read: a reset, so that it holds nothing here.
       const bool over_network = admission == ConnectionCaps::Admission::kOverNetwork;
@@ -338,6 +338,15 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
     exchange.response.content_length(length);
   }
   co_return exchange;
+}
+
+bool HttpServer::is_trusted_proxy(const asio::ip::address& address) const {
+  if (settings_.trusted_proxies.empty()) return false;
+  const auto peer = network_of(address, NetworkPrefixes{.v4 = 32, .v6 = 128});
+  for (const auto& proxy : settings_.trusted_proxies) {
+    if (proxy.contains(peer)) return true;
+  }
+  return false;
 }
 
 void HttpServer::record(const Exchange& exchange) {

@@ -33,7 +33,8 @@ struct HttpSettings {
   std::chrono::seconds drain_timeout{10};  // on stop, to finish requests in flight
   std::size_t max_connections = 10000;     // open at once, in all
   std::size_t max_connections_per_network = 1024;
-  NetworkPrefixes client_prefixes;  // what a network is, for the cap above
+  NetworkPrefixes client_prefixes;       // what a network is, for the cap above
+  std::vector<Network> trusted_proxies;  // peers exempt from the per-network cap
 };
 
 class HttpServer {
@@ -74,6 +75,7 @@ class HttpServer {
   Task<std::optional<Exchange>> next_exchange(Connection& connection,
                                               boost::beast::flat_buffer& buffer);
   void record(const Exchange& exchange);
+  bool is_trusted_proxy(const boost::asio::ip::address& address) const;
   void begin_drain();
   void finish_when_idle(std::chrono::steady_clock::time_point deadline);
   void stop_all();
