@@ -48,8 +48,8 @@ class FakeHistory final : public VoteHistory {
     }
     return unexpired;
   }
-  std::optional<DoubleUseAudit> challenges_used_twice(
-      std::optional<TimePoint> recorded_after) override {
+  std::optional<DoubleUseAudit> challenges_used_twice(std::optional<TimePoint> recorded_after,
+                                                      std::chrono::milliseconds) override {
     if (!reachable) return std::nullopt;
     ++audits;
     DoubleUseAudit audit{.checked_until = clock_.now()};

@@ -1,5 +1,6 @@
 #pragma once
 // Use case: hand a viewer a human-check challenge for an open poll.
+#include <chrono>
 #include <string>
 
 #include "app/poll_catalog.hpp"
@@ -8,6 +9,10 @@
 #include "app/result.hpp"
 
 namespace paredao {
+
+// How long a challenge may be used after it is issued: long enough for a phone to solve it and
+// a fan to choose, short enough that a farmed stock of solved challenges goes stale.
+inline constexpr std::chrono::seconds kChallengeLifetime{300};
 
 // Thread-safe, non-blocking.
 class IssueChallenge {

@@ -71,7 +71,9 @@ std::optional<std::vector<ChallengeUsedTwice>> ReconcileCounters::find_double_us
     // A sync service that just started looks back as far as it repairs, not at all the history.
     if (!searched_until_) searched_until_ = now - settings_.lookback;
   }
-  auto audit = history_.challenges_used_twice(settings_.repair ? searched_until_ : std::nullopt);
+  std::optional<TimePoint> after;
+  if (settings_.repair) after = *searched_until_ - settings_.double_use_overlap;
+  auto audit = history_.challenges_used_twice(after, settings_.double_use_around);
   if (!audit) return std::nullopt;
   next_search_ = now + settings_.double_use_every;
   searched_until_ = audit->checked_until;

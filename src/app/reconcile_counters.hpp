@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/issue_challenge.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/live_counters.hpp"
 #include "app/ports/replay_guard.hpp"
@@ -44,6 +45,12 @@ struct ReconcileSettings {
   // How often the history is searched for a challenge used twice (around the votes recorded
   // since the last search; an audit searches all of it).
   std::chrono::milliseconds double_use_every{30000};
+  // Around fresh votes, where a second use of their challenges is looked for: a challenge's
+  // life, plus a minute of clock skew between api copies.
+  std::chrono::milliseconds double_use_around{kChallengeLifetime + std::chrono::minutes(1)};
+  // How far each search reaches back before the last one's end: batches commit in another order
+  // than their recording times, and a transaction lasts at most about 15 s (its deadline).
+  std::chrono::milliseconds double_use_overlap{30000};
 };
 
 class ReconcileCounters {

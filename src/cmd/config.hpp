@@ -13,6 +13,7 @@
 
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/redis/redis_connection.hpp"
+#include "app/issue_challenge.hpp"
 #include "domain/network.hpp"
 
 namespace paredao {
@@ -39,7 +40,7 @@ struct HttpConfig {
   // Peers that are proxies of ours (load balancers): exempt from the per-network cap, which
   // would otherwise count every client behind one as a single network.
   std::vector<Network> trusted_proxies;
-  std::int64_t challenge_ttl_seconds = 300;
+  std::int64_t challenge_ttl_seconds = kChallengeLifetime.count();
 };
 
 struct ServeConfig {

@@ -204,7 +204,8 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
       socket.close(ignored);
       continue;
     }
-    socket.set_option(tcp::no_delay(true));
+    boost::system::error_code no_delay_error;  // a socket already reset: served, then closed
+    socket.set_option(tcp::no_delay(true), no_delay_error);
     asio::co_spawn(worker.io, serve(std::move(socket), worker, network), asio::detached);
   }
 }
@@ -233,26 +234,33 @@ Task<void> HttpServer::serve(Socket socket, Worker& worker, Network network) {
   buffer.reserve(kReadBufferBytes);
   std::string head;  // reused for every response of the connection
 
-  for (bool keep_alive = true; keep_alive && !draining_;) {
-    auto exchange = co_await next_exchange(*connection, buffer);
-    if (!exchange) break;  // the peer went away or timed out
-    if (exchange->response.result() == kNoAnswer) {
-      // Reset rather than close, so that the client sees a failed request, not an empty one.
+  // An exception (memory, a bug) ends this connection, never the cleanup below: a cap slot or a
+  // connection left counted would outlive it.
+  try {
+    for (bool keep_alive = true; keep_alive && !draining_;) {
+      auto exchange = co_await next_exchange(*connection, buffer);
+      if (!exchange) break;  // the peer went away or timed out
+      if (exchange->response.result() == kNoAnswer) {
+        // Reset rather than close, so that the client sees a failed request, not an empty one.
+        record(*exchange);
+        boost::system::error_code ignored;
+        socket.set_option(tcp::socket::linger(true, 0), ignored);
+        socket.close(ignored);
+        break;
+      }
+      keep_alive = exchange->response.keep_alive();
+      serialize_head(exchange->response, head);
+      const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                      asio::buffer(exchange->response.body())};
+      connection->deadline.arm(settings_.write_timeout);
+      auto [write_error, written] = co_await asio::async_write(socket, buffers, kAwaitTuple);
+      connection->deadline.disarm();
       record(*exchange);
-      boost::system::error_code ignored;
-      socket.set_option(tcp::socket::linger(true, 0), ignored);
-      socket.close(ignored);
-      break;
+      if (write_error) break;
     }
-    keep_alive = exchange->response.keep_alive();
-    serialize_head(exchange->response, head);
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                                    asio::buffer(exchange->response.body())};
-    connection->deadline.arm(settings_.write_timeout);
-    auto [write_error, written] = co_await asio::async_write(socket, buffers, kAwaitTuple);
+  } catch (const std::exception& e) {
+    log::error("connection_failed", {{"error", e.what()}});
     connection->deadline.disarm();
-    record(*exchange);
-    if (write_error) break;
   }
 
   boost::system::error_code ignored;

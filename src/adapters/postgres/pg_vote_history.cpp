@@ -193,7 +193,7 @@ std::optional<std::vector<UsedChallenge>> PgVoteHistory::unexpired_challenges(Ti
 }
 
 std::optional<DoubleUseAudit> PgVoteHistory::challenges_used_twice(
-    std::optional<TimePoint> recorded_after) {
+    std::optional<TimePoint> recorded_after, std::chrono::milliseconds around) {
   try {
     auto& connection = connection_.get();
     DoubleUseAudit audit;
@@ -209,8 +209,8 @@ std::optional<DoubleUseAudit> PgVoteHistory::challenges_used_twice(
         connection.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
         audit.checked_until = TimePoint{std::chrono::milliseconds{
             connection
-                .exec("SELECT (extract(epoch FROM coalesce(max(applied_at), now())) * 1000)::bigint"
-                      " FROM applied_batches")
+                .exec("SELECT floor(extract(epoch FROM coalesce(max(applied_at), now())) * 1000)"
+                      "::bigint FROM applied_batches")
                 .integer(0, 0)}};
         collect(connection.exec(
             "SELECT poll_id, challenge_id, votes FROM audit_challenges_used_twice ORDER BY 1, 2"));
@@ -218,26 +218,25 @@ std::optional<DoubleUseAudit> PgVoteHistory::challenges_used_twice(
       });
     }
     // Only around the votes of the batches recorded since the last look: a second use of one of
-    // their challenges was accepted within that challenge's life (kChallengeLifeBound) of them.
+    // their challenges was accepted within that challenge's life (`around`) of them.
     return pg::in_transaction(connection, [&] {
       connection.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
       const auto span = connection.exec(
           "SELECT (extract(epoch FROM min(first_accepted_at)) * 1000)::bigint,"
           " (extract(epoch FROM max(last_accepted_at)) * 1000)::bigint,"
-          " (extract(epoch FROM coalesce(max(applied_at), to_timestamp($1::bigint / 1000.0)))"
+          " floor(extract(epoch FROM coalesce(max(applied_at), to_timestamp($1::bigint / 1000.0)))"
           "   * 1000)::bigint"
           " FROM applied_batches WHERE applied_at > to_timestamp($1::bigint / 1000.0)",
           {std::to_string(recorded_after->time_since_epoch().count())});
       audit.checked_until = TimePoint{std::chrono::milliseconds{span.integer(0, 2)}};
       if (span.is_null(0, 0)) return audit;  // nothing recorded since
-      const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(kChallengeLifeBound);
       collect(
           connection.exec("SELECT poll_id, challenge_id, count(*)::bigint FROM votes"
                           " WHERE accepted_at >= to_timestamp(($1::bigint - $3::bigint) / 1000.0)"
                           " AND accepted_at <= to_timestamp(($2::bigint + $3::bigint) / 1000.0)"
                           " GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 1, 2",
                           {std::string(span.text(0, 0)), std::string(span.text(0, 1)),
-                           std::to_string(bound.count())}));
+                           std::to_string(around.count())}));
       return audit;
     });
   } catch (const pg::Error& e) {

@@ -22,13 +22,8 @@ class PgVoteHistory final : public VoteHistory {
   std::optional<bool> cancel_unless_recorded(const std::string& batch_id) override;
   std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) override;
   std::optional<std::vector<std::string>> poll_ids() override;
-  std::optional<DoubleUseAudit> challenges_used_twice(
-      std::optional<TimePoint> recorded_after) override;
-
-  // How long a challenge can be used at most (the api issues them for 5 minutes, plus a minute
-  // of clock skew between copies): the window around fresh votes in which a second use of one
-  // of their challenges is looked for.
-  static constexpr std::chrono::minutes kChallengeLifeBound{6};
+  std::optional<DoubleUseAudit> challenges_used_twice(std::optional<TimePoint> recorded_after,
+                                                      std::chrono::milliseconds around) override;
   std::optional<PollHistory> history_of(std::string_view poll_id, TimePoint since) override;
 
  private:

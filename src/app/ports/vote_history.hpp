@@ -66,9 +66,10 @@ class VoteHistory : public BatchSettlement {
   virtual std::optional<std::vector<UsedChallenge>> unexpired_challenges(TimePoint now) = 0;
   // Every challenge recorded by more than one vote: in the whole history when `recorded_after`
   // is nullopt (exact; a full scan), else among the votes of batches recorded after it and the
-  // votes accepted around them. nullopt when the store cannot be reached.
+  // votes accepted within `around` of them (a challenge's life: a second use lies within it).
+  // nullopt when the store cannot be reached.
   virtual std::optional<DoubleUseAudit> challenges_used_twice(
-      std::optional<TimePoint> recorded_after) = 0;
+      std::optional<TimePoint> recorded_after, std::chrono::milliseconds around) = 0;
   // Every poll id that has a poll or recorded votes.
   virtual std::optional<std::vector<std::string>> poll_ids() = 0;
   // The poll's counts and the batches recorded for it since `since`, read from one snapshot
