@@ -157,17 +157,20 @@ class FakeCounters final : public LiveCounters {
     return intact_;
   }
   bool mark_intact() override { return reachable && (intact_ = true); }
-  std::optional<std::vector<std::string>> unapplied(std::string_view,
-                                                    std::span<const std::string> ids,
-                                                    std::int64_t as_of) override {
+  std::optional<UnappliedBatches> unapplied(std::string_view, std::span<const std::string> ids,
+                                            std::int64_t as_of) override {
     if (!reachable) return std::nullopt;
     if (before_unapplied) std::exchange(before_unapplied, nullptr)();
-    std::vector<std::string> missing;
+    UnappliedBatches unapplied;
     for (const auto& id : ids) {
       const auto found = applied_.find(id);
-      if (found == applied_.end() || found->second > as_of) missing.push_back(id);
+      if (found == applied_.end()) {
+        unapplied.missing.push_back(id);
+      } else if (found->second > as_of) {
+        unapplied.applied_after.push_back(id);
+      }
     }
-    return missing;
+    return unapplied;
   }
   ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
                                      const PollTally& truth,

@@ -111,14 +111,21 @@ std::optional<std::int64_t> ReconcileCounters::drift_beyond_flight(
   for (const auto& batch : history.recent) recent_ids.push_back(batch.batch_id);
   auto unapplied = counters_.unapplied(poll_id, recent_ids, live.applied);
   if (!unapplied) return std::nullopt;
-  pending = std::move(*unapplied);
-  // Batches in flight were recorded moments ago and are not applied yet: the counters plus those
-  // must equal the history, otherwise the difference is real drift. (After the counters lost
-  // their data every batch looks unapplied; the older ones are then drift, as they should be.)
+  pending = std::move(unapplied->missing);
+  const auto& applied_after = unapplied->applied_after;
+  const auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  // Batches in flight are not in the counts read: those applied since the read, whatever their
+  // age, and those recorded moments ago and not applied yet. The counters plus those must equal
+  // the history, otherwise the difference is real drift. (After the counters lost their data
+  // every batch looks unapplied; the older ones are then drift, as they should be.)
   PollTally expected_after_flight = live.counts;
   for (const auto& batch : history.recent) {
-    if (batch.recorded_at < now - settings_.settle) continue;
-    if (std::find(pending.begin(), pending.end(), batch.batch_id) == pending.end()) continue;
+    const bool in_flight =
+        listed(applied_after, batch.batch_id) ||
+        (batch.recorded_at >= now - settings_.settle && listed(pending, batch.batch_id));
+    if (!in_flight) continue;
     for (const auto& delta : batch.deltas) {
       expected_after_flight.add(delta.candidate_id, delta.hour, delta.votes);
     }

@@ -82,7 +82,9 @@ TEST_F(Fixture, ABatchAppliedBetweenTheReadAndTheLookAtTheMarksIsNotDrift) {
   counters.reachable = false;
   ASSERT_EQ(record.handle(batch_of("b2", 2)), BatchOutcome::kRetryLater);  // recorded, in flight
   counters.reachable = true;
-  // The worker of b2 reaches the counters just after the reconciler read them.
+  // Its worker was stuck longer than the settle time between its two steps, and reaches the
+  // counters just after the reconciler read them.
+  clock.advance(std::chrono::seconds(6));
   counters.before_unapplied = [&] {
     ASSERT_EQ(record.handle(batch_of("b2", 2)), BatchOutcome::kCounted);
   };

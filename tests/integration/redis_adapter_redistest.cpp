@@ -48,7 +48,8 @@ TEST_F(RedisTest, ABatchIsAppliedAtMostOnce) {
   const auto missing =
       counters.unapplied("p1", std::vector<std::string>{"b1", "b2"}, tally->applied);
   ASSERT_TRUE(missing);
-  EXPECT_EQ(*missing, std::vector<std::string>{"b2"});
+  EXPECT_EQ(missing->missing, std::vector<std::string>{"b2"});
+  EXPECT_TRUE(missing->applied_after.empty());
 }
 
 // Regression: a batch applied between the reconciler's read of the counters and its look at the
@@ -61,18 +62,18 @@ TEST_F(RedisTest, ABatchAppliedAfterAReadIsNotAppliedAsOfThatRead) {
   ASSERT_TRUE(before);
   ASSERT_EQ(counters.apply_once("b2", deltas_), ApplyStatus::kApplied);  // a worker, meanwhile
   const std::vector<std::string> both{"b1", "b2"};
-  EXPECT_EQ(counters.unapplied("p1", both, before->applied), std::vector<std::string>{"b2"});
+  EXPECT_EQ(counters.unapplied("p1", both, before->applied),
+            (UnappliedBatches{.missing = {}, .applied_after = {"b2"}}));
   const auto after = counters.read("p1");
   ASSERT_TRUE(after);
-  EXPECT_EQ(counters.unapplied("p1", both, after->applied), std::vector<std::string>{});
+  EXPECT_EQ(counters.unapplied("p1", both, after->applied), UnappliedBatches{});
   // Marks set by a repair are inside every later read.
   PollTally truth;
   truth.add("a", 3600, 1);
   ASSERT_EQ(
       counters.replace_if_unchanged("p1", after->counts, truth, std::vector<std::string>{"b3"}),
       ReplaceStatus::kReplaced);
-  EXPECT_EQ(counters.unapplied("p1", std::vector<std::string>{"b3"}, 0),
-            std::vector<std::string>{});
+  EXPECT_EQ(counters.unapplied("p1", std::vector<std::string>{"b3"}, 0), UnappliedBatches{});
 }
 
 TEST_F(RedisTest, TheRepairOnlyReplacesCountersThatDidNotMove) {
@@ -268,7 +269,8 @@ TEST_F(RedisTest, ABusyServerLeavesNoStaleReplyForLaterCommands) {
   }
   for (int round = 0; round < 3; ++round) {
     EXPECT_EQ(guard.burn_all(used, now), std::vector(5, BurnResult::kAlreadyUsed)) << round;
-    EXPECT_EQ(counters.unapplied("p1", batches, 10), (std::vector<std::string>{"b9", "b2", "b8"}));
+    EXPECT_EQ(counters.unapplied("p1", batches, 10),
+              (UnappliedBatches{.missing = {"b9", "b2", "b8"}, .applied_after = {}}));
     EXPECT_EQ(counters.intact(), false);
     const auto all = store.read_all();
     ASSERT_TRUE(all);

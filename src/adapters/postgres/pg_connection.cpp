@@ -46,6 +46,11 @@ Connection::Connection(const std::string& url, std::chrono::milliseconds timeout
     const std::string message = connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
     throw Error("cannot connect to PostgreSQL: " + message, "");
   }
+  // Non-blocking: sending a large statement to a server that stopped reading must fail at the
+  // deadline too (await_result flushes under it), not block in the kernel for ever.
+  if (PQsetnonblocking(connection_.get(), 1) != 0) {
+    throw Error("PostgreSQL: cannot use a non-blocking connection", "");
+  }
   // Notices ("already exists, skipping") are expected chatter, not log lines.
   PQsetNoticeProcessor(
       connection_.get(), [](void*, const char*) {}, nullptr);
@@ -72,6 +77,24 @@ Result Connection::await_result(bool sent) {
   // The server may be stopped, not gone (its socket still accepts): the deadline is ours, not
   // only the server's statement_timeout.
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  const auto left_ms = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
+        .count();
+  };
+  // What the send left queued goes out first; answers read meanwhile keep the server from
+  // blocking on a full socket of its own.
+  for (int flushed = PQflush(connection_.get()); flushed != 0;
+       flushed = PQflush(connection_.get())) {
+    if (flushed < 0) lose(std::string("cannot send: ") + PQerrorMessage(connection_.get()));
+    if (left_ms() <= 0)
+      lose("the statement could not be sent within " + std::to_string(timeout_.count()) + " ms");
+    pollfd ready{PQsocket(connection_.get()), POLLOUT | POLLIN, 0};
+    if (::poll(&ready, 1, int(left_ms())) < 0 && errno != EINTR) lose("poll failed");
+    if ((ready.revents & POLLIN) && !PQconsumeInput(connection_.get())) {
+      lose(PQerrorMessage(connection_.get()));
+    }
+  }
   PGresult* kept = nullptr;  // the first error, else the last result
   for (;;) {
     while (PQisBusy(connection_.get())) {

@@ -217,8 +217,9 @@ bool RedisLiveCounters::mark_intact() {
   }
 }
 
-std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
-    std::string_view poll_id, std::span<const std::string> batch_ids, std::int64_t as_of) {
+std::optional<UnappliedBatches> RedisLiveCounters::unapplied(std::string_view poll_id,
+                                                             std::span<const std::string> batch_ids,
+                                                             std::int64_t as_of) {
   try {
     std::vector<std::string> marks;
     marks.reserve(batch_ids.size());
@@ -227,11 +228,11 @@ std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
     commands.reserve(marks.size());
     for (const auto& mark : marks) commands.push_back({"GET", mark});
     const auto replies = connection_.pipeline(commands);
-    std::vector<std::string> missing;
+    UnappliedBatches unapplied;
     for (std::size_t i = 0; i < batch_ids.size(); ++i) {
       const auto& reply = *replies[i];
       if (reply.type == REDIS_REPLY_NIL) {
-        missing.push_back(batch_ids[i]);
+        unapplied.missing.push_back(batch_ids[i]);
         continue;
       }
       if (reply.type != REDIS_REPLY_STRING) {
@@ -239,9 +240,9 @@ std::optional<std::vector<std::string>> RedisLiveCounters::unapplied(
         return std::nullopt;
       }
       // Applied after the read of `as_of`: not in the counts that read saw.
-      if (to_integer(redis::text(reply)) > as_of) missing.push_back(batch_ids[i]);
+      if (to_integer(redis::text(reply)) > as_of) unapplied.applied_after.push_back(batch_ids[i]);
     }
-    return missing;
+    return unapplied;
   } catch (const redis::Error&) {
     return std::nullopt;
   }

@@ -30,9 +30,9 @@ class RedisLiveCounters final : public LiveCounters {
   std::optional<LiveTally> read(std::string_view poll_id) override;
   std::optional<bool> intact() override;
   bool mark_intact() override;
-  std::optional<std::vector<std::string>> unapplied(std::string_view poll_id,
-                                                    std::span<const std::string> batch_ids,
-                                                    std::int64_t as_of) override;
+  std::optional<UnappliedBatches> unapplied(std::string_view poll_id,
+                                            std::span<const std::string> batch_ids,
+                                            std::int64_t as_of) override;
   ReplaceStatus replace_if_unchanged(std::string_view poll_id, const PollTally& expected,
                                      const PollTally& truth,
                                      std::span<const std::string> batch_ids) override;

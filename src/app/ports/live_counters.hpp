@@ -13,6 +13,13 @@ namespace paredao {
 
 enum class ApplyStatus { kApplied, kAlreadyApplied, kUnavailable };
 
+// Batches missing from a read of the counters.
+struct UnappliedBatches {
+  std::vector<std::string> missing;        // not applied at all
+  std::vector<std::string> applied_after;  // applied since the read (a worker meanwhile)
+  bool operator==(const UnappliedBatches&) const = default;
+};
+
 // A poll's counts as read at one instant, with how many batches had been applied to it by then
 // (each batch's mark records its own number in that sequence): a batch numbered past `applied`
 // was applied after this read.
@@ -33,11 +40,10 @@ class LiveCounters {
   // The counts of a poll as the counters hold them now (empty when none), read atomically with
   // the number of batches applied to it so far.
   virtual std::optional<LiveTally> read(std::string_view poll_id) = 0;
-  // Which of `batch_ids` had not been applied as of a read whose `applied` was `as_of`: not
-  // applied at all, or applied after that read (a worker between the read and this call).
-  virtual std::optional<std::vector<std::string>> unapplied(std::string_view poll_id,
-                                                            std::span<const std::string> batch_ids,
-                                                            std::int64_t as_of) = 0;
+  // Which of `batch_ids` had not been applied as of a read whose `applied` was `as_of`.
+  virtual std::optional<UnappliedBatches> unapplied(std::string_view poll_id,
+                                                    std::span<const std::string> batch_ids,
+                                                    std::int64_t as_of) = 0;
   // Whether the store still holds what was marked intact (false after it lost its data: a
   // restart without persistence, a flush, a failover to an empty replica).
   virtual std::optional<bool> intact() = 0;
