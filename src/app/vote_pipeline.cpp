@@ -110,6 +110,10 @@ void VotePipeline::write(Batch& batch, std::vector<AppendStatus>& statuses) {
         case BurnResult::kAlreadyUsed:
           statuses[i] = AppendStatus::kDuplicate;
           ++report.duplicates;
+          // The shared guard is the rule; this process's burn only spares it a round trip. Kept,
+          // it would keep refusing the payload here after the copy holding the shared burn
+          // released it (its vote failed).
+          ports_.local_guard.release(batch[i].vote.challenge_id);
           break;
         case BurnResult::kUnavailable:
           report.guard_failed = true;

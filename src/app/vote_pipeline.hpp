@@ -10,7 +10,8 @@
 // The adapters behind the ports only speak their technology.
 //
 // A vote's fate, by what happened to its batch:
-//   shared burn: already used .................... kDuplicate   (422; burns kept)
+//   shared burn: already used .................... kDuplicate   (422; the shared burn kept,
+//                                                   this process's released: Redis is the rule)
 //   shared burn: store failed .................... kUnavailable (503; both burns released)
 //   written: durable ............................. kDurable     (202)
 //   written: certainly not stored ................ kUnavailable (503; both burns released)

@@ -72,7 +72,10 @@ class ScriptedSettlement final : public BatchSettlement {
 class VotePipelineTest : public ::testing::Test {
  protected:
   AcceptedVote vote(const std::string& challenge) {
-    return AcceptedVote{.vote_id = "vote-" + std::to_string(++votes_) + "-000000000000",
+    // A UUIDv7-like id whose random tail (the burn's token) differs for every vote.
+    char id[40];
+    std::snprintf(id, sizeof id, "0190a1b2-0000-7000-8000-%012d", ++votes_);
+    return AcceptedVote{.vote_id = id,
                         .poll_id = "p",
                         .candidate_id = "a",
                         .accepted_at = clock.now(),
@@ -84,7 +87,10 @@ class VotePipelineTest : public ::testing::Test {
     auto promise = std::make_shared<std::promise<AppendStatus>>();
     auto answer = promise->get_future();
     pipeline.submit(vote(challenge), [promise](AppendStatus s) { promise->set_value(s); });
-    EXPECT_EQ(answer.wait_for(seconds(10)), std::future_status::ready);
+    if (answer.wait_for(seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "no answer within 10 s";
+      return AppendStatus::kInDoubt;
+    }
     return answer.get();
   }
   std::unique_ptr<VotePipeline> embedded(VotePipelineSettings settings = {}) {
@@ -215,8 +221,9 @@ TEST_F(VotePipelineTest, AChallengeUsedOnAnotherCopyIsADuplicateAndStaysBurned) 
   auto b = api_copy(copy_b);
   EXPECT_EQ(cast(*a, "c1"), AppendStatus::kDurable);
   EXPECT_EQ(cast(*b, "c1"), AppendStatus::kDuplicate);
-  EXPECT_EQ(cast(*b, "c1"), AppendStatus::kDuplicate) << "refused here at once, the second time";
+  EXPECT_EQ(cast(*b, "c1"), AppendStatus::kDuplicate) << "the shared guard still says so";
   EXPECT_EQ(log.stored(), std::vector<std::string>{"c1"});
+  EXPECT_EQ(copy_b.size(), 0u) << "B keeps no burn of its own for a challenge it did not use";
 }
 
 TEST_F(VotePipelineTest, AFailingSharedGuardAnswers503AndReleasesOnceItHeals) {
@@ -255,6 +262,23 @@ TEST_F(VotePipelineTest, AReleaseRemovesOnlyItsOwnBurn) {
   EXPECT_TRUE(shared.is_burned("c1")) << "the other copy's burn was released";
   auto b = api_copy(copy_b);
   EXPECT_EQ(cast(*b, "c1"), AppendStatus::kDuplicate);
+}
+
+// Copy A's burn fails without running; copy B then uses the challenge for real; A's pending
+// release, once the store answers, must not remove B's burn (another token).
+TEST_F(VotePipelineTest, APendingReleaseLeavesAnotherCopysBurnOfTheSameChallenge) {
+  MemoryReplayGuard copy_a(1000), copy_b(1000), copy_c(1000);
+  auto a = api_copy(copy_a);
+  auto b = api_copy(copy_b);
+  shared.set_mode(SharedMode::kDown);
+  EXPECT_EQ(cast(*a, "c1"), AppendStatus::kUnavailable);
+  shared.set_mode(SharedMode::kHealthy);
+  EXPECT_EQ(cast(*b, "c1"), AppendStatus::kDurable);
+  EXPECT_EQ(cast(*a, "c2"), AppendStatus::kDurable);  // A's release of c1 runs first
+  EXPECT_TRUE(shared.is_burned("c1"));
+  auto c = api_copy(copy_c);
+  EXPECT_EQ(cast(*c, "c1"), AppendStatus::kDuplicate);
+  EXPECT_EQ(log.stored(), (std::vector<std::string>{"c1", "c2"}));
 }
 
 TEST_F(VotePipelineTest, PendingReleasesAreRetriedWhileIdle) {

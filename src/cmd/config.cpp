@@ -216,6 +216,9 @@ std::vector<Setting> settings() {
        "pause between two searches for a challenge used twice (default 30000)"},
       {bit(Command::kReconcile), "--check", "PAREDAO_RECONCILE_CHECK", false,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {
+           return "must be 1 or 0";
+         }
          c.check_only = v.empty() || v == "1" || v == "true";
          return std::nullopt;
        },

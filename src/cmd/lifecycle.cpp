@@ -16,7 +16,12 @@ void Lifecycle::stop() {
   for (auto entry = entries_.rbegin(); entry != entries_.rend(); ++entry) {
     if (!entry->stop) continue;
     const auto start = std::chrono::steady_clock::now();
-    entry->stop();
+    try {
+      entry->stop();
+    } catch (const std::exception& e) {
+      // The others must stop all the same: say so and go on.
+      log::error("component_stop_failed", {{"component", entry->name}, {"error", e.what()}});
+    }
     entry->stop = nullptr;
     log::debug("component_stopped",
                {{"component", entry->name},

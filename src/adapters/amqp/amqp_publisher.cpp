@@ -64,6 +64,13 @@ void ConfirmedPublisher::poll() {
       drop();
       return;
     }
+    if (frame.frame_type == AMQP_FRAME_METHOD &&
+        (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
+         frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
+      log::warn("rabbitmq_closed_by_broker", {});
+      drop();
+      return;
+    }
     // Anything else read here is a late confirm of a message already settled: nothing to do.
     notification(frame);
   }
@@ -137,10 +144,10 @@ PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std:
     // and an incomplete message is discarded.
     return PublishResult::kNotSent;
   }
-  return await_confirm(++last_tag_);
+  return await_confirm(++last_tag_, message_id);
 }
 
-PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
+PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag, std::string_view message_id) {
   const auto start = std::chrono::steady_clock::now();
   const auto limit = confirm_deadline();
   const auto deadline = start + limit;
@@ -190,11 +197,16 @@ PublishResult ConfirmedPublisher::await_confirm(std::uint64_t tag) {
         break;
       }
       case AMQP_BASIC_RETURN_METHOD: {
-        // Unroutable (the queue is gone): the content follows, then the confirm.
-        returned = true;
+        // Unroutable (the queue is gone): the content follows, then the confirm. Only a return
+        // of this message counts: on a connection kept through an alarm, a late return may be
+        // an earlier message's.
         amqp_message_t message;
         const auto reply = amqp_read_message(connection_->state(), frame.channel, &message, 0);
         if (reply.reply_type != AMQP_RESPONSE_NORMAL) return PublishResult::kInDoubt;
+        const auto& id = message.properties.message_id;
+        returned = returned ||
+                   ((message.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) &&
+                    std::string_view(static_cast<const char*>(id.bytes), id.len) == message_id);
         amqp_destroy_message(&message);
         break;
       }

@@ -48,7 +48,7 @@ class ConfirmedPublisher {
 
  private:
   PublishResult publish_once(std::string_view message_id, std::string_view body);
-  PublishResult await_confirm(std::uint64_t tag);
+  PublishResult await_confirm(std::uint64_t tag, std::string_view message_id);
   // Handles a connection-level notification; true when `frame` was one.
   bool notification(const amqp_frame_t& frame);
   void drop();

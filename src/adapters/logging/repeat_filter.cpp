@@ -32,7 +32,11 @@ void RepeatFilter::summarize(Kind& kind, const Sink& sink) {
 void RepeatFilter::offer(int level, std::string_view event, boost::json::object fields,
                          Clock::time_point now, const Sink& sink) {
   std::unique_lock lock(mutex_);
-  auto& kind = kinds_[key_of(level, event, fields)];
+  auto key = key_of(level, event, fields);
+  // Subjects an attacker can multiply (networks) must not grow this without bound: past
+  // kMaxKinds, new subjects share one kind per event.
+  if (kinds_.size() >= kMaxKinds && !kinds_.contains(key)) key = key_of(level, event, {});
+  auto& kind = kinds_[key];
   if (kind.event.empty()) {
     kind.level = level;
     kind.event = std::string(event);

@@ -32,6 +32,7 @@ class RepeatFilter {
 
   static constexpr std::string_view kSubjectFields[] = {"poll_id", "challenge_id", "network",
                                                         "dependency", "role"};
+  static constexpr std::size_t kMaxKinds = 10000;
 
  private:
   struct Kind {

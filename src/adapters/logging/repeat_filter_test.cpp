@@ -49,6 +49,14 @@ TEST_F(RepeatFilterTest, DifferentSubjectsAreNotRepeatsOfEachOther) {
   EXPECT_EQ(lines.size(), 2u);
 }
 
+TEST_F(RepeatFilterTest, ManySubjectsShareOneKindPastTheBound) {
+  for (std::size_t i = 0; i < RepeatFilter::kMaxKinds + 500; ++i) {
+    filter.offer(2, "connection_refused", {{"network", std::to_string(i)}}, t0, sink);
+  }
+  // One line per subject up to the bound, then one for all the others.
+  EXPECT_EQ(lines.size(), RepeatFilter::kMaxKinds + 1);
+}
+
 TEST_F(RepeatFilterTest, ALineAfterAQuietIntervalIsWrittenAtOnce) {
   filter.offer(2, "redis_unreachable", {}, t0, sink);
   filter.flush(t0 + milliseconds(1500), false, sink);
