@@ -31,7 +31,7 @@ class TallySnapshots {
  private:
   const TallyStore& store_;
   const Clock& clock_;
-  // Serializes refreshes (the timer's and the vote log's): a snapshot read earlier must never be
+  // Serializes refreshes (the timer's and the pipeline's): a snapshot read earlier must never be
   // published after one read later, or counts would step back for a moment.
   std::mutex refresh_mutex_;
   std::atomic<std::shared_ptr<const TallySnapshot>> current_;

@@ -1,5 +1,5 @@
 #pragma once
-// Group commit, the part every VoteLog shares: append() only queues; one thread of the batcher
+// Group commit, for the vote pipeline: append() only queues; one thread of the batcher
 // takes everything queued and hands it to the log's writer as one batch; while that batch is being
 // made durable the next one accumulates, so batches grow with the load and there is no timer.
 #include <chrono>

@@ -74,7 +74,9 @@ TEST(VoteBatcher, RunsTheIdleTaskWhileNoVoteArrives) {
   VoteBatcher batcher(
       5, 3, [](const auto&, auto&) {}, [&] { ++idle; }, std::chrono::milliseconds(1));
   const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (idle < 3 && std::chrono::steady_clock::now() < limit) std::this_thread::yield();
+  while (idle < 3 && std::chrono::steady_clock::now() < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   batcher.stop();
   EXPECT_GE(idle.load(), 3);
 }

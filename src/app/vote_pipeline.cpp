@@ -51,7 +51,8 @@ VotePipeline::VotePipeline(VotePipelinePorts ports, VotePipelineSettings setting
             // the next vote, so that a payload answered 503 can be sent again on any copy.
             if (pending_releases_.empty()) return;
             BatchReport report;
-            if (flush_releases(report) && observer_) observer_(report);
+            report.guard_failed = !flush_releases(report);
+            if (observer_) observer_(report);
           }) {}
 
 VotePipeline::~VotePipeline() { stop(); }

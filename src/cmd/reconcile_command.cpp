@@ -5,8 +5,10 @@
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
 #include "adapters/system/system_clock.hpp"
+#include "app/periodic_task.hpp"
 #include "app/reconcile_counters.hpp"
 #include "cmd/distributed.hpp"
+#include "cmd/lifecycle.hpp"
 
 namespace paredao {
 namespace {
@@ -69,11 +71,11 @@ int run_reconcile(const ReconcileConfig& config) {
   if (config.metrics_listen) {
     listen = config.metrics_listen->host + ":" + std::to_string(config.metrics_listen->port);
   }
-  PipelineMetrics metrics(listen);
-  log::info("reconciler_started", {{"deployment", servers.deployment},
-                                   {"interval_ms", config.interval.count()},
-                                   {"metrics_port", metrics.port()}});
-  do {
+  // Started in this order, stopped in the reverse one.
+  Lifecycle components;
+  components.add("repeated log lines", std::make_unique<RepeatedLogLines>());
+  auto& metrics = components.keep("metrics", std::make_unique<PipelineMetrics>(listen));
+  const auto round = [&reconcile, &metrics] {
     const auto report = reconcile.run_once();
     metrics.observe_round(report.complete);
     for (const auto& poll : report.polls) {
@@ -85,9 +87,14 @@ int run_reconcile(const ReconcileConfig& config) {
       }
     }
     log_report(report, false);
-    log::flush_repeats();
-  } while (!wait_for_stop_signal(config.interval));
-  log::flush_repeats(/*all=*/true);
+  };
+  round();
+  components.add("rounds", std::make_unique<PeriodicTask>("reconcile", config.interval, round));
+  log::info("reconciler_started", {{"deployment", servers.deployment},
+                                   {"interval_ms", config.interval.count()},
+                                   {"metrics_port", metrics.port()}});
+  wait_for_stop_signal();
+  components.stop();
   log::info("stopped");
   return 0;
 }

@@ -10,13 +10,15 @@
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
+#include "app/periodic_task.hpp"
 #include "app/record_batch.hpp"
 #include "cmd/distributed.hpp"
+#include "cmd/lifecycle.hpp"
 
 namespace paredao {
 namespace {
 
-constexpr auto kPartitionCheckPeriod = std::chrono::hours(1);
+constexpr std::chrono::milliseconds kPartitionCheckPeriod = std::chrono::hours(1);
 constexpr int kPartitionDaysAhead = 7;
 
 std::optional<std::string> listen_text(const std::optional<ListenAddress>& address) {
@@ -82,51 +84,71 @@ std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetr
 
 }  // namespace
 
+// The consumer threads, each with connections of its own (nothing shared between them): a
+// component whose stop lets each finish the messages in hand; unacknowledged ones go back to
+// the queue.
+class ConsumerPool {
+ public:
+  ConsumerPool(const WorkerConfig& config, PipelineMetrics& metrics)
+      : settings_{.endpoint = config.servers.amqp,
+                  .queues = amqp::QueueNames::for_deployment(config.servers.deployment)} {
+    const RedisSettings redis{.endpoint = config.servers.redis,
+                              .prefix = config.servers.deployment};
+    threads_.reserve(config.consumers);
+    for (unsigned i = 0; i < config.consumers; ++i) {
+      threads_.emplace_back([this, &metrics, redis, url = config.servers.postgres_url] {
+        PgVoteHistory history(url);
+        RedisLiveCounters counters(redis);
+        RecordBatch record(history, counters);
+        amqp::consume(
+            settings_, stopping_,
+            [&](std::span<const amqp::Message> messages) {
+              return handle_messages(record, metrics, messages);
+            },
+            [&](bool up) { metrics.set_connected("rabbitmq", up); });
+      });
+    }
+  }
+  ~ConsumerPool() { stop(); }
+  void stop() {
+    stopping_ = true;
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+  const std::string& queue() const { return settings_.queues.votes; }
+
+ private:
+  const amqp::ConsumerSettings settings_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
 int run_worker(const WorkerConfig& config) {
-  block_stop_signals();
+  block_stop_signals();  // before any thread starts: they all inherit it
   const auto& servers = config.servers;
   {
     pg::Connection connection(servers.postgres_url);
     require_schema(connection);
   }
   prepare_partitions(servers.postgres_url);
-  PipelineMetrics metrics(listen_text(config.metrics_listen));
 
-  std::atomic<bool> stopping{false};
-  const amqp::ConsumerSettings consumer{
-      .endpoint = servers.amqp, .queues = amqp::QueueNames::for_deployment(servers.deployment)};
-  const RedisSettings redis{.endpoint = servers.redis, .prefix = servers.deployment};
-  std::vector<std::thread> consumers;
-  for (unsigned i = 0; i < config.consumers; ++i) {
-    consumers.emplace_back([&] {
-      // Each consumer has its own connections: nothing is shared between them.
-      PgVoteHistory history(servers.postgres_url);
-      RedisLiveCounters counters(redis);
-      RecordBatch record(history, counters);
-      amqp::consume(
-          consumer, stopping,
-          [&](std::span<const amqp::Message> messages) {
-            return handle_messages(record, metrics, messages);
-          },
-          [&](bool up) { metrics.set_connected("rabbitmq", up); });
-    });
-  }
+  // Started in this order, stopped in the reverse one.
+  Lifecycle components;
+  components.add("repeated log lines", std::make_unique<RepeatedLogLines>());
+  auto& metrics = components.keep(
+      "metrics", std::make_unique<PipelineMetrics>(listen_text(config.metrics_listen)));
+  components.add("partitions", std::make_unique<PeriodicTask>(
+                                   "partitions", kPartitionCheckPeriod,
+                                   [url = servers.postgres_url] { prepare_partitions(url); }));
+  const auto& consumers =
+      components.add("consumers", std::make_unique<ConsumerPool>(config, metrics));
   log::info("worker_started", {{"deployment", servers.deployment},
                                {"consumers", config.consumers},
-                               {"queue", consumer.queues.votes},
+                               {"queue", consumers.queue()},
                                {"metrics_port", metrics.port()}});
-  auto next_partition_check = std::chrono::steady_clock::now() + kPartitionCheckPeriod;
-  while (!wait_for_stop_signal(std::chrono::milliseconds(1000))) {
-    log::flush_repeats();
-    if (std::chrono::steady_clock::now() >= next_partition_check) {
-      prepare_partitions(servers.postgres_url);
-      next_partition_check += kPartitionCheckPeriod;
-    }
-  }
-  // Each consumer finishes the message in hand; unacknowledged ones go back to the queue.
-  stopping = true;
-  for (auto& thread : consumers) thread.join();
-  log::flush_repeats(/*all=*/true);
+  wait_for_stop_signal();
+  components.stop();
   log::info("stopped");
   return 0;
 }

@@ -215,7 +215,7 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
     co_return error_response(body.error(), version);
   }
   auto vote = parse_vote(body.value(), match.poll_id);
-  // The use case completes on a vote-log thread; the result is posted back to this coroutine's
+  // The use case completes on the pipeline's thread; the result is posted back to this coroutine's
   // executor before it resumes.
   auto outcome = co_await asio::async_initiate<const UseTask, void(Result<VoteReceipt>)>(
       [this, &vote](auto handler) {

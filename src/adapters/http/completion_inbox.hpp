@@ -1,5 +1,5 @@
 #pragma once
-// Hands completions from another thread (the vote log's committer) to one I/O thread in batches:
+// Hands completions from another thread (the vote pipeline's) to one I/O thread in batches:
 // the first completion of a batch posts one drain to the I/O thread, the others only queue behind
 // it. One wake-up per commit and I/O thread instead of one per vote.
 #include <boost/asio/post.hpp>

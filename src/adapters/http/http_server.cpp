@@ -118,7 +118,7 @@ struct HttpServer::Worker {
 
   void run() {
     CompletionInbox::bind_to_this_thread(&inbox);
-    // Keep running while idle: work arrives from the acceptor and from the vote log.
+    // Keep running while idle: work arrives from the acceptor and from the vote pipeline.
     auto guard = asio::make_work_guard(io);
     io.run();
   }

@@ -14,7 +14,7 @@ namespace paredao {
 // The embedded mode's ReplayGuard: the ids of burned challenges, in memory, each forgotten once
 // its challenge has expired (it could not be used again anyway). Memory is bounded: past
 // `max_entries` unexpired ids, burn() answers kUnavailable rather than forgetting a live one.
-// At start the vote log restores the ids of unexpired challenges it holds. Thread-safe.
+// At start the ids of unexpired challenges are restored from SQLite. Thread-safe.
 class MemoryReplayGuard final : public ReplayGuard {
  public:
   explicit MemoryReplayGuard(std::size_t max_entries);

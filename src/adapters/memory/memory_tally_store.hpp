@@ -5,7 +5,7 @@
 
 namespace paredao {
 
-// Live counters in process memory: the embedded mode's TallyStore, rebuilt from the vote log at
+// Live counters in process memory: the embedded mode's TallyStore, rebuilt from SQLite's rollup at
 // start. Thread-safe (one mutex; apply() runs once per batch, read_all() once per refresh).
 class MemoryTallyStore final : public TallyStore {
  public:

@@ -35,8 +35,6 @@ class PgCatalogSync {
   // Blocks until every live copy has loaded catalog version `version` (or the wait limit passed;
   // returns false then). Called on a blocking thread after a poll change.
   bool wait_until_everywhere(std::int64_t version);
-  // Whether PostgreSQL answered the last heartbeat (for /readyz).
-  bool healthy() const { return healthy_.load(); }
 
  private:
   void follow();
@@ -46,7 +44,7 @@ class PgCatalogSync {
   const CatalogSyncSettings settings_;
   PollCatalog& catalog_;
   std::int64_t loaded_version_ = -1;  // follower thread only (and the constructor)
-  std::atomic<bool> healthy_{true};
+  std::atomic<bool> healthy_{true};   // whether the last heartbeat reached PostgreSQL (for its log)
   std::atomic<bool> stopping_{false};
   std::mutex wait_mutex_;
   pg::ReconnectingConnection wait_connection_;  // guarded by wait_mutex_

@@ -328,11 +328,6 @@ std::optional<TallyMap> RedisTallyStore::read_all() const {
   }
 }
 
-bool RedisTallyStore::healthy() const {
-  std::lock_guard lock(mutex_);
-  return healthy_;
-}
-
 RedisReplayGuard::RedisReplayGuard(const RedisSettings& settings)
     : keys_{settings.prefix}, connection_(settings.endpoint) {}
 

@@ -52,7 +52,6 @@ class RedisTallyStore final : public TallyStore {
   explicit RedisTallyStore(const RedisSettings& settings);
   void apply(std::span<const TallyDelta> deltas) override;
   std::optional<TallyMap> read_all() const override;
-  bool healthy() const;
 
  private:
   static constexpr std::uint64_t kFullReadEvery = 40;  // 10 s at the api's 250 ms refresh
@@ -60,7 +59,7 @@ class RedisTallyStore final : public TallyStore {
   const redis::Keys keys_;
   mutable std::mutex mutex_;
   mutable redis::Connection connection_;  // guarded by mutex_
-  mutable bool healthy_ = true;           // guarded by mutex_
+  mutable bool healthy_ = true;           // the last read worked (for its log); guarded by mutex_
   mutable TallyMap cache_;                // the last read; guarded by mutex_
   mutable std::uint64_t reads_ = 0;       // guarded by mutex_
 };

@@ -24,8 +24,8 @@ using TallyMap = std::unordered_map<std::string, PollTally>;  // by poll id
 class TallyStore {
  public:
   virtual ~TallyStore() = default;
-  // Adds the deltas. Only the vote log (or the worker consuming it) calls this, once per durable
-  // batch, so that every durable vote is counted once.
+  // Adds the deltas. Only the vote pipeline (or the worker consuming the queue) calls this, once
+  // per durable batch, so that every durable vote is counted once.
   virtual void apply(std::span<const TallyDelta> deltas) = 0;
   // A copy of every poll's counts, or nullopt if the store cannot be read right now.
   virtual std::optional<TallyMap> read_all() const = 0;
