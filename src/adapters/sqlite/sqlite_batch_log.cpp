@@ -46,11 +46,11 @@ void SqliteBatchLog::checkpoint_if_long() {
 
 BatchFate SqliteBatchLog::write(const VoteBatch& batch) {
   checkpoint_if_long();
-  return write_batch(batch) ? BatchFate::kDurable : BatchFate::kNotDurable;
+  return write_batch(batch);
 }
 
-bool SqliteBatchLog::write_batch(const VoteBatch& batch) {
-  if (begin_->run() != SQLITE_DONE) return false;
+BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
+  if (begin_->run() != SQLITE_DONE) return BatchFate::kNotDurable;
   try {
     auto& insert_vote = *insert_vote_;
     // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
@@ -83,12 +83,20 @@ bool SqliteBatchLog::write_batch(const VoteBatch& batch) {
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
     }
-    if (commit_->run() == SQLITE_DONE) return true;
+    const int committed = commit_->run();
+    if (committed == SQLITE_DONE) return BatchFate::kDurable;
+    // An I/O error at COMMIT (an fsync that failed, say) may come after the WAL frames were
+    // written: after a crash the transaction could be found again. Claim neither outcome.
+    // A full disk fails before the commit frame: certainly not stored.
+    if ((committed & 0xff) == SQLITE_IOERR && committed != SQLITE_IOERR_SHORT_READ) {
+      rollback_->run();
+      return BatchFate::kInDoubt;
+    }
   } catch (const std::exception&) {
     // rolled back below
   }
   rollback_->run();
-  return false;
+  return BatchFate::kNotDurable;
 }
 
 }  // namespace paredao

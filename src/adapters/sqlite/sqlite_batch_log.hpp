@@ -10,11 +10,12 @@ namespace paredao {
 // The embedded BatchLog: one SQLite transaction per batch. Within it each vote is appended
 // (vote ids are unique by construction, so they are not looked up; each row carries the running
 // maximum of the challenge expiries, for the replay guard's restore) and the hourly rollup is
-// updated; COMMIT with synchronous=FULL makes it durable. A failed transaction is rolled back:
-// kNotDurable, nothing of it stored. It also copies the WAL back into the database (a
-// checkpoint) whenever it has grown past a few megabytes, between two transactions, so that the
-// WAL is reused from its start instead of growing. Owns its connection; used by one thread at a
-// time (the vote pipeline's) after construction.
+// updated; COMMIT with synchronous=FULL makes it durable. A transaction that fails before its
+// COMMIT is rolled back: kNotDurable, nothing of it stored; an I/O error at COMMIT is kInDoubt
+// (its frames may be in the WAL, and found again after a crash). It also copies the WAL back into
+// the database (a checkpoint) whenever it has grown past a few megabytes, between two transactions,
+// so that the WAL is reused from its start instead of growing. Owns its connection; used by one
+// thread at a time (the vote pipeline's) after construction.
 class SqliteBatchLog final : public BatchLog {
  public:
   explicit SqliteBatchLog(const std::filesystem::path& database);
@@ -24,7 +25,7 @@ class SqliteBatchLog final : public BatchLog {
  private:
   // Checkpoints when the WAL holds kCheckpointFrames pages or more.
   void checkpoint_if_long();
-  bool write_batch(const VoteBatch& batch);
+  BatchFate write_batch(const VoteBatch& batch);
 
   sqlite::Connection connection_;
   std::unique_ptr<sqlite::Statement> insert_vote_;
