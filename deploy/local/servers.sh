@@ -352,13 +352,14 @@ stop_server() {
 }
 
 # The broker stops and starts again inside its VM (what `rabbitmqctl stop_app; start_app` do, in
-# one CLI call): every connection and channel drops, durable queues are recovered; the VM and its
-# loaded code stay, so the broker is back within about a second.
+# one CLI call, which returns once the broker has booted): every connection and channel drops,
+# durable queues are recovered; the VM and its loaded code stay, so the broker is back within
+# about a second.
 rabbitmq_restart_app() {
   signal_tree "${PID[rabbitmq]}" CONT
   [ "$(rabbitmq_cli $((TIMEOUT + 10)) rabbitmqctl eval \
     'gen_event:delete_handler(rabbit_event, rabbit_mgmt_db_handler, []), ok = rabbit:stop(), rabbit:start().' \
-    2>/dev/null)" = ok ] && ready_rabbitmq "$TIMEOUT"
+    2>/dev/null)" = ok ]
 }
 
 status_line() {
