@@ -112,6 +112,13 @@ as_pg() { if [ -n "$IS_ROOT" ]; then runuser -u postgres -- "$@"; else "$@"; fi;
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Which process listens on PORT, as ss (iproute2) tells when it is there: ("name",pid=N,fd=N).
+port_owner() {
+  local out
+  out=$(ss -Hltnp "sport = :$1" 2>/dev/null) || true
+  if [[ $out =~ users:\(\(([^\)]*)\) ]]; then echo " (${BASH_REMATCH[1]})"; fi
+}
+
 # A process that exists and is not a zombie (the state follows the name, which may hold spaces).
 pid_alive() {
   local stat
@@ -301,8 +308,8 @@ start_servers() {
   done
   for name in "${todo[@]}"; do
     for port in $(ports_of "$name"); do
-      ! port_open "$port" ||
-        die "$name: port $port is in use by another process (choose another block: PAREDAO_PORT_BASE)"
+      ! port_open "$port" || die "$name: port $port is in use by another process$(port_owner "$port"):" \
+        "a server left by a supervisord that was killed, or another program (PAREDAO_PORT_BASE moves the block)"
     done
     prepare "$name"
   done
