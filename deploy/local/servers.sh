@@ -261,7 +261,7 @@ wipe() {
 }
 
 ready_epmd() { epmd -port "$EPMD_PORT" -names >/dev/null 2>&1; }
-ready_postgres() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 2; }
+ready_postgres() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -t 2; }
 ready_redis() { [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
 # Once the VM has registered with epmd, await_startup waits for the end of its boot, listeners
 # included (up to SECONDS: a VM whose broker application was stopped never gets there).
@@ -279,13 +279,15 @@ init_postgres() {
 
 # wait_ready NAME: until the server accepts work, it exits, or $TIMEOUT passes.
 wait_ready() {
-  local name=$1 deadline=$(($(now_ms) + TIMEOUT * 1000)) left
+  local name=$1 begin deadline left
+  begin=$(now_ms)
+  deadline=$((begin + TIMEOUT * 1000))
   while :; do
     left=$(((deadline - $(now_ms)) / 1000))
     "ready_$name" "$((left > 1 ? left : 1))" && break
-    # Its pid asked of supervisord only now: most starts do not need it.
-    [ -n "${PID[$name]:-}" ] || sv_status || true
-    pid_alive "${PID[$name]:-}" || fail "$name" "exited while starting"
+    # Its pid asked of supervisord only after a second: most servers are ready sooner.
+    if [ -z "${PID[$name]:-}" ] && [ $(($(now_ms) - begin)) -ge 1000 ]; then sv_status || true; fi
+    [ -z "${PID[$name]:-}" ] || pid_alive "${PID[$name]}" || fail "$name" "exited while starting"
     [ "$left" -gt 0 ] || fail "$name" "not ready after ${TIMEOUT}s"
     sleep 0.1
   done
