@@ -432,7 +432,7 @@ case "$cmd" in
     if sv_status; then
       for name in "${SERVERS[@]}"; do if running "$name"; then signal_tree "${PID[$name]}" CONT; fi; done
       if running rabbitmq; then rabbitmq_unhook_mgmt; fi
-      sv_pid=$(sv pid)
+      read -r sv_pid <"$RUN_DIR/supervisord.pid"
       # Stops the programs in reverse priority order (the broker, then PostgreSQL and Redis,
       # epmd last), then exits.
       sv shutdown >/dev/null
