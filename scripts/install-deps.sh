@@ -11,9 +11,10 @@ run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev libpq-dev libhiredis-dev
   librabbitmq-dev)
 # What the tests, benchmarks and the distributed mode add: a real browser, load generator,
-# reference server and load balancer, the servers of the distributed mode, CLI tools.
+# reference server and load balancer, the servers of the distributed mode and what runs them
+# (supervisor; envsubst from gettext-base fills in their configuration), CLI tools.
 test_packages=(chromium wrk nginx-light libnginx-mod-stream curl sqlite3 procps postgresql redis-server
-  rabbitmq-server prometheus clang-format clang-tidy)
+  rabbitmq-server supervisor gettext-base prometheus clang-format clang-tidy)
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# PostgreSQL 15, Redis 7 and RabbitMQ 3.10 (the Debian 12 packages) as plain local
-# processes on 127.0.0.1, with all their data, logs, sockets and pid files under one
-# directory: no systemd, no Debian system service, no default node touched.
+# PostgreSQL, Redis and RabbitMQ (the Debian 12 packages) as local processes on 127.0.0.1 for the
+# tests and `make run-distributed`, run by a supervisord (Debian's `supervisor`) of their own in
+# the run directory. Their configuration is deploy/local/conf/, rendered into the run directory
+# at each start (envsubst fills in the ports and paths); data, logs and sockets are there too.
+# No systemd, no system service, nothing under /etc. This script only orchestrates.
 #
 #   servers.sh start                 start the three (those not running), wait until each
 #                                    accepts work, print the connection URLs
-#   servers.sh stop                  stop the three (and our epmd); tolerates stopped ones
+#   servers.sh stop                  stop the three, their epmd and supervisord
 #   servers.sh status                one line per server; exit 0 only if all are up
 #   servers.sh env                   print the URLs without starting anything
 #   servers.sh start-one NAME        NAME: postgres | redis | rabbitmq
@@ -17,632 +19,384 @@
 #                                    rabbitmq without an option: the broker application
 #                                    restarts inside the running VM (~1 s; every client
 #                                    connection drops, as at a broker restart); --full: a
-#                                    new VM (~5 s)
-#   servers.sh pause NAME            SIGSTOP the server's processes: its sockets stay open and
-#                                    nothing answers (a hung server, not a dead one)
+#                                    new VM
+#   servers.sh pause NAME            SIGSTOP every process of the server: its sockets stay
+#                                    open and nothing answers (a hung server, not a dead one)
 #   servers.sh resume NAME           SIGCONT them
 #   servers.sh ctl ARGS...           rabbitmqctl against our node (e.g. ctl list_queues)
 #   servers.sh psql ARGS...          psql as superuser to database paredao
 #
 # Only KEY=value lines go to standard output (start, env), so callers can
-#   eval "$(deploy/local/servers.sh start)"
+#   eval "$(deploy/local/servers.sh env | sed 's/^/export /')"
 # Progress, timings and errors go to standard error.
 #
-# Environment (defaults): PAREDAO_RUN_DIR (<repo>/var/distributed), PG_PORT (55432),
-# REDIS_PORT (56379), AMQP_PORT (55672), RABBITMQ_DIST_PORT (55673; rabbitmqctl takes
-# the 20 ports above it), EPMD_PORT (54369), PAREDAO_RABBITMQ_NODENAME (paredao@localhost),
-# SERVERS_TIMEOUT (60 seconds per wait), PG_MAX_CONNECTIONS (200),
-# PAREDAO_RABBITMQ_LOG_LEVEL (info), PAREDAO_RABBITMQ_ALL_PLUGINS (0).
-# Everything listens on 127.0.0.1 only; PostgreSQL trusts every local TCP connection
-# (role paredao, password paredao, database paredao; superuser postgres).
+# Ports: a block of 20 on 127.0.0.1, below Linux's ephemeral range (32768-60999, where any
+# outgoing connection may hold a port), at 20000 + 20 × (checksum of the run directory mod 500):
+# two checkouts on one machine get two blocks. PAREDAO_PORT_BASE sets the block's first port.
+#   base+0  PostgreSQL      base+3  the broker's Erlang distribution
+#   base+1  Redis           base+4  epmd, the broker's port mapper
+#   base+2  AMQP            base+5  RabbitMQ's Prometheus metrics (/metrics)
+#   base+10..base+19        the Erlang distribution of rabbitmqctl and the other CLI tools
 #
-# As root, PostgreSQL (which refuses root) runs as the `postgres` system user and its
-# directory is chowned to it; Redis and RabbitMQ run as the invoking user.
+# Environment (defaults): PAREDAO_RUN_DIR (<repo>/var/distributed), PAREDAO_PORT_BASE (above),
+# SERVERS_TIMEOUT (60 seconds per wait), PG_MAX_CONNECTIONS (200), PAREDAO_RABBITMQ_LOG_LEVEL
+# (info). PostgreSQL trusts every local connection (role paredao, password paredao, database
+# paredao; superuser postgres). As root, PostgreSQL (which refuses root) runs as the `postgres`
+# system user; the others run as the invoking user.
 #
-# The broker gets one policy: the queues of the deployments that tests and benchmarks create
-# (t<10 hex digits>, bench<digits>) are deleted 10 minutes after their last use.
+# The broker imports conf/definitions.json at each boot: the user paredao and a policy that
+# deletes the queues of test and benchmark deployments (t<10 hex digits>, bench<digits>) 10
+# minutes after their last use.
+#
+# Run directory: conf/ (rendered), log/ (one log per server, supervisord's), postgres/data,
+# redis/, rabbitmq/ (HOME with the Erlang cookie, mnesia/), supervisor.sock.
 set -euo pipefail
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-RUN_DIR=${PAREDAO_RUN_DIR:-$REPO/var/distributed}
-PG_PORT=${PG_PORT:-55432}
-REDIS_PORT=${REDIS_PORT:-56379}
-AMQP_PORT=${AMQP_PORT:-55672}
-RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-55673}
-EPMD_PORT=${EPMD_PORT:-54369}
-RMQ_NODE=${PAREDAO_RABBITMQ_NODENAME:-paredao@localhost}
-TIMEOUT=${SERVERS_TIMEOUT:-60}
-
-APP_USER=paredao
-APP_PASS=paredao
-APP_DB=paredao
-
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-RMQ_BIN=${RMQ_BIN:-/usr/lib/rabbitmq/bin} # the real scripts, not /usr/sbin's wrapper (su rabbitmq)
-REDIS_SERVER=${REDIS_SERVER:-/usr/bin/redis-server}
-REDIS_CLI=${REDIS_CLI:-/usr/bin/redis-cli}
-
-PG_DIR=$RUN_DIR/postgres   # data/, postgres.log, the unix socket
-REDIS_DIR=$RUN_DIR/redis   # redis.pid, redis.log
-RMQ_DIR=$RUN_DIR/rabbitmq  # HOME (.erlang.cookie), mnesia/, log/, config, pid file
-RMQ_HOME=$RMQ_DIR/home    # a RabbitMQ installation of symlinks: only the apps it runs
-PG_DATA=$PG_DIR/data
-REDIS_PID=$REDIS_DIR/redis.pid
-RMQ_PID=$RMQ_DIR/rabbitmq.pid
 
 log() { printf '%s\n' "servers: $*" >&2; }
 die() { printf '%s\n' "servers: error: $*" >&2; exit 1; }
 
-now() { echo "${EPOCHREALTIME/[.,]/}"; } # microseconds
-elapsed() { # elapsed START_US -> "1.23s"
-  local d=$(( $(now) - $1 ))
-  printf '%d.%02ds' $((d / 1000000)) $((d % 1000000 / 10000))
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+REPO=$(cd "$HERE/../.." && pwd -P)
+RUN_DIR=${PAREDAO_RUN_DIR:-$REPO/var/distributed}
+[[ $RUN_DIR == /* ]] || RUN_DIR=$PWD/$RUN_DIR
+TIMEOUT=${SERVERS_TIMEOUT:-60}
+SERVERS=(postgres redis rabbitmq)
+
+if [ -n "${PAREDAO_PORT_BASE:-}" ]; then
+  PORT_BASE=$PAREDAO_PORT_BASE
+  if ! [[ $PORT_BASE =~ ^[1-9][0-9]{3,4}$ ]] || [ "$PORT_BASE" -lt 1024 ] || [ "$PORT_BASE" -gt 65516 ]; then
+    die "PAREDAO_PORT_BASE must be a port number from 1024 to 65516 (the block has 20 ports)"
+  fi
+else
+  PORT_BASE=$((20000 + $(printf '%s' "$RUN_DIR" | cksum | cut -d' ' -f1) % 500 * 20))
+fi
+
+# Everything the files of conf/ refer to as ${NAME}.
+export RUN_DIR
+export PG_PORT=$PORT_BASE REDIS_PORT=$((PORT_BASE + 1)) AMQP_PORT=$((PORT_BASE + 2))
+export RABBITMQ_DIST_PORT=$((PORT_BASE + 3)) EPMD_PORT=$((PORT_BASE + 4))
+export RABBITMQ_PROMETHEUS_PORT=$((PORT_BASE + 5))
+export RABBITMQ_CTL_DIST_PORT_MIN=$((PORT_BASE + 10)) RABBITMQ_CTL_DIST_PORT_MAX=$((PORT_BASE + 19))
+export RABBITMQ_NODENAME=paredao@localhost
+export RABBITMQ_BIN=/usr/lib/rabbitmq/bin # the package's scripts (/usr/sbin's su to user rabbitmq)
+export RABBITMQ_LOG_LEVEL=${PAREDAO_RABBITMQ_LOG_LEVEL:-info}
+export PG_MAX_CONNECTIONS=${PG_MAX_CONNECTIONS:-200}
+# A unix socket's path has at most 107 bytes: elsewhere when the run directory is too deep.
+export SUPERVISOR_SOCK=$RUN_DIR/supervisor.sock PG_SOCKET_DIR=$RUN_DIR/postgres
+[ ${#SUPERVISOR_SOCK} -le 100 ] || SUPERVISOR_SOCK=/tmp/paredao-supervisor-$PORT_BASE.sock
+[ ${#PG_SOCKET_DIR} -le 90 ] || PG_SOCKET_DIR='' # TCP only
+IS_ROOT=''
+if [ "$(id -u)" -eq 0 ]; then IS_ROOT=1; fi
+export PG_USER PG_BIN
+if [ -n "$IS_ROOT" ]; then PG_USER=postgres; else PG_USER=$(id -un); fi
+# shellcheck disable=SC2016 # envsubst's list: only these are replaced
+CONF_VARS='${RUN_DIR} ${PG_PORT} ${REDIS_PORT} ${AMQP_PORT} ${RABBITMQ_DIST_PORT} ${EPMD_PORT}
+  ${RABBITMQ_PROMETHEUS_PORT} ${RABBITMQ_CTL_DIST_PORT_MIN} ${RABBITMQ_CTL_DIST_PORT_MAX}
+  ${RABBITMQ_NODENAME} ${RABBITMQ_BIN} ${RABBITMQ_LOG_LEVEL} ${PG_MAX_CONNECTIONS}
+  ${SUPERVISOR_SOCK} ${PG_SOCKET_DIR} ${PG_USER} ${PG_BIN}'
+
+now_ms() { echo $((${EPOCHREALTIME/[.,]/} / 1000)); }
+took() { # took START_MS -> "1.23s"
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%02ds' $((ms / 1000)) $((ms % 1000 / 10))
 }
 
-# ---------------------------------------------------------------- helpers
-
-is_root() { [ "$(id -u)" -eq 0 ]; }
-
-# Run as the PostgreSQL owner: `postgres` when we are root, ourselves otherwise.
-as_pg() {
-  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+# PostgreSQL's programs: the newest installed server, without naming its version.
+find_pg_bin() {
+  PG_BIN=$(pg_config --bindir 2>/dev/null) || true
+  [ -x "$PG_BIN/postgres" ] || PG_BIN=$(find /usr/lib/postgresql/*/bin -maxdepth 0 2>/dev/null | sort -V | tail -n1)
+  [ -x "$PG_BIN/postgres" ] || die "postgres: no PostgreSQL server installed (package postgresql)"
 }
 
-# 0 when something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+as_pg() { if [ -n "$IS_ROOT" ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Which process listens on PORT, as ss (iproute2) tells when it is there: ("name",pid=N,fd=N).
+port_owner() {
+  local out
+  out=$(ss -Hltnp "sport = :$1" 2>/dev/null) || true
+  if [[ $out =~ users:\(\(([^\)]*)\) ]]; then echo " (${BASH_REMATCH[1]})"; fi
 }
 
-# pid_alive PID: the process exists (a zombie does not count).
+# A process that exists and is not a zombie (the state follows the name, which may hold spaces).
 pid_alive() {
-  [ -n "${1:-}" ] && [ -d "/proc/$1" ] || return 1
-  local state
-  state=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
+  local stat
+  [ -n "${1:-}" ] && [ "$1" != 0 ] || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
 
-# status_line NAME UP(1|0) ADDRESS PID PORT: the one line `status` prints for a server; fails
-# unless it is up.
-status_line() {
-  local name=$1 up=$2 address=$3 pid=$4 port=$5
-  if [ "$up" = 1 ]; then printf '%-9s up    %s  pid %s\n' "$name" "$address" "$pid"; return 0; fi
-  if pid_alive "$pid"; then printf '%-9s DOWN  pid %s alive but not answering on 127.0.0.1:%s\n' "$name" "$pid" "$port"
-  else printf '%-9s DOWN  not running (127.0.0.1:%s)\n' "$name" "$port"; fi
-  return 1
+# The process PID and all its descendants (PostgreSQL's backends, the broker's VM under the
+# rabbitmq-server script and its port programs).
+process_tree() {
+  ps -e -o pid= -o ppid= | awk -v root="$1" '
+    { kids[$2] = kids[$2] " " $1 }
+    END { todo = root; while (todo != "") { n = split(todo, p, " "); todo = "";
+          for (i = 1; i <= n; i++) { print p[i]; todo = todo kids[p[i]] } } }'
 }
 
-read_pid() { if [ -s "$1" ]; then head -n1 "$1" | tr -dc 0-9; fi; }
-
-# wait_gone PID SECONDS: 0 once the process has exited.
-wait_gone() {
-  local pid=$1 end=$(( $(now) + $2 * 1000000 ))
-  while pid_alive "$pid"; do
-    [ "$(now)" -lt "$end" ] || return 1
-    sleep 0.05
-  done
-}
-
-# wait_for DESCRIPTION COMMAND...: poll COMMAND until it succeeds, up to $TIMEOUT seconds.
-wait_for() {
-  local what=$1 end=$(( $(now) + TIMEOUT * 1000000 ))
-  shift
-  until "$@"; do
-    [ "$(now)" -lt "$end" ] || { log "$what: not ready after ${TIMEOUT}s"; return 1; }
-    sleep 0.05
-  done
-}
-
-# ------------------------------------------------------------- PostgreSQL
-
-pg_url() { echo "postgresql://$APP_USER@127.0.0.1:$PG_PORT/$APP_DB"; }
-
-pg_pid() { read_pid "$PG_DATA/postmaster.pid"; }
-
-pg_running() { pid_alive "$(pg_pid)"; }
-
-pg_ready() {
-  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U "$APP_USER" -d "$APP_DB" -t 2 &&
-    PGCONNECT_TIMEOUT=2 "$PG_BIN/psql" -X -q -w -At -h 127.0.0.1 -p "$PG_PORT" -U "$APP_USER" \
-      -d "$APP_DB" -c 'select 1' 2>/dev/null | grep -qx 1
-}
-
-pg_su_psql() { # psql as the superuser over TCP (trust on loopback)
-  PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
-}
-
-# A unix socket path is limited to 107 bytes: no unix socket when the path is too long.
-pg_sockdir() { if [ ${#PG_DIR} -le 90 ]; then echo "$PG_DIR"; fi; }
-
-# Processes working in our data directory (every PostgreSQL process chdirs there),
-# zombies excepted: the postmaster and its children, even orphaned ones.
-pg_procs() {
-  local real d pid
-  real=$(cd -P "$PG_DATA" 2>/dev/null && pwd) || return 0
-  # One find, not a readlink per process (a fork costs milliseconds here).
-  while read -r d; do
-    pid=${d#/proc/}
-    pid=${pid%/cwd}
-    if pid_alive "$pid"; then echo "$pid"; fi
-  done < <(find /proc/[0-9]*/cwd -maxdepth 0 -lname "$real" 2>/dev/null)
-  return 0
-}
-
-# After a SIGKILL the lock files stay, naming a dead postmaster. While that one is an
-# unreaped zombie (init may take a while), a new postmaster takes it for a live one and
-# refuses to start; once no process works in the data directory, they are stale.
-pg_clear_stale_locks() {
-  local pid p sockdir end=$(( $(now) + 10000000 ))
-  pid=$(pg_pid)
-  [ -n "$pid" ] && ! pid_alive "$pid" || return 0
-  # Orphaned backends leave by themselves soon after their postmaster.
-  while p=$(pg_procs) && [ -n "$p" ]; do
-    if [ "$(now)" -ge "$end" ]; then
-      # shellcheck disable=SC2086
-      kill -KILL $p 2>/dev/null || true
-      sleep 0.2
-      break
-    fi
-    sleep 0.05
-  done
-  sockdir=$(pg_sockdir)
-  rm -f "$PG_DATA/postmaster.pid"
-  if [ -n "$sockdir" ] && [ "$(read_pid "$sockdir/.s.PGSQL.$PG_PORT.lock")" = "$pid" ]; then
-    rm -f "$sockdir/.s.PGSQL.$PG_PORT.lock" "$sockdir/.s.PGSQL.$PG_PORT"
-  fi
-}
-
-pg_prepare() {
-  mkdir -p "$PG_DIR"
-  if is_root; then
-    id postgres >/dev/null 2>&1 || die "postgres: running as root needs the 'postgres' system user (package postgresql-15)"
-    chown -R postgres: "$PG_DIR"
-    runuser -u postgres -- test -w "$PG_DIR" ||
-      die "postgres: user 'postgres' cannot reach $PG_DIR (a parent directory is not traversable)"
-  fi
-  chmod 700 "$PG_DIR"
-  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
-    log "postgres: initdb $PG_DATA"
-    rm -rf "$PG_DATA"
-    (cd "$PG_DIR" && as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
-      --no-sync --no-instructions >"$PG_DIR/initdb.log" 2>&1) 9>&- ||
-      { cat "$PG_DIR/initdb.log" >&2; die "postgres: initdb failed"; }
-    as_pg sh -c "echo \"include 'paredao.conf'\" >> '$PG_DATA/postgresql.conf'"
-  fi
-  # Rewritten at every start, so a changed port or directory takes effect.
-  local sockdir
-  sockdir=$(pg_sockdir)
-  as_pg tee "$PG_DATA/paredao.conf" >/dev/null <<EOF
-# Written by deploy/local/servers.sh at each start.
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '${sockdir//\'/\'\'}'
-max_connections = ${PG_MAX_CONNECTIONS:-200}
-shared_buffers = 64MB
-logging_collector = off
-log_line_prefix = '%m [%p] %q%u@%d '
-log_min_messages = warning
-# After a crash (SIGKILL), one syncfs() instead of an fsync() of every file: seconds less.
-recovery_init_sync_method = syncfs
-EOF
-}
-
-pg_start() {
-  if pg_running; then
-    wait_for postgres pg_ready_or_init
-    return
-  fi
-  port_open "$PG_PORT" && die "postgres: port $PG_PORT is in use by another process"
-  pg_clear_stale_locks
-  pg_prepare
-  (cd "$PG_DIR" && as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w \
-    -t "$TIMEOUT" -s >/dev/null) 9>&- ||
-    { tail -n 20 "$PG_DIR/postgres.log" >&2; die "postgres: pg_ctl start failed (log $PG_DIR/postgres.log)"; }
-  wait_for postgres pg_ready_or_init
-}
-
-# Ready as the application: create role and database when missing.
-pg_ready_or_init() {
-  pg_ready && return 0
-  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 2 || return 1
-  pg_su_psql -d postgres >/dev/null <<EOF || return 1
-SELECT 'CREATE ROLE $APP_USER LOGIN CREATEDB PASSWORD ''$APP_PASS'''
-  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_USER') \gexec
-SELECT 'CREATE DATABASE $APP_DB OWNER $APP_USER'
-  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$APP_DB') \gexec
-EOF
-  pg_ready
-}
-
-pg_stop() { # pg_stop [--kill]
-  local pid
-  pid=$(pg_pid)
-  if ! pid_alive "$pid"; then return 0; fi
-  if [ "${1:-}" = --kill ]; then
-    pg_kill "$pid"
-  else
-    kill -CONT "$pid" 2>/dev/null || true
-    as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t 20 -s >/dev/null 2>&1 ||
-      as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 10 -s >/dev/null 2>&1 ||
-      pg_kill "$pid"
-  fi
-  wait_gone "$pid" 10 || die "postgres: pid $pid does not exit"
-  pg_clear_stale_locks
-}
-
-# SIGKILL to the postmaster first (a dead one forks no more), then to every process
-# still working in the data directory (its children, orphaned by then).
-pg_kill() {
-  local p
-  kill -KILL "$1" 2>/dev/null || true
-  wait_gone "$1" 10 || true
-  p=$(pg_procs)
+signal_tree() { # signal_tree PID SIGNAL
+  local pids
+  pids=$(process_tree "$1")
   # shellcheck disable=SC2086
-  [ -z "$p" ] || kill -KILL $p 2>/dev/null || true
+  kill -s "$2" $pids 2>/dev/null || true
 }
 
-pg_status() {
-  local up=0
-  pg_ready && up=1
-  status_line postgres "$up" "$(pg_url)" "$(pg_pid)" "$PG_PORT"
+# ------------------------------------------------------------------- supervisord
+
+sv() { supervisorctl -c "$RUN_DIR/conf/supervisord.conf" "$@"; }
+
+# STATE[name] and PID[name] of every program; fails when supervisord does not answer.
+declare -A STATE PID
+sv_status() {
+  local name state rest
+  STATE=() PID=()
+  [ -f "$RUN_DIR/conf/supervisord.conf" ] || return 1
+  while read -r name state rest; do
+    STATE[$name]=$state
+    PID[$name]=0
+    if [[ $rest =~ ^pid\ ([0-9]+) ]]; then PID[$name]=${BASH_REMATCH[1]}; fi
+  done < <(sv status 2>/dev/null || true)
+  [ -n "${STATE[epmd]:-}" ]
 }
 
-pg_wipe() { rm -rf "$PG_DATA"; }
+running() { [ "${STATE[$1]:-}" = RUNNING ]; }
 
-# ------------------------------------------------------------------ Redis
-
-redis_url() { echo "redis://127.0.0.1:$REDIS_PORT"; }
-
-redis_pid() {
-  local pid
-  pid=$(read_pid "$REDIS_PID")
-  # Our pid file, but is it still a redis-server (pids are reused)?
-  if pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "redis-server.*:$REDIS_PORT"; then
-    echo "$pid"
-  fi
-}
-
-redis_ready() {
-  [ "$(timeout 3 "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
-}
-
-redis_start() {
-  if [ -n "$(redis_pid)" ]; then
-    wait_for redis redis_ready
-    return
-  fi
-  port_open "$REDIS_PORT" && die "redis: port $REDIS_PORT is in use by another process"
-  mkdir -p "$REDIS_DIR"
-  # No persistence: a start is always empty, even if someone ran SAVE by hand.
-  rm -rf "$REDIS_DIR/dump.rdb" "$REDIS_DIR/appendonlydir" "$REDIS_DIR/appendonly.aof" "$REDIS_PID"
-  (cd "$REDIS_DIR" && "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
-    --save '' --appendonly no --daemonize yes --supervised no \
-    --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR" \
-    </dev/null >/dev/null 2>>"$REDIS_DIR/startup.log") 9>&- ||
-    { tail -n 20 "$REDIS_DIR/startup.log" "$REDIS_DIR/redis.log" >&2; die "redis: start failed (log $REDIS_DIR/redis.log)"; }
-  wait_for redis redis_ready ||
-    { tail -n 20 "$REDIS_DIR/redis.log" >&2; die "redis: not answering (log $REDIS_DIR/redis.log)"; }
-}
-
-redis_stop() { # redis_stop [--kill]
-  local pid
-  pid=$(redis_pid)
-  [ -n "$pid" ] || { rm -f "$REDIS_PID"; return 0; }
-  if [ "${1:-}" = --kill ]; then
-    kill -KILL "$pid" 2>/dev/null || true
-  else
-    kill -CONT "$pid" 2>/dev/null || true
-    timeout 5 "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-    wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait_gone "$pid" 10 || die "redis: pid $pid does not exit"
-  rm -f "$REDIS_PID"
-}
-
-redis_status() {
-  local up=0
-  redis_ready && up=1
-  status_line redis "$up" "$(redis_url)" "$(redis_pid)" "$REDIS_PORT"
-}
-
-redis_wipe() { :; } # nothing persists: every start is empty
-
-# --------------------------------------------------------------- RabbitMQ
-
-amqp_url() { echo "amqp://$APP_USER:$APP_PASS@127.0.0.1:$AMQP_PORT/"; }
-
-# The environment of every RabbitMQ command: nothing inherited that could point it at
-# another node (RABBITMQ_*, ERL_*), HOME in our directory for the Erlang cookie.
-rmq_env_vars() {
-  RMQ_ENV=(
-    PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 LC_ALL=C.UTF-8
-    HOME="$RMQ_DIR"
-    ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1
-    ERL_CRASH_DUMP="$RMQ_DIR/log/erl_crash.dump" ERL_CRASH_DUMP_BYTES=20000000
-    RABBITMQ_NODENAME="$RMQ_NODE"
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT"
-    RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT"
-    RABBITMQ_CTL_DIST_PORT_MIN=$((RABBITMQ_DIST_PORT + 1))
-    RABBITMQ_CTL_DIST_PORT_MAX=$((RABBITMQ_DIST_PORT + 20))
-    RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
-    RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
-    RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
-    RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config"
-    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
-    RABBITMQ_SCRIPTS_DIR="$RMQ_HOME/sbin"
-    RABBITMQ_PLUGINS_DIR="$RMQ_HOME/plugins"
-    RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
-    RABBITMQ_MNESIA_DIR="$RMQ_DIR/mnesia/node"
-    RABBITMQ_PLUGINS_EXPAND_DIR="$RMQ_DIR/mnesia/plugins-expand"
-    RABBITMQ_FEATURE_FLAGS_FILE="$RMQ_DIR/mnesia/feature_flags"
-    RABBITMQ_LOG_BASE="$RMQ_DIR/log"
-    RABBITMQ_LOGS="$RMQ_DIR/log/rabbit.log"
-    RABBITMQ_PID_FILE="$RMQ_PID"
-    # The marker lets rmq_pid tell our VM from any other beam.smp.
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} -paredao_run_dir $RMQ_DIR"
-  )
-}
-
-rmq_env() { rmq_env_vars; env -i "${RMQ_ENV[@]}" "$@"; }
-
-rmqctl() { (cd "$RMQ_DIR" && rmq_env "$RMQ_HOME/sbin/rabbitmqctl" -n "$RMQ_NODE" "$@") 9>&-; }
-
-rmq_pid() {
-  local pid
-  pid=$(read_pid "$RMQ_PID")
-  if pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-paredao_run_dir $RMQ_DIR"; then
-    echo "$pid"
-  fi
-}
-
-# $RMQ_HOME: the package's scripts and escripts, and of its 70 plugin applications only
-# the 20 the broker needs (the dependency closure of `rabbit`). The VM searches every
-# directory of its code path for each of the ~1000 modules it loads at boot, and the
-# configuration schemas of all plugins are compiled: 1.5-2.5 s of a 5-6 s boot. With
-# PAREDAO_RABBITMQ_ALL_PLUGINS=1, the package's own plugin directory instead.
-rmq_home_prepare() {
-  local pkg plugins app f d deps need seen i
-  pkg=$(readlink -f "$RMQ_BIN/rabbitmq-server") || die "rabbitmq: $RMQ_BIN/rabbitmq-server not found"
-  pkg=$(dirname "$(dirname "$pkg")") # .../rabbitmq_server-3.10.8
-  plugins=$pkg/plugins
-  { [ -d "$plugins" ] && [ -d "$pkg/sbin" ]; } || die "rabbitmq: unexpected installation layout under $pkg"
-  if [ -f "$RMQ_HOME/.source" ] && [ "$(cat "$RMQ_HOME/.source")" = "$pkg ${PAREDAO_RABBITMQ_ALL_PLUGINS:-0}" ]; then
-    return 0
-  fi
-  rm -rf "$RMQ_HOME"
-  mkdir -p "$RMQ_HOME/sbin" "$RMQ_HOME/plugins"
-  for f in "$pkg"/sbin/*; do ln -s "$f" "$RMQ_HOME/sbin/"; done
-  ln -s "$pkg/escript" "$RMQ_HOME/escript"
-  if [ "${PAREDAO_RABBITMQ_ALL_PLUGINS:-0}" = 1 ]; then
-    rmdir "$RMQ_HOME/plugins"
-    ln -s "$plugins" "$RMQ_HOME/plugins"
-  else
-    need=(rabbit)
-    seen=" rabbit "
-    i=0
-    while [ "$i" -lt "${#need[@]}" ]; do
-      app=${need[$i]}
-      i=$((i + 1))
-      for d in "$plugins/$app"-[0-9]*; do
-        [ -d "$d" ] || die "rabbitmq: application $app not found in $plugins"
-        ln -s "$d" "$RMQ_HOME/plugins/"
-        # {applications, [...]} and {included_applications, [...]} of its .app file
-        deps=$(tr -d ' \t\n' <"$d/ebin/$app.app" | grep -oE '\{(included_)?applications,\[[^]]*\]' |
-          sed -E 's/.*\[//; s/\]//' | tr ',' ' ')
-        for f in $deps; do
-          case "$seen" in *" $f "*) continue ;; esac
-          seen+="$f "
-          # OTP's own applications (kernel, ssl, mnesia...) are not in the plugin directory.
-          if compgen -G "$plugins/$f-[0-9]*" >/dev/null; then need+=("$f"); fi
-        done
-        break
-      done
-    done
-  fi
-  echo "$pkg ${PAREDAO_RABBITMQ_ALL_PLUGINS:-0}" >"$RMQ_HOME/.source"
-}
-
-rmq_prepare() {
-  mkdir -p "$RMQ_DIR/log" "$RMQ_DIR/mnesia"
-  rmq_home_prepare
-  chmod 700 "$RMQ_DIR"
-  if [ ! -s "$RMQ_DIR/.erlang.cookie" ]; then
-    (umask 077 && head -c 30 /dev/urandom | od -An -tx1 | tr -dc 0-9a-f | tr a-f A-F >"$RMQ_DIR/.erlang.cookie")
-  fi
-  chmod 400 "$RMQ_DIR/.erlang.cookie"
-  : >"$RMQ_DIR/rabbitmq-env.conf"           # instead of /etc/rabbitmq/rabbitmq-env.conf
-  echo '[].' >"$RMQ_DIR/enabled_plugins"     # no plugin (no management): faster boot
-  cat >"$RMQ_DIR/rabbitmq.conf" <<EOF
-# Written by deploy/local/servers.sh at each start.
-listeners.tcp.default = 127.0.0.1:$AMQP_PORT
-distribution.listener.interface = 127.0.0.1
-distribution.listener.port_range.min = $RABBITMQ_DIST_PORT
-distribution.listener.port_range.max = $RABBITMQ_DIST_PORT
-# Created on the first boot of an empty node (instead of guest).
-default_vhost = /
-default_user = $APP_USER
-default_pass = $APP_PASS
-default_permissions.configure = .*
-default_permissions.read = .*
-default_permissions.write = .*
-default_user_tags.administrator = true
-# A developer machine or CI may have little free disk: do not block publishers.
-disk_free_limit.absolute = 50MB
-log.console = false
-log.file.level = ${PAREDAO_RABBITMQ_LOG_LEVEL:-info}
-EOF
-}
-
-# AMQP 0-9-1 handshake up to Connection.Tune: the broker listens, and accepts our
-# user's PLAIN login. Pure bash (no client library, no Erlang CLI start-up: fast).
-amqp_ready() {
-  # shellcheck disable=SC2016 # a script of its own, with its own arguments
-  timeout 5 bash -c '
-    set -e
-    exec 3<>"/dev/tcp/127.0.0.1/$1"
-    user=$2 pass=$3
-    hex() { od -An -tx1 -v | tr -d " \n"; }
-    frame() { # read one frame; print the hex of its first 4 payload bytes (class, method)
-      local h n
-      h=$(dd bs=1 count=7 status=none <&3 | hex)
-      [ ${#h} -eq 14 ] && [ "${h:0:2}" = 01 ] || return 1
-      n=$((16#${h:6:8}))
-      dd bs=1 count=$((n + 1)) status=none <&3 | hex | cut -c1-8
-    }
-    b32() { printf "\\x%02x\\x%02x\\x%02x\\x%02x" $(($1>>24&255)) $(($1>>16&255)) $(($1>>8&255)) $(($1&255)); }
-    printf "AMQP\x00\x00\x09\x01" >&3
-    [ "$(frame)" = 000a000a ]                       # Connection.Start
-    rlen=$((2 + ${#user} + ${#pass}))
-    size=$((4 + 4 + 6 + 4 + rlen + 6))
-    { printf "\x01\x00\x00"; printf "$(b32 $size)"
-      printf "\x00\x0a\x00\x0b\x00\x00\x00\x00\x05PLAIN"; printf "$(b32 $rlen)"
-      printf "\x00%s\x00%s" "$user" "$pass"; printf "\x05en_US\xce"; } >&3
-    [ "$(frame)" = 000a001e ]                       # Connection.Tune (a refusal is Close)
-  ' amqp_ready "$AMQP_PORT" "$APP_USER" "$APP_PASS" 2>/dev/null
-}
-
-# The launcher (the rabbitmq-server shell script) lives as long as the VM; it is the
-# only trace of a node that has not written its pid file yet.
-rmq_launcher_alive() {
-  local pid
-  pid=$(read_pid "$RMQ_DIR/launcher.pid")
-  pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q rabbitmq-server
-}
-
-rmq_running() { [ -n "$(rmq_pid)" ] || rmq_launcher_alive; }
-
-# Start the VM in the background, without waiting.
-rmq_launch() {
-  port_open "$AMQP_PORT" && die "rabbitmq: port $AMQP_PORT is in use by another process"
-  port_open "$RABBITMQ_DIST_PORT" && die "rabbitmq: distribution port $RABBITMQ_DIST_PORT is in use by another process"
-  rmq_prepare
-  rm -f "$RMQ_PID" "$RMQ_DIR/launcher.pid"
-  rmq_env_vars
-  # exec: the background job's pid is the launcher's (setsid: its own session).
-  (cd "$RMQ_DIR" && exec env -i "${RMQ_ENV[@]}" setsid "$RMQ_HOME/sbin/rabbitmq-server" \
-    </dev/null >>"$RMQ_DIR/log/startup.log" 2>&1) 9>&- &
-  echo $! >"$RMQ_DIR/launcher.pid"
-}
-
-rmq_wait() {
-  local end=$(( $(now) + TIMEOUT * 1000000 ))
-  until amqp_ready; do
-    if [ "$(now)" -ge "$end" ] || ! rmq_running; then
-      tail -n 30 "$RMQ_DIR/log/startup.log" >&2
-      die "rabbitmq: not ready (logs in $RMQ_DIR/log)"
-    fi
-    sleep 0.05
-  done
-}
-
-rmq_start() {
-  rmq_running || rmq_launch
-  rmq_revive_app
-  rmq_wait
-  rmq_policies
-}
-
-# The test suites and benchmarks give every run a deployment of its own (t + 10 hex digits,
-# bench + a timestamp): a long-lived development broker would keep their quorum queues for ever,
-# each costing the broker a little CPU, taken from the next benchmark. They go 10 minutes after
-# their last consumer left. Set once per broker data directory (a wipe sets it again).
-rmq_policies() {
-  local marker="$RMQ_DIR/mnesia/.paredao-policies-v1"
-  [ -f "$marker" ] && return 0
-  rmqctl set_policy --apply-to queues paredao-test-deployments \
-    '^(t[0-9a-f]{10}|bench[0-9]+)\.votes(\.dead)?$' '{"expires":600000}' >/dev/null ||
-    die "rabbitmq: could not set the policy for test deployments"
-  : >"$marker"
-}
-
-# A VM left with its broker application stopped (`ctl stop_app`, a failed restart):
-# start the application. Only for a VM past its boot (whose first second has no state).
-rmq_revive_app() {
-  local pid age
-  pid=$(rmq_pid)
-  [ -n "$pid" ] && ! amqp_ready || return 0
-  age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
-  [ "${age:-0}" -ge 20 ] || return 0
-  if [ "$(rmq_call 'rabbit is_booting')" = false ] && [ "$(rmq_call 'rabbit is_running')" = false ]; then
-    log "rabbitmq: VM up, broker application stopped: starting it"
-    rmq_call 'rabbit start' "$TIMEOUT" >/dev/null || true
-  fi
-}
-
-# erl_call (erl_interface, part of erlang-base): a C client of the Erlang distribution
-# that calls a function on our node in milliseconds, where an Erlang CLI needs ~0.7 s.
-erl_call_bin() {
+render_conf() {
   local f
-  for f in /usr/lib/erlang/erts-*/bin/erl_call /usr/lib/erlang/lib/erl_interface-*/bin/erl_call; do
-    [ -x "$f" ] && { echo "$f"; return 0; }
+  mkdir -p "$RUN_DIR/conf" "$RUN_DIR/log" "$RUN_DIR/redis" "$RUN_DIR/rabbitmq" "$RUN_DIR/postgres"
+  chmod 755 "$RUN_DIR" "$RUN_DIR/conf" # PostgreSQL reads its files as `postgres`
+  for f in "$HERE"/conf/*; do
+    envsubst "$CONF_VARS" <"$f" >"$RUN_DIR/conf/${f##*/}.new"
+    mv -f "$RUN_DIR/conf/${f##*/}.new" "$RUN_DIR/conf/${f##*/}"
   done
-  return 1
 }
 
-rmq_call() { # rmq_call 'Module Function [Args]' [TIMEOUT]: prints the result term
-  local bin
-  bin=$(erl_call_bin) || return 1
-  rmq_env_vars
-  (cd "$RMQ_DIR" && timeout "$((${2:-10} + 2))" env -i "${RMQ_ENV[@]}" "$bin" -sname "$RMQ_NODE" \
-    -timeout "${2:-10}" -a "$1") 9>&- 2>&1
-}
-
-# Restart of the broker inside the running VM (what `rabbitmqctl stop_app; start_app`
-# does): the listener closes, every connection and channel drops, non-durable queues
-# go, durable ones are recovered; the VM, its loaded code and epmd stay, so it takes
-# about 1 s where a new VM takes ~5 s (it loads and JIT-compiles ~1000 modules).
-rmq_restart_app() {
-  local pid
-  pid=$(rmq_pid)
-  [ -n "$pid" ] || return 1
-  kill -CONT "$pid" 2>/dev/null || true # a paused VM (fault test) would never answer
-  [ "$(rmq_call 'rabbit stop' 30)" = ok ] || return 1
-  [ "$(rmq_call 'rabbit start' "$TIMEOUT")" = ok ] || return 1
-  wait_for rabbitmq amqp_ready
-}
-
-rmq_stop() { # rmq_stop [--kill]
-  local pid launcher
-  pid=$(rmq_pid)
-  launcher=$(read_pid "$RMQ_DIR/launcher.pid")
-  if [ -z "$pid" ]; then
-    # Still booting (no pid file yet): the launcher passes SIGTERM on to the VM.
-    if rmq_launcher_alive; then
-      kill -TERM "$launcher" 2>/dev/null || true
-      wait_gone "$launcher" 30 || { pkill -KILL -P "$launcher"; kill -KILL "$launcher"; } 2>/dev/null || true
-    fi
-    rm -f "$RMQ_PID" "$RMQ_DIR/launcher.pid"
+# supervisord running with the current configuration (its programs are started separately).
+supervisord_start() {
+  local old
+  old=$(cat "$RUN_DIR/conf/supervisord.conf" 2>/dev/null) || true
+  render_conf
+  if sv_status; then
+    [ "$old" = "$(cat "$RUN_DIR/conf/supervisord.conf")" ] ||
+      log "supervisord.conf changed: 'servers.sh stop' then 'start' applies it"
     return 0
   fi
-  if [ "${1:-}" = --kill ]; then
-    kill -KILL "$pid" 2>/dev/null || true
-  else
-    # SIGTERM makes RabbitMQ 3.10 stop gracefully (as `rabbitmqctl stop` does),
-    # without the start-up time of an Erlang CLI.
-    kill -CONT "$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-    wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$SUPERVISOR_SOCK" # left by a supervisord that was killed
+  # A clean environment: nothing inherited (RABBITMQ_*, ERL_*, PG*) reaches the servers.
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    supervisord -c "$RUN_DIR/conf/supervisord.conf" 9>&- ||
+    die "supervisord did not start (log $RUN_DIR/log/supervisord.log)"
+  sv_status || die "supervisord does not answer on $SUPERVISOR_SOCK (log $RUN_DIR/log/supervisord.log)"
+}
+
+# --------------------------------------------------------------------- the servers
+
+pg_url() { echo "postgresql://paredao@127.0.0.1:$PG_PORT/paredao"; }
+redis_url() { echo "redis://127.0.0.1:$REDIS_PORT"; }
+amqp_url() { echo "amqp://paredao:paredao@127.0.0.1:$AMQP_PORT/"; }
+
+ports_of() {
+  case $1 in
+    postgres) echo "$PG_PORT" ;;
+    redis) echo "$REDIS_PORT" ;;
+    rabbitmq) echo "$AMQP_PORT $RABBITMQ_DIST_PORT $RABBITMQ_PROMETHEUS_PORT" ;;
+    epmd) echo "$EPMD_PORT" ;;
+  esac
+}
+
+# rabbitmq_cli SECONDS TOOL ARGS...: rabbitmqctl, rabbitmq-diagnostics… against our node, as
+# rabbitmq-env.conf says, nothing inherited; killed after SECONDS (0: no limit).
+rabbitmq_cli() {
+  local seconds=$1 tool=$2
+  shift 2
+  (cd "$RUN_DIR/rabbitmq" && exec timeout "$seconds" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$RUN_DIR/rabbitmq" \
+    RABBITMQ_CONF_ENV_FILE="$RUN_DIR/conf/rabbitmq-env.conf" "$RABBITMQ_BIN/$tool" "$@") 9>&-
+}
+
+# RabbitMQ 3.10's stop waits 5 s for a call that cannot succeed during a shutdown, in the
+# management agent's event handler (the Prometheus plugin needs the agent; fixed upstream in
+# 3.13, rabbitmq-server#11070). Removed first, a stop takes ~1 s.
+rabbitmq_unhook_mgmt() {
+  rabbitmq_cli 20 rabbitmqctl eval \
+    'gen_event:delete_handler(rabbit_event, rabbit_mgmt_db_handler, []).' >/dev/null 2>&1 || true
+}
+
+# prepare NAME: what a server needs before it starts.
+prepare() {
+  case $1 in
+    postgres) prepare_postgres ;;
+    # Nothing persists (redis.conf): a SAVE by hand must not come back either.
+    redis) rm -rf "$RUN_DIR/redis" && mkdir -p "$RUN_DIR/redis" ;;
+  esac
+}
+
+prepare_postgres() {
+  local data=$RUN_DIR/postgres/data
+  if [ -n "$IS_ROOT" ]; then
+    id postgres >/dev/null 2>&1 || die "postgres: as root, PostgreSQL needs the 'postgres' system user (package postgresql)"
+    chown -R postgres: "$RUN_DIR/postgres"
+    runuser -u postgres -- test -r "$RUN_DIR/conf/postgresql.conf" ||
+      die "postgres: user 'postgres' cannot read $RUN_DIR/conf (a parent directory is not traversable)"
   fi
-  wait_gone "$pid" 10 || die "rabbitmq: pid $pid does not exit"
-  # The launcher leaves with the VM.
-  [ -z "$launcher" ] || wait_gone "$launcher" 5 || true
-  rm -f "$RMQ_PID" "$RMQ_DIR/launcher.pid"
+  chmod 700 "$RUN_DIR/postgres"
+  if [ ! -s "$data/PG_VERSION" ]; then
+    log "postgres: initdb $data"
+    rm -rf "$data"
+    (cd "$RUN_DIR/postgres" && as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 \
+      --locale=C.UTF-8 --no-sync --no-instructions) >"$RUN_DIR/log/initdb.log" 2>&1 ||
+      { cat "$RUN_DIR/log/initdb.log" >&2; die "postgres: initdb failed"; }
+  fi
 }
 
-epmd_stop() { # our epmd only (its own port), once no node uses it
-  port_open "$EPMD_PORT" || return 0
-  rmq_env epmd -kill >/dev/null 2>&1 || true
+wipe() {
+  case $1 in
+    postgres) rm -rf "$RUN_DIR/postgres/data" ;;
+    rabbitmq) rm -rf "$RUN_DIR/rabbitmq/mnesia" ;;
+    redis) ;; # always empty
+  esac
 }
 
-rmq_status() {
-  local up=0
-  amqp_ready && up=1
-  status_line rabbitmq "$up" "$(amqp_url)  node $RMQ_NODE" "$(rmq_pid)" "$AMQP_PORT"
+ready_epmd() { epmd -port "$EPMD_PORT" -names >/dev/null 2>&1; }
+ready_postgres() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -t 2; }
+ready_redis() { [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+# Once the VM has registered with epmd, await_startup waits for the end of its boot, listeners
+# included (up to SECONDS: a VM whose broker application was stopped never gets there).
+ready_rabbitmq() { # ready_rabbitmq [SECONDS]
+  [[ $(epmd -port "$EPMD_PORT" -names 2>/dev/null) == *"name ${RABBITMQ_NODENAME%@*} at"* ]] &&
+    rabbitmq_cli $((${1:-5} + 5)) rabbitmqctl await_startup --timeout "${1:-5}" >/dev/null 2>&1
 }
 
-rmq_wipe() { rm -rf "$RMQ_DIR/mnesia"; }
+# After each start: the application's role and database, when missing.
+init_postgres() {
+  PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+    -U postgres -d postgres -f "$RUN_DIR/conf/postgres-bootstrap.sql" >/dev/null ||
+    die "postgres: could not create role and database paredao"
+}
 
-# ------------------------------------------------------------------ main
+# wait_ready NAME: until the server accepts work, it exits, or $TIMEOUT passes.
+wait_ready() {
+  local name=$1 begin deadline left
+  begin=$(now_ms)
+  deadline=$((begin + TIMEOUT * 1000))
+  while :; do
+    left=$(((deadline - $(now_ms)) / 1000))
+    "ready_$name" "$((left > 1 ? left : 1))" && break
+    # Its pid asked of supervisord only after a second: most servers are ready sooner.
+    if [ -z "${PID[$name]:-}" ] && [ $(($(now_ms) - begin)) -ge 1000 ]; then sv_status || true; fi
+    [ -z "${PID[$name]:-}" ] || pid_alive "${PID[$name]}" || fail "$name" "exited while starting"
+    [ "$left" -gt 0 ] || fail "$name" "not ready after ${TIMEOUT}s"
+    sleep 0.1
+  done
+  if [ "$name" = postgres ]; then init_postgres; fi
+  [ "$name" = epmd ] || log "$name: ready in $(took "$T0")"
+}
+
+fail() {
+  tail -n 25 "$RUN_DIR/log/$1.log" >&2 2>/dev/null || true
+  die "$1: $2 (log $RUN_DIR/log/$1.log)"
+}
+
+# start_servers NAME...: those not running, prepared, started by supervisord, awaited.
+start_servers() {
+  local name port todo=() out
+  if [[ " $* " == *" rabbitmq "* ]] && ! running epmd; then todo=(epmd); fi
+  # The broker, the slowest to boot, first.
+  for name in rabbitmq postgres redis; do
+    if [[ " $* " == *" $name "* ]] && ! running "$name"; then todo+=("$name"); fi
+  done
+  for name in "${todo[@]}"; do
+    for port in $(ports_of "$name"); do
+      ! port_open "$port" || die "$name: port $port is in use by another process$(port_owner "$port"):" \
+        "a server left by a supervisord that was killed, or another program (PAREDAO_PORT_BASE moves the block)"
+    done
+    prepare "$name"
+  done
+  if [ "${todo[0]:-}" = epmd ]; then
+    # The broker's VM must find our epmd, or it would start one of its own, unsupervised.
+    sv start epmd >/dev/null
+    PID[epmd]=''
+    wait_ready epmd
+    todo=("${todo[@]:1}")
+  fi
+  if [ ${#todo[@]} -gt 0 ]; then
+    out=$(sv start "${todo[@]}" 2>&1) || true
+    [[ $out != *ERROR* ]] || die "supervisord: $out"
+    for name in "${todo[@]}"; do PID[$name]=''; done
+  fi
+  for name; do
+    [[ " ${todo[*]} " == *" $name "* ]] || log "$name: already running"
+    wait_ready "$name"
+  done
+}
+
+gone() { # gone PID [PID...]: the first reaped, the others exited
+  local p
+  [ ! -e "/proc/$1" ] || return 1
+  for p; do ! pid_alive "$p" || return 1; done
+}
+
+# stop_server NAME [--kill]
+stop_server() {
+  local name=$1 pid=${PID[$1]:-0}
+  running "$name" || return 0
+  if [ "${2:-}" = --kill ]; then
+    local pids
+    pids=$(process_tree "$pid")
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    # Until supervisord has reaped its child (a start before would be refused) and every
+    # orphan is gone (PostgreSQL refuses to start while its old backends hold the shared memory).
+    # shellcheck disable=SC2086
+    for _ in $(seq 100); do gone "$pid" $pids && break; sleep 0.1; done
+  else
+    signal_tree "$pid" CONT # a paused server never stops
+    if [ "$name" = rabbitmq ]; then rabbitmq_unhook_mgmt; fi
+    sv stop "$name" >/dev/null
+  fi
+  STATE[$name]=STOPPED
+}
+
+# The broker stops and starts again inside its VM (what `rabbitmqctl stop_app; start_app` do, in
+# one CLI call, which returns once the broker has booted): every connection and channel drops,
+# durable queues are recovered; the VM and its loaded code stay, so the broker is back within
+# about a second.
+rabbitmq_restart_app() {
+  signal_tree "${PID[rabbitmq]}" CONT
+  [ "$(rabbitmq_cli $((TIMEOUT + 10)) rabbitmqctl eval \
+    'gen_event:delete_handler(rabbit_event, rabbit_mgmt_db_handler, []), ok = rabbit:stop(), rabbit:start().' \
+    2>/dev/null)" = ok ]
+}
+
+status_line() {
+  local name=$1 url
+  case $name in
+    postgres) url=$(pg_url) ;;
+    redis) url=$(redis_url) ;;
+    rabbitmq) url="$(amqp_url)  metrics http://127.0.0.1:$RABBITMQ_PROMETHEUS_PORT/metrics" ;;
+  esac
+  if running "$name" && "ready_$name"; then
+    printf '%-9s up    %s  pid %s\n' "$name" "$url" "${PID[$name]}"
+  elif running "$name"; then
+    printf '%-9s DOWN  pid %s running but not answering (log %s)\n' "$name" "${PID[$name]}" "$RUN_DIR/log/$name.log"
+    return 1
+  else
+    printf '%-9s DOWN  not running (%s)\n' "$name" "$url"
+    return 1
+  fi
+}
+
+server_name() {
+  case "${1:-}" in
+    postgres | postgresql | pg) echo postgres ;;
+    redis) echo redis ;;
+    rabbitmq | rabbit | amqp) echo rabbitmq ;;
+    *) die "unknown server '${1:-}' (postgres | redis | rabbitmq)" ;;
+  esac
+}
 
 print_env() {
   echo "PAREDAO_POSTGRES_URL=$(pg_url)"
@@ -650,63 +404,9 @@ print_env() {
   echo "PAREDAO_AMQP_URL=$(amqp_url)"
 }
 
-fn_prefix() {
-  case "${1:-}" in
-    postgres|postgresql|pg) echo pg ;;
-    redis) echo redis ;;
-    rabbitmq|rabbit|amqp) echo rmq ;;
-    *) die "unknown server '${1:-}' (postgres | redis | rabbitmq)" ;;
-  esac
-}
-
-name_of() { case $1 in pg) echo postgres ;; redis) echo redis ;; rmq) echo rabbitmq ;; esac; }
-
-# The processes of a server: PostgreSQL's postmaster and backends, Redis, the broker's VM and
-# its port programs.
-server_procs() {
-  local pid
-  case $1 in
-    pg) pg_procs ;;
-    redis) redis_pid ;;
-    rmq)
-      pid=$(rmq_pid)
-      [ -n "$pid" ] || return 0
-      echo "$pid"
-      pgrep -P "$pid" || true
-      ;;
-  esac
-}
-
-signal_server() { # signal_server PREFIX SIGNAL
-  local pids
-  pids=$(server_procs "$1")
-  [ -n "$pids" ] || die "$(name_of "$1") is not running"
-  # shellcheck disable=SC2086
-  kill -s "$2" $pids
-}
-
-start_one() {
-  local p=$1 t
-  t=$(now)
-  if "${p}_status" >/dev/null 2>&1; then
-    log "$(name_of "$p"): already running"
-    return 0
-  fi
-  "${p}_start"
-  log "$(name_of "$p"): ready in $(elapsed "$t")"
-}
-
-stop_one() {
-  local p=$1 t
-  t=$(now)
-  "${p}_stop" "${2:-}"
-  log "$(name_of "$p"): stopped in $(elapsed "$t")"
-}
-
-# Serialise concurrent invocations on the same directory (fd 9; closed for the servers).
+# Serialise concurrent invocations on the same run directory (fd 9; closed for the servers).
 lock() {
   mkdir -p "$RUN_DIR"
-  chmod 755 "$RUN_DIR" 2>/dev/null || true
   exec 9>>"$RUN_DIR/.lock"
   flock -w "$((TIMEOUT * 3))" 9 || die "another servers.sh holds $RUN_DIR/.lock"
 }
@@ -716,58 +416,55 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  start)
+  start | start-one)
+    if [ "$cmd" = start ]; then names=("${SERVERS[@]}"); else names=("$(server_name "${1:-}")"); fi
     lock
-    t0=$(now)
-    # RabbitMQ is the slowest to boot: launched first, awaited last.
-    rmq_up=''
-    if rmq_status >/dev/null 2>&1; then rmq_up=1; elif ! rmq_running; then rmq_launch; else rmq_revive_app; fi
-    start_one pg
-    start_one redis
-    if [ -n "$rmq_up" ]; then
-      log "rabbitmq: already running"
-    else
-      rmq_wait
-      log "rabbitmq: ready in $(elapsed "$t0")"
-    fi
-    rmq_policies
-    log "all ready in $(elapsed "$t0")"
-    print_env
+    T0=$(now_ms)
+    find_pg_bin
+    supervisord_start
+    start_servers "${names[@]}"
+    log "ready in $(took "$T0")"
+    [ "$cmd" = start-one ] || print_env
     ;;
   stop)
     lock
-    stop_one rmq &
-    rmq_job=$!
-    stop_one redis
-    stop_one pg
-    wait "$rmq_job"
-    epmd_stop
+    T0=$(now_ms)
+    if sv_status; then
+      for name in "${SERVERS[@]}"; do if running "$name"; then signal_tree "${PID[$name]}" CONT; fi; done
+      if running rabbitmq; then rabbitmq_unhook_mgmt; fi
+      read -r sv_pid <"$RUN_DIR/supervisord.pid"
+      # Stops the programs in reverse priority order (the broker, then PostgreSQL and Redis,
+      # epmd last), then exits.
+      sv shutdown >/dev/null
+      for _ in $(seq $((TIMEOUT * 20))); do pid_alive "$sv_pid" || break; sleep 0.1; done
+      ! pid_alive "$sv_pid" || die "supervisord (pid $sv_pid) did not exit (log $RUN_DIR/log/supervisord.log)"
+      log "stopped in $(took "$T0")"
+    else
+      log "not running"
+    fi
     ;;
   status)
     rc=0
-    pg_status || rc=1
-    redis_status || rc=1
-    rmq_status || rc=1
+    find_pg_bin
+    sv_status || true
+    for name in "${SERVERS[@]}"; do status_line "$name" || rc=1; done
     exit "$rc"
     ;;
   env)
     print_env
     ;;
-  start-one)
-    p=$(fn_prefix "${1:-}")
-    lock
-    start_one "$p"
-    ;;
   stop-one)
-    p=$(fn_prefix "${1:-}")
+    name=$(server_name "${1:-}")
     kill=''
     [ "${2:-}" = --kill ] && kill=--kill
     [ $# -le 1 ] || [ -n "$kill" ] || die "stop-one: unknown option '$2'"
     lock
-    stop_one "$p" "$kill"
+    T0=$(now_ms)
+    if sv_status; then stop_server "$name" "$kill"; fi
+    log "$name: stopped in $(took "$T0")"
     ;;
   restart)
-    p=$(fn_prefix "${1:-}")
+    name=$(server_name "${1:-}")
     shift
     wipe='' kill='' full=''
     for a in "$@"; do
@@ -779,32 +476,33 @@ case "$cmd" in
       esac
     done
     lock
-    t0=$(now)
-    if [ "$p" = rmq ] && [ -z "$wipe$kill$full" ]; then
-      if rmq_restart_app; then
-        log "rabbitmq: restarted (application, VM kept) in $(elapsed "$t0")"
+    T0=$(now_ms)
+    find_pg_bin
+    supervisord_start
+    if [ "$name" = rabbitmq ] && [ -z "$wipe$kill$full" ] && running rabbitmq; then
+      if rabbitmq_restart_app; then
+        log "rabbitmq: restarted (application, VM kept) in $(took "$T0")"
         exit 0
       fi
       log "rabbitmq: restart inside the VM failed: restarting the VM"
+      sv_status
     fi
-    "${p}_stop" "$kill"
-    [ -z "$wipe" ] || "${p}_wipe"
-    "${p}_start"
-    log "$(name_of "$p"): restarted in $(elapsed "$t0")"
+    stop_server "$name" "$kill"
+    [ -z "$wipe" ] || wipe "$name"
+    start_servers "$name"
+    log "$name: restarted in $(took "$T0")"
     ;;
-  pause)
-    signal_server "$(fn_prefix "${1:-}")" STOP
-    ;;
-  resume)
-    signal_server "$(fn_prefix "${1:-}")" CONT
+  pause | resume)
+    name=$(server_name "${1:-}")
+    if ! sv_status || ! running "$name"; then die "$name is not running"; fi
+    if [ "$cmd" = pause ]; then signal_tree "${PID[$name]}" STOP; else signal_tree "${PID[$name]}" CONT; fi
     ;;
   ctl)
-    rmq_running || die "rabbitmq is not running"
-    rmqctl "$@"
+    rabbitmq_cli 0 rabbitmqctl -n "$RABBITMQ_NODENAME" "$@"
     ;;
   psql)
-    "$PG_BIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$APP_DB" "$@"
+    find_pg_bin
+    "$PG_BIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d paredao "$@"
     ;;
-  -h|--help|help) usage ;;
   *) usage ;;
 esac

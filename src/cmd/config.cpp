@@ -16,9 +16,9 @@ namespace {
 struct Settings {
   HttpConfig http;
   std::filesystem::path data_dir = "paredao-data";
-  std::string postgres_url = "postgresql://paredao:paredao@127.0.0.1:55432/paredao";
-  std::string redis_url = "redis://127.0.0.1:56379";
-  std::string amqp_url = "amqp://paredao:paredao@127.0.0.1:55672/";
+  std::string postgres_url = "postgresql://paredao:paredao@127.0.0.1:5432/paredao";
+  std::string redis_url = "redis://127.0.0.1:6379";
+  std::string amqp_url = "amqp://paredao:paredao@127.0.0.1:5672/";
   std::string deployment = "paredao";
   std::optional<ListenAddress> metrics_listen;
   unsigned consumers = 2;
