@@ -52,7 +52,8 @@ start() {
   "$bin" migrate >>"$services_dir/migrate.log" 2>&1 || { tail -5 "$services_dir/migrate.log" >&2; exit 1; }
   local upstreams=()
   for i in "${!api_ports[@]}"; do
-    start_service "api-$i" api --listen "127.0.0.1:${api_ports[$i]}"
+    # nginx in front is ours: every client arrives from its one address.
+    start_service "api-$i" api --listen "127.0.0.1:${api_ports[$i]}" --trusted-proxies 127.0.0.1/32
     upstreams+=("127.0.0.1:${api_ports[$i]}")
   done
   for i in "${!worker_metrics_ports[@]}"; do
