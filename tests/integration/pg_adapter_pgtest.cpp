@@ -295,8 +295,8 @@ TEST_F(PostgresTest, AChallengeRecordedTwiceIsFoundByTheAuditAndAroundFreshVotes
   EXPECT_EQ(audit->found, expected);
   // ...and not looked for again once behind it (checked_until is rounded down to the
   // millisecond: a search from it may see its last batch again, never miss one).
-  audit = history.challenges_used_twice(audit->checked_until + std::chrono::milliseconds(1),
-                                        kAround);
+  audit =
+      history.challenges_used_twice(audit->checked_until + std::chrono::milliseconds(1), kAround);
   ASSERT_TRUE(audit);
   EXPECT_TRUE(audit->found.empty());
   EXPECT_EQ(scalar("SELECT count(*) FROM audit_challenges_used_twice"), 1);
