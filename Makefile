@@ -86,7 +86,7 @@ fuzz:
 	@scripts/install-deps.sh --fuzz
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DPAREDAO_FUZZ_ONLY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-fuzz -j $(JOBS)
-	for target in fuzz_altcha_verify fuzz_new_poll fuzz_rfc3339; do \
+	for target in fuzz_altcha_verify fuzz_new_poll fuzz_rfc3339 fuzz_proxy_header; do \
 	  mkdir -p build-fuzz/corpus/$$target && \
 	  ./build-fuzz/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) \
 	    build-fuzz/corpus/$$target tests/fuzz/seeds/$$target || exit 1; \

@@ -5,6 +5,7 @@
 #
 #   bench/http_bench.sh            (make bench)
 #   ROUNDS=5 ROUND_SECONDS=10 CONNECTION_LEVELS="64 512" bench/http_bench.sh
+#   POW_ALGORITHM=SCRYPT POW_SCRYPT_COST=64 VOTES=150000 bench/http_bench.sh   (a memory-hard check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -27,8 +28,17 @@ trap cleanup EXIT
 
 
 # --- paredao: embedded mode, minimum difficulty, its own data dir --------------------------------
+# The proof of work's key derivation: SHA-256 unless POW_ALGORITHM says otherwise; the payload
+# generator reads the same variables, so the challenges it solves are the server's kind.
+POW_FLAGS=()
+if [[ -n "${POW_ALGORITHM:-}" ]]; then
+  export POW_ALGORITHM POW_SCRYPT_COST=${POW_SCRYPT_COST:-1024} POW_SCRYPT_BLOCK_SIZE=${POW_SCRYPT_BLOCK_SIZE:-8}
+  POW_FLAGS=(--pow-algorithm "$POW_ALGORITHM" --pow-scrypt-cost "$POW_SCRYPT_COST"
+             --pow-scrypt-block-size "$POW_SCRYPT_BLOCK_SIZE")
+fi
 "$BIN" serve --listen "127.0.0.1:$PAREDAO_PORT" --data-dir "$work/data" --admin-token "$TOKEN" \
-  --pow-difficulty 1 --no-demo --threads "$SERVER_THREADS" >"$work/paredao.log" 2>&1 &
+  --pow-difficulty 1 --no-demo --threads "$SERVER_THREADS" "${EDGE_OFF[@]}" "${POW_FLAGS[@]}" \
+  >"$work/paredao.log" 2>&1 &
 paredao_pid=$!
 wait_http "http://127.0.0.1:$PAREDAO_PORT/healthz"
 api="http://127.0.0.1:$PAREDAO_PORT/api/v1"

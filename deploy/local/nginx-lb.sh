@@ -106,6 +106,9 @@ $servers    }
     server {
         listen 127.0.0.1:$port;
         proxy_pass paredao;
+        # Names the client to the api copies (PROXY protocol; nginx 1.22 writes version 1), so
+        # that pace and limits see each client's network, not the balancer's address.
+        proxy_protocol on;
         # A copy that refuses the connection (stopped, restarting) is skipped; nothing has
         # been sent to it yet, so no request can be delivered twice.
         proxy_connect_timeout 1s;

@@ -4,13 +4,15 @@ namespace paredao {
 
 CastVote::CastVote(const PollCatalog& catalog, const HumanVerifier& verifier,
                    VotePipeline& pipeline, IdGenerator& ids, const Clock& clock,
-                   const ReadResults& results)
+                   const ReadResults& results, PaceLedger& pace, std::uint32_t vote_limit)
     : catalog_(catalog),
       verifier_(verifier),
       pipeline_(pipeline),
       ids_(ids),
       clock_(clock),
-      results_(results) {}
+      results_(results),
+      pace_(pace),
+      vote_limit_(vote_limit) {}
 
 void CastVote::cast(VoteRequest request, VoteCallback done) {
   auto poll = catalog_.find(request.poll_id);
@@ -36,18 +38,47 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
   auto proof = verifier_.verify(*request.altcha, poll->id, now);
   if (!proof.ok()) return done(proof.error());
 
+  if (vote_limit_ == 0) {
+    // No limit: the network's votes need not be counted.
+    return submit(std::move(poll), now, std::move(*request.candidate_id), std::move(proof).value(),
+                  std::nullopt, std::move(done));
+  }
+  auto admitted = [this, poll = std::move(poll), now, candidate = std::move(*request.candidate_id),
+                   proof = std::move(proof).value(), network = request.network,
+                   done = std::move(done)](Result<std::vector<PaceAdmission>> answers) mutable {
+    if (!answers.ok()) return done(answers.error());
+    const auto& admission = answers.value().front();
+    if (!admission.admitted) {
+      return done(Error{
+          ErrorCode::kRateLimited,
+          "more than " + std::to_string(vote_limit_) + " votes in 60 seconds from this network",
+          admission.retry_after});
+    }
+    submit(std::move(poll), now, std::move(candidate), std::move(proof),
+           PaceRecord{PaceEvent::kVote, network, admission.second}, std::move(done));
+  };
+  pace_.admit({{PaceEvent::kVote, request.network, vote_limit_}}, std::move(admitted));
+}
+
+void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id,
+                      HumanProof proof, std::optional<PaceRecord> admission, VoteCallback done) {
   AcceptedVote vote{.vote_id = ids_.vote_id(now),
                     .poll_id = poll->id,
-                    .candidate_id = std::move(*request.candidate_id),
+                    .candidate_id = std::move(candidate_id),
                     .accepted_at = now,
-                    .challenge_id = std::move(proof.value().challenge_id),
-                    .challenge_expires_at = proof.value().expires_at};
+                    .challenge_id = std::move(proof.challenge_id),
+                    .challenge_expires_at = proof.expires_at};
   VoteReceipt receipt{.vote_id = vote.vote_id,
                       .poll = std::move(poll),
                       .candidate_id = vote.candidate_id,
                       .accepted_at = now};
-  pipeline_.submit(std::move(vote), [this, receipt = std::move(receipt),
+  pipeline_.submit(std::move(vote), [this, receipt = std::move(receipt), admission,
                                      done = std::move(done)](AppendStatus status) mutable {
+    // A vote known not to count takes back its place in the network's limit; one in doubt
+    // keeps it (it may count).
+    if (admission && (status == AppendStatus::kDuplicate || status == AppendStatus::kUnavailable)) {
+      pace_.forget({*admission});
+    }
     switch (status) {
       case AppendStatus::kDurable:
         receipt.results = results_.visible_results(receipt.poll);

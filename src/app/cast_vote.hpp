@@ -8,6 +8,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/human_verifier.hpp"
 #include "app/ports/id_generator.hpp"
+#include "app/ports/pace_ledger.hpp"
 #include "app/read_results.hpp"
 #include "app/result.hpp"
 #include "app/vote_pipeline.hpp"
@@ -19,6 +20,7 @@ struct VoteRequest {
   std::string poll_id;
   std::optional<std::string> candidate_id;
   std::optional<std::string> altcha;
+  Network network;  // the client's (the contract's "The edge")
 };
 
 struct VoteReceipt {
@@ -34,23 +36,32 @@ using VoteCallback = std::function<void(Result<VoteReceipt>)>;
 // Thread-safe, non-blocking.
 class CastVote {
  public:
+  // `vote_limit`: votes accepted per network in any 60 s (0: no limit).
   CastVote(const PollCatalog& catalog, const HumanVerifier& verifier, VotePipeline& pipeline,
-           IdGenerator& ids, const Clock& clock, const ReadResults& results);
+           IdGenerator& ids, const Clock& clock, const ReadResults& results, PaceLedger& pace,
+           std::uint32_t vote_limit);
 
-  // Checks the vote in the contract's order (poll, fields, status, candidate, human check) and
-  // hands it to the pipeline, which burns the challenge and makes the vote durable. `done` runs
-  // exactly once: at once on the calling thread for a refusal, or on the pipeline's thread once
-  // the vote is durable or failed. A success means the vote is durable and will be counted
-  // exactly once; kUnavailable means it was not recorded and its payload may be sent again.
+  // Checks the vote in the contract's order (poll, fields, status, candidate, human check, then
+  // the network's vote limit) and hands it to the pipeline, which burns the challenge and makes
+  // the vote durable. `done` runs exactly once: at once on the calling thread for a refusal, or on
+  // another thread (the pace ledger's, the pipeline's) later. A success means the vote is durable
+  // and will be counted exactly once; kUnavailable and kRateLimited mean it was not recorded,
+  // its challenge was not used, and its payload may be sent again.
   void cast(VoteRequest request, VoteCallback done);
 
  private:
+  // Hands a vote that passed every check (its place in the network's limit taken) to the pipeline.
+  void submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id, HumanProof proof,
+              std::optional<PaceRecord> admission, VoteCallback done);
+
   const PollCatalog& catalog_;
   const HumanVerifier& verifier_;
   VotePipeline& pipeline_;
   IdGenerator& ids_;
   const Clock& clock_;
   const ReadResults& results_;
+  PaceLedger& pace_;
+  const std::uint32_t vote_limit_;
 };
 
 }  // namespace paredao

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "adapters/memory/memory_pace_ledger.hpp"
 #include "adapters/memory/memory_poll_repository.hpp"
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
@@ -16,6 +17,11 @@ namespace {
 
 using std::chrono::seconds;
 
+// Votes per network in 60 s: no test but the limit's own reaches it.
+constexpr std::uint32_t kVoteLimit = 2;
+// How long the test poll stays open: longer than a pace window.
+constexpr std::chrono::seconds kOpenFor{120};
+
 class CastVoteTest : public ::testing::Test {
  protected:
   CastVoteTest() {
@@ -23,7 +29,7 @@ class CastVoteTest : public ::testing::Test {
                                         .title = "Paredão",
                                         .candidates = {{.id = std::string("a"), .name = "Ana"},
                                                        {.id = std::string("b"), .name = "Bia"}},
-                                        .closes_at = clock.now() + seconds(60)});
+                                        .closes_at = clock.now() + kOpenFor});
     EXPECT_TRUE(created.ok());
     EXPECT_TRUE(admin.open("p").ok());
   }
@@ -74,7 +80,8 @@ class CastVoteTest : public ::testing::Test {
   TallySnapshots snapshots{tallies, clock};
   ReadResults results{catalog, snapshots, clock};
   VotePipeline pipeline{ports(), {}};
-  CastVote votes{catalog, verifier, pipeline, ids, clock, results};
+  MemoryPaceLedger pace{clock, 1000};
+  CastVote votes{catalog, verifier, pipeline, ids, clock, results, pace, kVoteLimit};
 };
 
 TEST_F(CastVoteTest, AcceptsAVoteAndLogsItOnce) {
@@ -87,13 +94,30 @@ TEST_F(CastVoteTest, AcceptsAVoteAndLogsItOnce) {
   EXPECT_EQ(log.votes[0].challenge_id, "c1");
 }
 
+TEST_F(CastVoteTest, PastTheVoteLimitA429LeavesTheChallengeUnusedAndFailuresCountForNothing) {
+  log.fail = true;
+  EXPECT_EQ(error_of(cast("a", "ok:c1")), ErrorCode::kUnavailable);  // gives its place back
+  log.fail = false;
+  EXPECT_TRUE(cast("a", "ok:c2").ok());
+  EXPECT_EQ(error_of(cast("a", "ok:c2")), ErrorCode::kHumanCheckFailed);  // and so does this
+  EXPECT_TRUE(cast("a", "ok:c3").ok());
+  const auto limited = cast("b", "ok:c4");
+  ASSERT_EQ(error_of(limited), ErrorCode::kRateLimited);
+  EXPECT_EQ(limited.error().retry_after, seconds(60));
+  // The limit is judged after the human check, so a bad payload is still a 422.
+  EXPECT_EQ(error_of(cast("a", "bad")), ErrorCode::kHumanCheckFailed);
+  clock.advance(seconds(60));
+  EXPECT_TRUE(cast("b", "ok:c4").ok());  // the refused payload, judged afresh
+  EXPECT_EQ(log.votes.size(), 3u);
+}
+
 TEST_F(CastVoteTest, ChecksInTheContractOrder) {
   EXPECT_EQ(error_of(cast(std::nullopt, std::nullopt, "nope")), ErrorCode::kNotFound);
   EXPECT_EQ(error_of(cast(std::nullopt, "ok:c1")), ErrorCode::kInvalidRequest);
   EXPECT_EQ(error_of(cast("a", std::nullopt)), ErrorCode::kInvalidRequest);
   EXPECT_EQ(error_of(cast("zz", "bad")), ErrorCode::kUnknownCandidate);
   EXPECT_EQ(error_of(cast("a", "bad")), ErrorCode::kHumanCheckFailed);
-  clock.advance(seconds(60));
+  clock.advance(kOpenFor);
   EXPECT_EQ(error_of(cast("zz", "bad")), ErrorCode::kPollNotOpen);
   EXPECT_TRUE(log.votes.empty());
 }
@@ -105,7 +129,7 @@ TEST_F(CastVoteTest, ARefusalBeforeTheHumanCheckLeavesTheChallengeUnused) {
 }
 
 TEST_F(CastVoteTest, TheCutOffIsExact) {
-  clock.advance(seconds(60) - std::chrono::milliseconds(1));
+  clock.advance(kOpenFor - std::chrono::milliseconds(1));
   EXPECT_TRUE(cast("a", "ok:c1").ok());
   clock.advance(std::chrono::milliseconds(1));
   EXPECT_EQ(error_of(cast("a", "ok:c2")), ErrorCode::kPollNotOpen);

@@ -2,6 +2,7 @@
 // The one error policy of the application: expected outcomes (a closed poll, a failed human
 // check, a dependency that is down) are values of type Error, never exceptions. The HTTP
 // adapter maps each ErrorCode to its status in one place (adapters/http/problem.cpp).
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -34,6 +35,8 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code;
   std::string detail;
+  // kRateLimited: whole seconds until the same request would be allowed.
+  std::chrono::seconds retry_after{0};
 };
 
 template <class T>

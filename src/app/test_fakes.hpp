@@ -33,7 +33,7 @@ class SequentialIds final : public IdGenerator {
 class FakeVerifier final : public HumanVerifier {
  public:
   explicit FakeVerifier(const Clock& clock) : clock_(clock) {}
-  std::string issue_challenge(std::string_view poll_id, TimePoint) override {
+  std::string issue_challenge(std::string_view poll_id, TimePoint, std::uint32_t) override {
     return "challenge-for:" + std::string(poll_id);
   }
   Result<HumanProof> verify(std::string_view payload, std::string_view, TimePoint) const override {

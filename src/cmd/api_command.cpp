@@ -10,6 +10,7 @@
 #include "adapters/postgres/pg_settings.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
+#include "adapters/redis/redis_pace_ledger.hpp"
 #include "adapters/redis/redis_probe.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
@@ -66,8 +67,8 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
   // A short deadline per attempt: the pipeline retries the settlement for 10 s in all.
   PgVoteHistory settlement(servers.postgres_url, std::chrono::milliseconds(2000));
   AltchaVerifier verifier(AltchaSettings{.secret = challenge_secret,
-                                         .max_counter = config.http.pow_difficulty,
-                                         .ttl_seconds = config.http.challenge_ttl_seconds});
+                                         .ttl_seconds = config.http.challenge_ttl_seconds,
+                                         .derivation = config.http.derivation});
   RedisProbe redis_probe(servers.redis, Health::kDown);
   AmqpProbe broker_probe(servers.amqp, queues, publisher);
   PgProbe postgres_probe(servers.postgres_url, Health::kDegraded);
@@ -100,6 +101,7 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
                                       &redis_probe, &broker_probe, &postgres_probe}));
   snapshots.refresh();
   components.add("snapshot refresher", std::make_unique<SnapshotRefresher>(snapshots));
+  auto& pace = components.add("pace ledger", std::make_unique<RedisPaceLedger>(redis));
   auto& pipeline = components.add(
       "vote pipeline", std::make_unique<VotePipeline>(
                            VotePipelinePorts{.local_guard = local_guard,
@@ -110,8 +112,8 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
                                              .settlement = &settlement},
                            VotePipelineSettings{.max_batch = 5000}, observe_pipeline(metrics)));
   auto& front = components.keep(
-      "use cases",
-      std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock, snapshots));
+      "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
+                                                   snapshots, pace, config.http));
   components.add(
       "http",
       std::make_unique<HttpFront>(

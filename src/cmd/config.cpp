@@ -25,7 +25,11 @@ struct Settings {
   unsigned reconcile_interval_ms = 1000;
   unsigned double_use_interval_ms = 30000;
   bool check_only = false;
+  std::optional<std::int64_t> scrypt_cost;  // --pow-scrypt-cost, whichever order the flags come in
 };
+
+// scrypt's N when --pow-scrypt-cost is not given: with r = 8, 1 MiB per evaluation.
+constexpr std::int64_t kDefaultScryptCost = 1024;
 
 template <class T>
 std::optional<T> parse_number(const std::string& text) {
@@ -111,6 +115,52 @@ std::vector<Setting> settings() {
          return std::nullopt;
        },
        "most hash evaluations to solve one challenge (default 50000)"},
+      {kHttp, "--pow-difficulty-max", "PAREDAO_POW_DIFFICULTY_MAX", true,
+       number_setting([](Settings& c) -> unsigned& { return c.http.pow_difficulty_max; }, 1,
+                      4'294'967'295u),
+       "the most work a challenge asks of a network past the human pace (default 64 x "
+       "--pow-difficulty; never below it)"},
+      {kHttp, "--pow-algorithm", "PAREDAO_POW_ALGORITHM", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         const auto algorithm = altcha::algorithm_from_name(v);
+         if (!algorithm) return "must be SHA-256 or SCRYPT";
+         // Each algorithm's own cost: one SHA-256 round; scrypt's N.
+         c.http.derivation.algorithm = *algorithm;
+         c.http.derivation.cost = *algorithm == altcha::Algorithm::kScrypt
+                                      ? c.scrypt_cost.value_or(kDefaultScryptCost)
+                                      : 1;
+         return std::nullopt;
+       },
+       "the proof of work's key derivation: SHA-256 or SCRYPT (memory-hard; default SHA-256)"},
+      {kHttp, "--pow-scrypt-cost", "PAREDAO_POW_SCRYPT_COST", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         const auto n = parse_number<std::int64_t>(v);
+         if (!n || *n < 2 || *n > (1 << 20) || (*n & (*n - 1)) != 0) {
+           return "must be a power of two from 2 to 1048576";
+         }
+         c.scrypt_cost = *n;
+         if (c.http.derivation.algorithm == altcha::Algorithm::kScrypt) c.http.derivation.cost = *n;
+         return std::nullopt;
+       },
+       "scrypt's N, the cost of one evaluation (default 1024)"},
+      {kHttp, "--pow-scrypt-block-size", "PAREDAO_POW_SCRYPT_BLOCK_SIZE", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         const auto r = parse_number<std::int64_t>(v);
+         if (!r || *r < 1 || *r > 64) return "must be a whole number from 1 to 64";
+         c.http.derivation.memory_cost = *r;
+         return std::nullopt;
+       },
+       "scrypt's r: one evaluation uses 128 x N x r bytes (default 8)"},
+      {kHttp, "--human-pace", "PAREDAO_HUMAN_PACE", true,
+       number_setting([](Settings& c) -> unsigned& { return c.http.human_pace; }, 0, 1'000'000),
+       "challenges per network in 60 s past which the work doubles (default 30; 0: off)"},
+      {kHttp, "--challenge-limit", "PAREDAO_CHALLENGE_LIMIT", true,
+       number_setting([](Settings& c) -> unsigned& { return c.http.challenge_limit; }, 0,
+                      1'000'000'000),
+       "challenges per network in any 60 s; more get 429 (default 600; 0: off)"},
+      {kHttp, "--vote-limit", "PAREDAO_VOTE_LIMIT", true,
+       number_setting([](Settings& c) -> unsigned& { return c.http.vote_limit; }, 0, 1'000'000'000),
+       "votes answered 202 per network in any 60 s; more get 429 (default 600; 0: off)"},
       {kHttp, "--no-demo", "PAREDAO_NO_DEMO", false,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {
@@ -168,7 +218,8 @@ std::vector<Setting> settings() {
          }
          return std::nullopt;
        },
-       "CIDRs of our own proxies (load balancers), exempt from the per-network cap"},
+       "CIDRs of our own proxies (load balancers): they name the client (PROXY header, "
+       "X-Forwarded-For) and are exempt from the per-network connection cap"},
       {kHttp, "--client-prefix-v4", "PAREDAO_CLIENT_PREFIX_V4", true,
        number_setting([](Settings& c) -> unsigned& { return c.http.client_prefix_v4; }, 0, 32),
        "bits of an IPv4 address that make a client's network (default 32)"},
@@ -227,6 +278,15 @@ std::vector<Setting> settings() {
 }
 
 }  // namespace
+
+ChallengePolicy HttpConfig::challenge_policy() const {
+  const std::uint64_t max =
+      pow_difficulty_max ? pow_difficulty_max : std::uint64_t(pow_difficulty) * 64;
+  return {.work = {.base = pow_difficulty,
+                   .max = std::uint32_t(std::clamp<std::uint64_t>(max, pow_difficulty, UINT32_MAX)),
+                   .human_pace = human_pace},
+          .limit = challenge_limit};
+}
 
 std::optional<Network> parse_cidr(const std::string& text) {
   boost::system::error_code ec;

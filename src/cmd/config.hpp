@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/altcha/altcha_crypto.hpp"
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/redis/redis_connection.hpp"
 #include "app/issue_challenge.hpp"
@@ -41,6 +42,18 @@ struct HttpConfig {
   // would otherwise count every client behind one as a single network.
   std::vector<Network> trusted_proxies;
   std::int64_t challenge_ttl_seconds = kChallengeLifetime.count();
+  // The edge (the contract's "The edge"); 0 turns a defence off.
+  std::uint32_t pow_difficulty_max = 0;  // 0: 64 × pow_difficulty
+  std::uint32_t human_pace = 30;
+  std::uint32_t challenge_limit = 600;
+  std::uint32_t vote_limit = 600;
+
+  // The key derivation of the proof of work (ALTCHA PoW v2 "algorithm") and its costs.
+  altcha::Derivation derivation{
+      .algorithm = altcha::Algorithm::kSha256, .cost = 1, .memory_cost = 8};
+
+  // The challenges' work and limit, as the use case takes them.
+  ChallengePolicy challenge_policy() const;
 };
 
 struct ServeConfig {

@@ -25,11 +25,12 @@ namespace paredao {
 // (catalog, verifier, pipeline) differ.
 struct FrontUseCases {
   FrontUseCases(const PollCatalog& catalog, HumanVerifier& verifier, VotePipeline& pipeline,
-                IdGenerator& ids, const Clock& clock, const TallySnapshots& snapshots)
+                IdGenerator& ids, const Clock& clock, const TallySnapshots& snapshots,
+                PaceLedger& pace, const HttpConfig& config)
       : queries(catalog, clock),
-        challenges(catalog, verifier, clock),
+        challenges(catalog, verifier, clock, pace, config.challenge_policy()),
         results(catalog, snapshots, clock),
-        votes(catalog, verifier, pipeline, ids, clock, results) {}
+        votes(catalog, verifier, pipeline, ids, clock, results, pace, config.vote_limit) {}
 
   // The services of the HTTP API: these use cases plus the production's and the operations'.
   http::ApiServices services(PollAdmin& admin, Metrics& metrics, const Readiness& readiness,

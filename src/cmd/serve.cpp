@@ -4,6 +4,7 @@
 
 #include "adapters/altcha/altcha_verifier.hpp"
 #include "adapters/logging/json_log.hpp"
+#include "adapters/memory/memory_pace_ledger.hpp"
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
 #include "adapters/sqlite/data_dir_probe.hpp"
@@ -30,6 +31,8 @@ namespace fs = std::filesystem;
 // Enough for 5 minutes of challenges at the 25,000 votes/s record: about 0.5 GiB at worst
 // (16-byte keys, see MemoryReplayGuard).
 constexpr std::size_t kMaxRememberedChallenges = 8'000'000;
+// Networks (and kinds of event) whose last minute is kept: about 150 MB when all are live.
+constexpr std::size_t kMaxPaceWindows = 1'000'000;
 
 }  // namespace
 
@@ -66,11 +69,12 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   Metrics metrics;
   TallySnapshots snapshots(tallies, clock);
   SqliteBatchLog batch_log(database);
+  MemoryPaceLedger pace(clock, kMaxPaceWindows);
   DataDirProbe data_dir(config.data_dir);
   AltchaVerifier verifier(
       AltchaSettings{.secret = load_or_create_secret(config.data_dir / "challenge-secret", 32),
-                     .max_counter = config.http.pow_difficulty,
-                     .ttl_seconds = config.http.challenge_ttl_seconds});
+                     .ttl_seconds = config.http.challenge_ttl_seconds,
+                     .derivation = config.http.derivation});
   PollAdmin admin(polls_store, catalog, clock, ids);
   if (first_start && config.http.demo && !catalog.find("demo")) {
     auto demo = admin.create(demo_poll());
@@ -96,8 +100,8 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
                                                        .snapshots = &snapshots},
                                      VotePipelineSettings{}, observe_pipeline(metrics)));
   auto& front = components.keep(
-      "use cases",
-      std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock, snapshots));
+      "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
+                                                   snapshots, pace, config.http));
   components.add(
       "http", std::make_unique<HttpFront>(
                   config.http, executable, front.services(admin, metrics, readiness, admin_token),

@@ -242,12 +242,14 @@ export function parseResponses(buf, { closed = false } = {}) {
  * can answer early) on a fresh connection, and resolves with the parsed responses once
  * `expect` responses are complete, the server closes, or `timeout` ms pass. Writing stops as
  * soon as a response starts to arrive (a server that refuses a request early may reset the
- * connection; a polite client stops sending).
+ * connection; a polite client stops sending). `localAddress` picks the source address.
  */
-export function rawHttp(port, parts, { expect = 1, timeout = 5000, pauseMs = 2 } = {}) {
+export function rawHttp(port, parts, { expect = 1, timeout = 5000, pauseMs = 2, localAddress } = {}) {
   if (!Array.isArray(parts)) parts = [parts];
   return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
+    // localAddress: a source address of our own on loopback (127.0.0.0/8), standing for a client
+    // of its own.
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     let buf = Buffer.alloc(0);
     let finished = false;
     let gotData = false;

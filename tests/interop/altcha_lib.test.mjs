@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { solveChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { deriveKey as deriveScrypt } from 'altcha-lib/algorithms/scrypt';
 import { startServer, createPoll, openPoll, fetchChallenge } from '../lib/harness.mjs';
 
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64');
 
-async function setup(difficulty) {
-  const server = await startServer({ difficulty });
+async function setup(difficulty, args = []) {
+  const server = await startServer({ difficulty, args });
   const poll = await createPoll(server, {
     id: `interop-${difficulty}-${process.pid}`, title: 'Interop',
     candidates: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }],
@@ -20,10 +21,10 @@ async function setup(difficulty) {
   return { server, pollId: poll.id };
 }
 
-function assertWellFormed(challenge, pollId) {
+function assertWellFormed(challenge, pollId, algorithm = 'SHA-256') {
   const p = challenge.parameters;
   assert.deepEqual(Object.keys(challenge).sort(), ['parameters', 'signature']);
-  assert.equal(p.algorithm, 'SHA-256');
+  assert.equal(p.algorithm, algorithm);
   assert.ok(Number.isInteger(p.cost) && p.cost >= 1, `cost ${p.cost}`);
   assert.ok(Number.isInteger(p.keyLength) && p.keyLength >= 16, `keyLength ${p.keyLength}`);
   assert.match(p.nonce, /^([0-9a-f]{2})+$/);
@@ -108,5 +109,52 @@ describe('difficulty 50', () => {
       const solution = await solveChallenge({ challenge, deriveKey, timeout: 10_000 });
       assert.ok(solution && solution.counter <= 50, `counter ${solution?.counter} > 50`);
     }
+  });
+});
+
+describe('SCRYPT (memory-hard): --pow-algorithm SCRYPT', () => {
+  const N = 256;
+  const R = 4;
+  let server;
+  let pollId;
+  before(async () => {
+    ({ server, pollId } = await setup(20, ['--pow-algorithm', 'SCRYPT', '--pow-scrypt-cost', String(N),
+      '--pow-scrypt-block-size', String(R)]));
+  });
+  after(async () => { await server?.stop(); server?.cleanup(); });
+
+  test('altcha-lib solves our scrypt challenges with its own scrypt; the votes are accepted', async () => {
+    for (let i = 0; i < 5; i++) {
+      const challenge = await fetchChallenge(server, pollId);
+      assertWellFormed(challenge, pollId, 'SCRYPT');
+      assert.equal(challenge.parameters.cost, N);
+      assert.equal(challenge.parameters.memoryCost, R);
+      const solution = await solveChallenge({ challenge, deriveKey: deriveScrypt, timeout: 20_000 });
+      assert.ok(solution && solution.counter < 20, `counter ${solution?.counter}`);
+      const res = await fetch(`${server.url}/api/v1/polls/${pollId}/votes`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ candidate_id: 'a', altcha: b64({ challenge, solution }) }),
+      });
+      assert.equal(res.status, 202, await res.text());
+    }
+  });
+
+  test('altcha-lib\'s server-side check accepts our scrypt signatures; a changed memory cost breaks them', async () => {
+    const hmacSignatureSecret = readFileSync(join(server.dataDir, 'challenge-secret'), 'utf8').trim();
+    const challenge = await fetchChallenge(server, pollId);
+    const solution = await solveChallenge({ challenge, deriveKey: deriveScrypt });
+    const result = await verifySolution({ challenge, solution, deriveKey: deriveScrypt, hmacSignatureSecret });
+    assert.deepEqual({ verified: result.verified, invalidSignature: result.invalidSignature },
+      { verified: true, invalidSignature: false });
+    const cheaper = { ...challenge, parameters: { ...challenge.parameters, memoryCost: 1 } };
+    const refused = await verifySolution({ challenge: cheaper, solution, deriveKey: deriveScrypt, hmacSignatureSecret });
+    assert.equal(refused.invalidSignature, true);
+    // And the server refuses a solution of the SHA-256 kind for it.
+    const shaSolution = { counter: solution.counter, derivedKey: '00'.repeat(32) };
+    const res = await fetch(`${server.url}/api/v1/polls/${pollId}/votes`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ candidate_id: 'a', altcha: b64({ challenge, solution: shaSolution }) }),
+    });
+    assert.equal(res.status, 422);
   });
 });

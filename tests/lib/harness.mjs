@@ -66,6 +66,16 @@ export async function spawnParedao(args, { readyEvent = 'listening', env = {}, t
 }
 
 /**
+ * The edge's defences (pace, limits), off unless a test asks for them with `edge: true` (the
+ * defaults) or its own flags in `args`: every other test is one client voting far faster than a
+ * person, and is not about the edge.
+ */
+export function edgeArgs(options) {
+  if (options.edge) return [];
+  return ['--human-pace', '0', '--challenge-limit', '0', '--vote-limit', '0'];
+}
+
+/**
  * Starts the service and resolves once it listens. In embedded mode: `paredao serve` with its
  * own data dir. In distributed mode: a whole stack of its own (see startStack). Options: dataDir
  * (reused for restart tests, embedded), args (extra flags), env, demo (default false),
@@ -82,6 +92,7 @@ export async function startServer(options = {}) {
     'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
     '--admin-token', options.adminToken ?? ADMIN_TOKEN,
     '--pow-difficulty', String(options.difficulty ?? 1000),
+    ...edgeArgs(options),
     ...(options.demo ? [] : ['--no-demo']),
     ...(options.args ?? []),
   ];

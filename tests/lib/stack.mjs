@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, repoRoot, spawnParedao } from './harness.mjs';
+import { ADMIN_TOKEN, edgeArgs, repoRoot, spawnParedao } from './harness.mjs';
 
 const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
 const lbScript = join(repoRoot, 'deploy', 'local', 'nginx-lb.sh');
@@ -68,6 +68,7 @@ export async function startStack(options = {}) {
     '--pow-difficulty', String(options.difficulty ?? 1000),
     // The load balancer in front is ours: one address standing for every client.
     '--trusted-proxies', '127.0.0.1/32',
+    ...edgeArgs(options),
     ...(options.demo ? [] : ['--no-demo']),
     ...(options.args ?? []),
   ];

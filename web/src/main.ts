@@ -6,6 +6,9 @@
 import 'altcha';
 import 'altcha/i18n/pt-br';
 import type { AltchaWidgetElement } from 'altcha';
+// The memory-hard derivation (--pow-algorithm SCRYPT) solves in a worker of its own, fetched only
+// when a challenge asks for it.
+import ScryptWorker from 'altcha/workers/scrypt?worker';
 import './style.css';
 import {
   api, ApiError, ID_PATTERN, problemFromResponse,
@@ -25,6 +28,7 @@ let generation = 0; // bumps on every navigation so late answers of an old view 
 
 // Every challenge request of the widget goes through here, so a refused challenge (poll closed,
 // busy server, no network) gets the same friendly message as a refused vote.
+globalThis.$altcha.algorithms.set('SCRYPT', () => new ScryptWorker());
 globalThis.$altcha.defaults.set({
   language: 'pt-br',
   fetch: async (input: RequestInfo | URL, init?: RequestInit) => {

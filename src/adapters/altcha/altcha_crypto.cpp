@@ -1,7 +1,11 @@
 #include "adapters/altcha/altcha_crypto.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
+
+#include <algorithm>
+#include <stdexcept>
 
 namespace paredao::altcha {
 
@@ -18,6 +22,59 @@ Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8
   SHA256_Final(key.data(), &context);
   for (std::int64_t round = 1; round < cost; ++round) SHA256(key.data(), key.size(), key.data());
   return key;
+}
+
+std::string_view algorithm_name(Algorithm algorithm) {
+  return algorithm == Algorithm::kScrypt ? "SCRYPT" : "SHA-256";
+}
+
+std::optional<Algorithm> algorithm_from_name(std::string_view name) {
+  if (name == "SHA-256") return Algorithm::kSha256;
+  if (name == "SCRYPT") return Algorithm::kScrypt;
+  return std::nullopt;
+}
+
+Key derive(const Derivation& derivation, std::span<const std::uint8_t> salt,
+           std::span<const std::uint8_t> nonce, std::uint32_t counter) {
+  if (derivation.algorithm == Algorithm::kSha256) {
+    return derive_sha256(salt, nonce, counter, derivation.cost);
+  }
+  std::array<std::uint8_t, 64> password{};
+  if (nonce.size() + 4 > password.size()) throw std::runtime_error("nonce too long");
+  std::copy(nonce.begin(), nonce.end(), password.begin());
+  const std::uint8_t counter_bytes[4] = {std::uint8_t(counter >> 24), std::uint8_t(counter >> 16),
+                                         std::uint8_t(counter >> 8), std::uint8_t(counter)};
+  std::copy(std::begin(counter_bytes), std::end(counter_bytes), password.begin() + nonce.size());
+  Key key;
+  const auto n = std::uint64_t(derivation.cost), r = std::uint64_t(derivation.memory_cost);
+  // Room for scrypt's own buffers (128 × N × r for V, 256 × r for the block), with a margin.
+  const std::uint64_t max_memory = std::uint64_t{256} * n * r + (std::uint64_t{1} << 20);
+  if (EVP_PBE_scrypt(reinterpret_cast<const char*>(password.data()), nonce.size() + 4, salt.data(),
+                     salt.size(), n, r, 1, max_memory, key.data(), key.size()) != 1) {
+    throw std::runtime_error("OpenSSL refused the scrypt parameters");
+  }
+  return key;
+}
+
+std::optional<std::string> check_derivation(const Derivation& derivation) {
+  if (derivation.algorithm == Algorithm::kSha256) {
+    if (derivation.cost < 1) return "the SHA-256 cost must be at least 1";
+    return std::nullopt;
+  }
+  const auto n = derivation.cost;
+  if (n < 2 || n > (1 << 20) || (n & (n - 1)) != 0) {
+    return "the scrypt cost N must be a power of two from 2 to 1048576";
+  }
+  if (derivation.memory_cost < 1 || derivation.memory_cost > 64) {
+    return "the scrypt block size r must be from 1 to 64";
+  }
+  try {
+    const std::uint8_t bytes[16] = {};
+    (void)derive(derivation, bytes, bytes, 0);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return std::nullopt;
 }
 
 HmacSha256::HmacSha256(std::string_view key) {

@@ -19,6 +19,31 @@ using Key = std::array<std::uint8_t, 32>;
 Key derive_sha256(std::span<const std::uint8_t> salt, std::span<const std::uint8_t> nonce,
                   std::uint32_t counter, std::int64_t cost);
 
+// The key derivations this server asks for (ALTCHA PoW v2 "algorithm").
+enum class Algorithm { kSha256, kScrypt };
+
+struct Derivation {
+  Algorithm algorithm = Algorithm::kSha256;
+  // SHA-256: rounds. SCRYPT: N, the CPU/memory cost (a power of two).
+  std::int64_t cost = 1;
+  // SCRYPT: r, the block size (memory is 128 × N × r bytes); parallelism is always 1.
+  std::int64_t memory_cost = 8;
+};
+
+// The algorithm's name in ALTCHA's parameters ("SHA-256", "SCRYPT"), and back.
+std::string_view algorithm_name(Algorithm algorithm);
+std::optional<Algorithm> algorithm_from_name(std::string_view name);
+
+// The key of one counter: `derive_sha256`, or for SCRYPT
+// scrypt(password = nonce ‖ counter as big-endian uint32, salt, N = cost, r = memory_cost, p = 1),
+// as altcha-lib and the widget's worker compute it. Throws std::runtime_error if OpenSSL refuses
+// the parameters (checked once at start: see check_derivation).
+Key derive(const Derivation& derivation, std::span<const std::uint8_t> salt,
+           std::span<const std::uint8_t> nonce, std::uint32_t counter);
+
+// What is wrong with a derivation's parameters, or nullopt when OpenSSL can derive with them.
+std::optional<std::string> check_derivation(const Derivation& derivation);
+
 // HMAC-SHA-256 with the key absorbed once: signing is then two SHA-256 finishes. OpenSSL's
 // one-shot HMAC() looks the digest up and builds contexts on every call, which measured at about
 // 26,000 instructions per signature, a third of a vote's verification. Immutable, thread-safe.

@@ -2,8 +2,10 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <stdexcept>
 
 #include "adapters/altcha/altcha_crypto.hpp"
 #include "adapters/encoding/hex.hpp"
@@ -23,10 +25,22 @@ boost::json::object solve(const boost::json::object& challenge) {
   const auto salt = *hex::decode(parameters.at("salt").as_string());
   const auto nonce = *hex::decode(parameters.at("nonce").as_string());
   const std::string prefix(parameters.at("keyPrefix").as_string());
-  const auto cost = parameters.at("cost").to_number<std::int64_t>();
+  const auto algorithm = algorithm_from_name(parameters.at("algorithm").as_string());
+  if (!algorithm) throw std::runtime_error("unknown algorithm");
+  Derivation derivation{.algorithm = *algorithm,
+                        .cost = parameters.at("cost").to_number<std::int64_t>()};
+  if (const auto* memory = parameters.if_contains("memoryCost")) {
+    derivation.memory_cost = memory->to_number<std::int64_t>();
+  }
+  // Compared as bytes, as a bot's solver would: no text per attempt.
+  const auto prefix_bytes = hex::decode(prefix);
+  if (!prefix_bytes || prefix_bytes->size() > sizeof(Key))
+    throw std::runtime_error("bad keyPrefix");
   for (std::uint32_t counter = 0;; ++counter) {
-    const auto key = hex::encode(derive_sha256(salt, nonce, counter, cost));
-    if (key.starts_with(prefix)) return {{"counter", counter}, {"derivedKey", key}};
+    const auto key = derive(derivation, salt, nonce, counter);
+    if (std::equal(prefix_bytes->begin(), prefix_bytes->end(), key.begin())) {
+      return {{"counter", counter}, {"derivedKey", hex::encode(key)}};
+    }
   }
 }
 

@@ -9,7 +9,7 @@ namespace paredao::altcha {
 
 std::string to_base64(std::string_view bytes);
 
-// The solution object {"counter", "derivedKey"} of a challenge as served (SHA-256 only).
+// The solution object {"counter", "derivedKey"} of a challenge as served (SHA-256 or SCRYPT).
 boost::json::object solve(const boost::json::object& challenge);
 
 // The widget's base64 payload for a challenge document as served by GET …/challenge.

@@ -46,26 +46,29 @@ std::optional<std::int64_t> integer_member(const boost::json::object& object,
 }  // namespace
 
 AltchaVerifier::AltchaVerifier(AltchaSettings settings)
-    : settings_(std::move(settings)), signer_(settings_.secret) {
-  if (settings_.max_counter < 1) settings_.max_counter = 1;
-}
+    : settings_(std::move(settings)), signer_(settings_.secret) {}
 
-std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint now) {
+std::string AltchaVerifier::issue_challenge(std::string_view poll_id, TimePoint now,
+                                            std::uint32_t work) {
+  const std::uint32_t max_counter = std::max<std::uint32_t>(work, 1);
   std::uint8_t random[2 * kRandomBytes + 4];
   random_bytes(random);
   const std::span<const std::uint8_t> nonce(random, kRandomBytes);
   const std::span<const std::uint8_t> salt(random + kRandomBytes, kRandomBytes);
   const std::uint32_t draw = std::uint32_t(random[32]) << 24 | std::uint32_t(random[33]) << 16 |
                              std::uint32_t(random[34]) << 8 | random[35];
-  // Counter in [max/2, max-1]: every challenge asks for real work, never more than the setting.
-  const std::uint32_t low = settings_.max_counter / 2;
-  const std::uint32_t counter = low + draw % (settings_.max_counter - low);
-  const auto key = altcha::derive_sha256(salt, nonce, counter, settings_.cost);
+  // Counter in [work/2, work-1]: every challenge asks for real work, never more than `work`.
+  const std::uint32_t low = max_counter / 2;
+  const std::uint32_t counter = low + draw % (max_counter - low);
+  const auto& derivation = settings_.derivation;
+  const auto key = altcha::derive(derivation, salt, nonce, counter);
   const auto key_prefix = hex::encode(std::span(key).first(kPrefixBytes));
   const auto nonce_hex = hex::encode(nonce);
   const auto salt_hex = hex::encode(salt);
   const auto parameters =
-      altcha::signed_text({.cost = settings_.cost,
+      altcha::signed_text({.algorithm = altcha::algorithm_name(derivation.algorithm),
+                           .cost = derivation.cost,
+                           .memory_cost = memory_cost(),
                            .poll_id = poll_id,
                            .expires_at = unix_seconds(now) + settings_.ttl_seconds,
                            .key_prefix = key_prefix,
@@ -118,9 +121,13 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
   const auto* data = member(parameters, "data");
   std::array<std::uint8_t, kPrefixBytes> prefix_bytes;
   std::array<std::uint8_t, kRandomBytes> nonce_bytes, salt_bytes;
-  if (parameters.size() != altcha::kSignedKeyCount || !algorithm ||
-      *algorithm != altcha::kAlgorithm || !cost || *cost != settings_.cost || !key_length ||
-      *key_length != altcha::kKeyLength || !key_prefix ||
+  const auto& derivation = settings_.derivation;
+  const auto memory = memory_cost();
+  const auto memory_member = integer_member(parameters, "memoryCost");
+  if (parameters.size() != altcha::signed_key_count(memory) || !algorithm ||
+      *algorithm != altcha::algorithm_name(derivation.algorithm) || !cost ||
+      *cost != derivation.cost || (memory > 0 && (!memory_member || *memory_member != memory)) ||
+      !key_length || *key_length != altcha::kKeyLength || !key_prefix ||
       !hex::decode_lowercase_into(*key_prefix, prefix_bytes) || !nonce ||
       !hex::decode_lowercase_into(*nonce, nonce_bytes) || !salt ||
       !hex::decode_lowercase_into(*salt, salt_bytes) || !expires_at || !data ||
@@ -133,7 +140,9 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
 
   // 2. The signature: only this server's secret can have signed that text. Nothing below is
   //    trusted before this.
-  const auto signed_by_us = signer_.sign(altcha::signed_text({.cost = *cost,
+  const auto signed_by_us = signer_.sign(altcha::signed_text({.algorithm = *algorithm,
+                                                              .cost = *cost,
+                                                              .memory_cost = memory,
                                                               .poll_id = poll_id,
                                                               .expires_at = *expires_at,
                                                               .key_prefix = *key_prefix,
@@ -156,8 +165,9 @@ Result<HumanProof> AltchaVerifier::verify(std::string_view payload, std::string_
       !hex::decode_lowercase_into(*derived, claimed_key)) {
     return refused("solution is malformed");
   }
-  const auto key =
-      altcha::derive_sha256(salt_bytes, nonce_bytes, std::uint32_t(*counter), settings_.cost);
+  // Derived last, once the payload is known to be ours: a memory-hard derivation is the costly
+  // step, and a forged or stale payload must not make the server pay for it.
+  const auto key = altcha::derive(derivation, salt_bytes, nonce_bytes, std::uint32_t(*counter));
   if (!altcha::constant_time_equal(key, claimed_key) ||
       !altcha::constant_time_equal(std::span(key).first(kPrefixBytes), prefix_bytes)) {
     return refused("solution does not solve the challenge");

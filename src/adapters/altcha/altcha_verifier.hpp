@@ -8,14 +8,13 @@
 namespace paredao {
 
 struct AltchaSettings {
-  std::string secret;                 // HMAC key for challenge signatures; never leaves the server
-  std::uint32_t max_counter = 50000;  // --pow-difficulty: most hash evaluations to solve one
-  std::int64_t ttl_seconds = 300;     // a challenge expires this long after it is issued
-  std::int64_t cost = 1;              // SHA-256 rounds per evaluation (ALTCHA "cost")
+  std::string secret;              // HMAC key for challenge signatures; never leaves the server
+  std::int64_t ttl_seconds = 300;  // a challenge expires this long after it is issued
+  altcha::Derivation derivation;   // --pow-algorithm and its costs
 };
 
-// ALTCHA protocol v2 challenges in deterministic mode, algorithm "SHA-256":
-// the server draws a secret counter, derives key = SHA-256(salt ‖ nonce ‖ counter) and publishes
+// ALTCHA protocol v2 challenges in deterministic mode, algorithm "SHA-256" or "SCRYPT" (memory
+// hard): the server draws a secret counter, derives key = KDF(salt, nonce ‖ counter) and publishes
 // the first half of the key as `keyPrefix`; the client finds the counter by trying them in order,
 // so the work is exactly the counter it had to reach. `data.poll` binds the challenge to a poll;
 // `expiresAt` bounds its life; the HMAC signature over the canonical parameters makes every part
@@ -25,11 +24,17 @@ class AltchaVerifier final : public HumanVerifier {
  public:
   explicit AltchaVerifier(AltchaSettings settings);
 
-  std::string issue_challenge(std::string_view poll_id, TimePoint now) override;
+  std::string issue_challenge(std::string_view poll_id, TimePoint now, std::uint32_t work) override;
   Result<HumanProof> verify(std::string_view payload, std::string_view poll_id,
                             TimePoint now) const override;
 
  private:
+  // SCRYPT's block size, signed as "memoryCost"; 0 for SHA-256, which has none.
+  std::int64_t memory_cost() const {
+    return settings_.derivation.algorithm == altcha::Algorithm::kScrypt
+               ? settings_.derivation.memory_cost
+               : 0;
+  }
   AltchaSettings settings_;
   altcha::HmacSha256 signer_;
 };

@@ -24,10 +24,10 @@ std::string encode(const json::value& payload) { return to_base64(json::serializ
 
 class AltchaVerifierTest : public ::testing::Test {
  protected:
-  AltchaVerifier verifier{AltchaSettings{.secret = "s3cret", .max_counter = 1000}};
+  AltchaVerifier verifier{AltchaSettings{.secret = "s3cret"}};
 
   json::object fresh_payload(std::string_view poll = "poll-1") {
-    const auto challenge = json::parse(verifier.issue_challenge(poll, kNow)).as_object();
+    const auto challenge = json::parse(verifier.issue_challenge(poll, kNow, 1000)).as_object();
     return json::object{{"challenge", challenge}, {"solution", solve(challenge)}};
   }
   bool accepted(const json::value& payload, TimePoint at = kNow) {
@@ -91,6 +91,62 @@ TEST_F(AltchaVerifierTest, RefusesEachTamperedParameter) {
   EXPECT_FALSE(accepted(payload)) << "cost";
 }
 
+// scrypt with a small N and r: the test exercises the format and the checks, not the cost.
+AltchaSettings scrypt_settings() {
+  return {.secret = "s3cret",
+          .derivation = {.algorithm = altcha::Algorithm::kScrypt, .cost = 16, .memory_cost = 2}};
+}
+
+TEST(AltchaScrypt, IssuesAndVerifiesMemoryHardChallengesSignedWithTheirMemoryCost) {
+  AltchaVerifier verifier(scrypt_settings());
+  const auto challenge = json::parse(verifier.issue_challenge("poll-1", kNow, 20)).as_object();
+  const auto& p = challenge.at("parameters").as_object();
+  EXPECT_EQ(p.at("algorithm"), "SCRYPT");
+  EXPECT_EQ(p.at("cost"), 16);
+  EXPECT_EQ(p.at("memoryCost"), 2);
+  EXPECT_EQ(p.size(), altcha::signed_key_count(2));
+  auto payload = json::object{{"challenge", challenge}, {"solution", solve(challenge)}};
+  const auto counter = payload.at("solution").at("counter").to_number<std::int64_t>();
+  EXPECT_GE(counter, 10);
+  EXPECT_LT(counter, 20);
+  EXPECT_TRUE(verifier.verify(encode(payload), "poll-1", kNow).ok());
+
+  // The same counter's SHA-256 key, or a cheaper scrypt, is not the work asked.
+  auto sha = payload;
+  const auto salt = *hex::decode(p.at("salt").as_string());
+  const auto nonce = *hex::decode(p.at("nonce").as_string());
+  sha["solution"].as_object()["derivedKey"] =
+      hex::encode(altcha::derive_sha256(salt, nonce, std::uint32_t(counter), 1));
+  EXPECT_FALSE(verifier.verify(encode(sha), "poll-1", kNow).ok());
+  auto cheaper = payload;
+  cheaper["challenge"].as_object()["parameters"].as_object()["memoryCost"] = 1;
+  EXPECT_FALSE(verifier.verify(encode(cheaper), "poll-1", kNow).ok());
+  auto unsigned_memory = payload;
+  unsigned_memory["challenge"].as_object()["parameters"].as_object().erase("memoryCost");
+  EXPECT_FALSE(verifier.verify(encode(unsigned_memory), "poll-1", kNow).ok());
+  // A SHA-256 server refuses a scrypt challenge even with its own secret, and the other way.
+  AltchaVerifier sha_server{AltchaSettings{.secret = "s3cret"}};
+  EXPECT_FALSE(sha_server.verify(encode(payload), "poll-1", kNow).ok());
+}
+
+TEST(AltchaScrypt, DerivesTheKeyAltchaLibDoes) {
+  // scrypt(password = nonce ‖ counter (big-endian), salt, N = 16, r = 1, p = 1, 32 bytes), as
+  // node:crypto computes it: scryptSync(Buffer.from('0102000000ff', 'hex'),
+  // Buffer.from('0a0b', 'hex'), 32, {cost: 16, blockSize: 1, parallelization: 1}).
+  const std::uint8_t salt[] = {0x0a, 0x0b};
+  const std::uint8_t nonce[] = {0x01, 0x02};
+  const auto key = altcha::derive(
+      {.algorithm = altcha::Algorithm::kScrypt, .cost = 16, .memory_cost = 1}, salt, nonce, 255);
+  EXPECT_EQ(hex::encode(key), "538bf152b999c6de262248045da9cb6a17d350e2718414bfb21ac6489d24d0f3");
+}
+
+TEST(AltchaScrypt, ChecksItsParameters) {
+  EXPECT_FALSE(altcha::check_derivation(scrypt_settings().derivation));
+  EXPECT_TRUE(altcha::check_derivation({.algorithm = altcha::Algorithm::kScrypt, .cost = 1000}));
+  EXPECT_TRUE(altcha::check_derivation(
+      {.algorithm = altcha::Algorithm::kScrypt, .cost = 1024, .memory_cost = 0}));
+}
+
 TEST(ChallengeParameters, TheSignedTextIsSortedJsonWithTheCountedKeys) {
   const auto text = altcha::signed_text({.cost = 2,
                                          .poll_id = "p-1",
@@ -99,7 +155,7 @@ TEST(ChallengeParameters, TheSignedTextIsSortedJsonWithTheCountedKeys) {
                                          .nonce = "cd",
                                          .salt = "ef"});
   const auto parsed = json::parse(text).as_object();
-  EXPECT_EQ(parsed.size(), altcha::kSignedKeyCount);
+  EXPECT_EQ(parsed.size(), altcha::signed_key_count(0));
   std::string previous;
   for (const auto& member : parsed) {  // Boost.JSON keeps the text's order
     EXPECT_LT(previous, std::string(member.key()));
@@ -177,8 +233,8 @@ TEST_F(AltchaVerifierTest, RefusesAChallengeOfAnotherPoll) {
 }
 
 TEST_F(AltchaVerifierTest, RefusesAChallengeSignedWithAnotherSecret) {
-  AltchaVerifier other{AltchaSettings{.secret = "other", .max_counter = 1000}};
-  const auto challenge = json::parse(other.issue_challenge("poll-1", kNow)).as_object();
+  AltchaVerifier other{AltchaSettings{.secret = "other"}};
+  const auto challenge = json::parse(other.issue_challenge("poll-1", kNow, 1000)).as_object();
   EXPECT_FALSE(accepted(json::object{{"challenge", challenge}, {"solution", solve(challenge)}}));
 }
 

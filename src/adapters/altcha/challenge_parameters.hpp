@@ -8,15 +8,16 @@
 namespace paredao::altcha {
 
 inline constexpr std::int64_t kKeyLength = 32;  // bytes of the derived key ("keyLength")
-inline constexpr std::string_view kAlgorithm = "SHA-256";
 
 struct ChallengeParameters {
+  std::string_view algorithm = "SHA-256";  // "SHA-256" or "SCRYPT"
   std::int64_t cost = 1;
-  std::string_view poll_id;     // "data": {"poll": …}
-  std::int64_t expires_at = 0;  // unix seconds
-  std::string_view key_prefix;  // lowercase hex
-  std::string_view nonce;       // lowercase hex
-  std::string_view salt;        // lowercase hex
+  std::int64_t memory_cost = 0;  // "memoryCost", written when above 0 (SCRYPT's r)
+  std::string_view poll_id;      // "data": {"poll": …}
+  std::int64_t expires_at = 0;   // unix seconds
+  std::string_view key_prefix;   // lowercase hex
+  std::string_view nonce;        // lowercase hex
+  std::string_view salt;         // lowercase hex
 };
 
 // The parameters as altcha-lib's canonicalJSON prints them (JSON.stringify with keys sorted),
@@ -24,7 +25,9 @@ struct ChallengeParameters {
 // and poll ids (domain ids), none of which JSON escapes.
 std::string signed_text(const ChallengeParameters& parameters);
 // The keys at the top of that text: algorithm, cost, data, expiresAt, keyLength, keyPrefix,
-// nonce, salt.
-inline constexpr std::size_t kSignedKeyCount = 8;
+// [memoryCost,] nonce, salt.
+inline constexpr std::size_t signed_key_count(std::int64_t memory_cost) {
+  return memory_cost > 0 ? 9 : 8;
+}
 
 }  // namespace paredao::altcha

@@ -54,6 +54,29 @@ auto run_blocking(asio::thread_pool& pool, Fn fn) {
       use_task, std::move(fn));
 }
 
+// Starts a use case that answers through a callback, on any thread, and resumes the awaiting
+// coroutine on its own I/O thread with the answer (through that thread's CompletionInbox: one
+// wake-up per batch of answers, not one per answer).
+template <class T, class Start>
+auto resume_here(Start start) {
+  return asio::async_initiate<const UseTask, void(Result<T>)>(
+      [](auto handler, Start begin) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto* inbox = CompletionInbox::of_this_thread();
+        begin([shared, executor, inbox](Result<T> result) {
+          auto resume = [shared, result = std::move(result)]() mutable {
+            std::move (*shared)(std::move(result));
+          };
+          if (inbox)
+            inbox->post(std::move(resume));
+          else
+            asio::post(executor, std::move(resume));
+        });
+      },
+      use_task, std::move(start));
+}
+
 }  // namespace
 
 Api::Api(ApiServices services, asio::thread_pool& blocking)
@@ -105,7 +128,7 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
   return std::nullopt;
 }
 
-Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
+Task<Response> Api::handle(const Request& request, const RouteMatch& match, const Network& client) {
   const unsigned version = request.version();
   // A route that takes JSON needs the media type even for an empty body; any other route only
   // when a body is sent (it is then ignored).
@@ -147,14 +170,10 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match) {
       co_return json_response(status::ok, poll_json(*view.value().poll, view.value().status),
                               version);
     }
-    case Route::kChallenge: {
-      auto challenge = services_.challenges.issue(match.poll_id);
-      if (!challenge.ok()) co_return error_response(challenge.error(), version);
-      services_.metrics.count_challenge_issued();
-      co_return json_response(status::ok, std::move(challenge).value(), version);
-    }
+    case Route::kChallenge:
+      co_return co_await issue_challenge(request, match, client);
     case Route::kVotes:
-      co_return co_await cast_vote(request, match);
+      co_return co_await cast_vote(request, match, client);
     case Route::kResults: {
       const auto results = services_.results.results(match.poll_id);
       if (!results.ok()) co_return error_response(results.error(), version);
@@ -204,7 +223,31 @@ Task<Response> Api::transition(const Request& request, const RouteMatch& match) 
                           request.version());
 }
 
-Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
+Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& match,
+                                    const Network& client) {
+  auto issued = co_await resume_here<IssuedChallenge>(
+      [&](auto done) { services_.challenges.issue(match.poll_id, client, std::move(done)); });
+  if (!issued.ok()) {
+    if (issued.error().code == ErrorCode::kRateLimited) {
+      services_.metrics.count_rate_limited("challenge");
+      // Aggregated per network by the log's repeat filter: a line, then one per interval.
+      log::warn("rate_limited", {{"network", client.cidr()}, {"kind", "challenge"}});
+    }
+    co_return error_response(issued.error(), request.version());
+  }
+  services_.metrics.count_challenge_issued(issued.value().work);
+  if (issued.value().crossed_human_pace) {
+    services_.metrics.count_network_over_human_pace();
+    log::warn("network_over_human_pace",
+              {{"network", client.cidr()}, {"pace", issued.value().pace}});
+  }
+  auto response = json_response(status::ok, std::move(issued.value().document), request.version());
+  response.set("Paredao-Work", std::to_string(issued.value().work));
+  co_return response;
+}
+
+Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
+                              const Network& client) {
   const unsigned version = request.version();
   // A vote body is under 1 KiB of JSON: parse it into an arena in this coroutine's frame.
   unsigned char arena[2048];
@@ -215,28 +258,16 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match) {
     co_return error_response(body.error(), version);
   }
   auto vote = parse_vote(body.value(), match.poll_id);
-  // The use case completes on the pipeline's thread; the result is posted back to this coroutine's
-  // executor before it resumes.
-  auto outcome = co_await asio::async_initiate<const UseTask, void(Result<VoteReceipt>)>(
-      [this, &vote](auto handler) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        auto* inbox = CompletionInbox::of_this_thread();
-        services_.votes.cast(std::move(vote),
-                             [shared, executor, inbox](Result<VoteReceipt> result) {
-                               auto resume = [shared, result = std::move(result)]() mutable {
-                                 std::move (*shared)(std::move(result));
-                               };
-                               if (inbox)
-                                 inbox->post(std::move(resume));
-                               else
-                                 asio::post(executor, std::move(resume));
-                             });
-      },
-      use_task);
+  vote.network = client;
+  auto outcome = co_await resume_here<VoteReceipt>(
+      [&](auto done) { services_.votes.cast(std::move(vote), std::move(done)); });
   if (!outcome.ok()) {
     const auto code = describe(outcome.error().code).code;
     services_.metrics.count_vote_refused(code);
+    if (outcome.error().code == ErrorCode::kRateLimited) {
+      services_.metrics.count_rate_limited("vote");
+      log::warn("rate_limited", {{"network", client.cidr()}, {"kind", "vote"}});
+    }
     if (outcome.error().code == ErrorCode::kHumanCheckFailed) {
       log::write(log::Level::kWarn, "human_check_refused",
                  {{"code", code}, {"detail", outcome.error().detail}});

@@ -44,14 +44,16 @@ class Api {
   // (405), token (401), declared size (413). nullopt: read the body and call handle().
   std::optional<Response> precheck(const RequestHeader& header, const RouteMatch& match) const;
 
-  // The response to a complete request that passed precheck().
-  Task<Response> handle(const Request& request, const RouteMatch& match);
+  // The response to a complete request that passed precheck(), from a client of `client`.
+  Task<Response> handle(const Request& request, const RouteMatch& match, const Network& client);
 
  private:
   bool has_admin_token(const RequestHeader& header) const;
   Task<Response> create_poll(const Request& request);
   Task<Response> transition(const Request& request, const RouteMatch& match);
-  Task<Response> cast_vote(const Request& request, const RouteMatch& match);
+  Task<Response> issue_challenge(const Request& request, const RouteMatch& match,
+                                 const Network& client);
+  Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client);
   Response web(const Request& request, const RouteMatch& match) const;
 
   ApiServices services_;

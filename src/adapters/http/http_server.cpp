@@ -10,12 +10,15 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/range/iterator_range.hpp>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "adapters/http/client_address.hpp"
 #include "adapters/http/completion_inbox.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/proxy_protocol.hpp"
 #include "adapters/http/request_parsing.hpp"
 #include "adapters/logging/json_log.hpp"
 
@@ -46,16 +49,6 @@ bool is_disconnect(const boost::system::error_code& ec) {
          ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
          ec == asio::error::bad_descriptor || ec == asio::error::broken_pipe ||
          ec == beast_http::error::partial_message;
-}
-
-// The network of a peer: an IPv4-mapped IPv6 address (a dual-stack listener) is its IPv4 one.
-Network network_of(const asio::ip::address& address, const NetworkPrefixes& prefixes) {
-  if (address.is_v4()) return ipv4_network(address.to_v4().to_bytes(), prefixes.v4);
-  const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) {
-    return ipv4_network(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes(), prefixes.v4);
-  }
-  return ipv6_network(v6.to_bytes(), prefixes.v6);
 }
 
 // A header that overflows the limit before its request line was parsed is a URI too long (414);
@@ -96,14 +89,23 @@ void serialize_head(const Response& response, std::string& out) {
 // What the server knows of a connection, to close it when it is idle during a drain or past its
 // deadline.
 struct HttpServer::Connection {
-  explicit Connection(Socket& s)
-      : socket(s), deadline([&socket = s] {
+  Connection(Socket& s, Network peer_address, bool from_trusted_proxy)
+      : socket(s),
+        peer(peer_address),
+        client(peer_address),
+        trusted(from_trusted_proxy),
+        deadline([&socket = s] {
           // As Beast's own timeouts do: the pending read or write ends, and so does the
           // connection.
           boost::system::error_code ignored;
           socket.close(ignored);
         }) {}
   Socket& socket;
+  const Network peer;    // the TCP peer's whole address
+  Network client;        // the PROXY header's source if there was one, else the peer
+  const bool trusted;    // the peer is one of our proxies
+  bool opened = false;   // the opening bytes were looked at for a PROXY header
+  bool proxied = false;  // a PROXY header named the client (X-Forwarded-For is then not read)
   ConnectionDeadlines::Deadline deadline;  // armed around each read and write
   bool idle = true;                        // accessed on the connection's thread only
   bool closed = false;                     // set on that thread before the socket is destroyed
@@ -191,8 +193,10 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
     boost::system::error_code peer_error;
     const auto peer = socket.remote_endpoint(peer_error);
     if (peer_error) continue;  // already gone; the socket closes with it
-    const auto network = network_of(peer.address(), settings_.client_prefixes);
-    const auto admission = caps_.admit(network, is_trusted_proxy(peer.address()));
+    const auto address = whole_address(peer.address());
+    const auto network = network_of(address, settings_.client_prefixes);
+    const bool trusted = is_in(address, settings_.trusted_proxies);
+    const auto admission = caps_.admit(network, trusted);
     if (admission != ConnectionCaps::Admission::kAdmitted) {
       // Closed at once, before any byte is read: a reset, so that it holds nothing here.
       const bool over_network = admission == ConnectionCaps::Admission::kOverNetwork;
@@ -206,7 +210,7 @@ Task<void> HttpServer::accept_loop(Worker& worker) {
     }
     boost::system::error_code no_delay_error;  // a socket already reset: served, then closed
     socket.set_option(tcp::no_delay(true), no_delay_error);
-    asio::co_spawn(worker.io, serve(std::move(socket), worker, network), asio::detached);
+    asio::co_spawn(worker.io, serve(std::move(socket), worker, address, trusted), asio::detached);
   }
 }
 
@@ -220,8 +224,9 @@ Task<void> HttpServer::sweep_loop(Worker& worker) {
   }
 }
 
-Task<void> HttpServer::serve(Socket socket, Worker& worker, Network network) {
-  auto connection = std::make_shared<Connection>(socket);
+Task<void> HttpServer::serve(Socket socket, Worker& worker, Network address, bool trusted) {
+  const auto network = network_of(address, settings_.client_prefixes);
+  auto connection = std::make_shared<Connection>(socket, address, trusted);
   worker.deadlines.add(connection->deadline);
   {
     std::lock_guard lock(connections_mutex_);
@@ -278,6 +283,11 @@ Task<void> HttpServer::serve(Socket socket, Worker& worker, Network network) {
 Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& connection,
                                                                     beast::flat_buffer& buffer) {
   auto& socket = connection.socket;
+  if (!connection.opened) {
+    connection.opened = true;
+    if (auto refused = co_await read_proxy_header(connection, buffer)) co_return refused;
+    if (!socket.is_open()) co_return std::nullopt;
+  }
   beast_http::request_parser<beast_http::string_body> parser;
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(boost::none);  // the declared size is judged after route and token
@@ -338,7 +348,8 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
   }
 
   const auto& request = parser.get();
-  exchange.response = co_await api_.handle(request, exchange.match);
+  exchange.response =
+      co_await api_.handle(request, exchange.match, client_network(connection, request));
   exchange.response.keep_alive(request.keep_alive() && !draining_);
   if (request.method() == beast_http::verb::head) {
     const auto length = exchange.response.body().size();
@@ -348,13 +359,68 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
   co_return exchange;
 }
 
-bool HttpServer::is_trusted_proxy(const asio::ip::address& address) const {
-  if (settings_.trusted_proxies.empty()) return false;
-  const auto peer = network_of(address, NetworkPrefixes{.v4 = 32, .v6 = 128});
-  for (const auto& proxy : settings_.trusted_proxies) {
-    if (proxy.contains(peer)) return true;
+Task<std::optional<HttpServer::Exchange>> HttpServer::read_proxy_header(
+    Connection& connection, beast::flat_buffer& buffer) {
+  auto& socket = connection.socket;
+  for (;;) {
+    const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+    Exchange exchange{.started = std::chrono::steady_clock::now()};
+    if (!connection.trusted) {
+      const auto signature = proxy_signature(bytes);
+      if (signature == ProxySignature::kAbsent) co_return std::nullopt;
+      if (signature == ProxySignature::kPresent) {
+        exchange.response = malformed_response(
+            status::bad_request, "a PROXY protocol header is accepted only from a trusted proxy");
+        log::write(log::Level::kWarn, "malformed_request",
+                   {{"status", 400},
+                    {"detail", "PROXY header from an untrusted peer"},
+                    {"peer", connection.peer.cidr()}});
+        co_return exchange;
+      }
+    } else {
+      const auto parsed = parse_proxy_header(bytes);
+      switch (parsed.kind) {
+        case ProxyParse::Kind::kAbsent:
+          co_return std::nullopt;
+        case ProxyParse::Kind::kParsed:
+          buffer.consume(parsed.length);
+          connection.proxied = true;
+          if (parsed.source) connection.client = *parsed.source;
+          co_return std::nullopt;
+        case ProxyParse::Kind::kMalformed:
+          exchange.response = malformed_response(status::bad_request, parsed.error);
+          log::write(log::Level::kWarn, "malformed_request",
+                     {{"status", 400}, {"detail", parsed.error}});
+          co_return exchange;
+        case ProxyParse::Kind::kIncomplete:
+          break;
+      }
+    }
+    // Undecided: read more, as the request header would have been read (same deadline).
+    connection.deadline.arm(settings_.idle_timeout);
+    auto [ec, n] = co_await socket.async_read_some(buffer.prepare(kReadBufferBytes), kAwaitTuple);
+    connection.deadline.disarm();
+    if (ec) {
+      // Gone before saying anything: let the request reader see the closed socket.
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      co_return std::nullopt;
+    }
+    buffer.commit(n);
   }
-  return false;
+}
+
+Network HttpServer::client_network(const Connection& connection,
+                                   const RequestHeader& request) const {
+  if (!connection.trusted || connection.proxied) {
+    return network_of(connection.client, settings_.client_prefixes);
+  }
+  std::vector<std::string_view> forwarded;
+  for (const auto& field : boost::make_iterator_range(request.equal_range("X-Forwarded-For"))) {
+    forwarded.push_back(field.value());
+  }
+  return network_of(forwarded_client(forwarded, connection.peer, settings_.trusted_proxies),
+                    settings_.client_prefixes);
 }
 
 void HttpServer::record(const Exchange& exchange) {

@@ -33,8 +33,10 @@ struct HttpSettings {
   std::chrono::seconds drain_timeout{10};  // on stop, to finish requests in flight
   std::size_t max_connections = 10000;     // open at once, in all
   std::size_t max_connections_per_network = 1024;
-  NetworkPrefixes client_prefixes;       // what a network is, for the cap above
-  std::vector<Network> trusted_proxies;  // peers exempt from the per-network cap
+  NetworkPrefixes client_prefixes;  // what a client's network is
+  // Our own proxies (load balancers): they may name the client (PROXY header, X-Forwarded-For)
+  // and are exempt from the per-network connection cap.
+  std::vector<Network> trusted_proxies;
 };
 
 class HttpServer {
@@ -69,13 +71,18 @@ class HttpServer {
 
   Task<void> accept_loop(Worker& worker);
   Task<void> sweep_loop(Worker& worker);
-  Task<void> serve(Socket socket, Worker& worker, Network network);
+  Task<void> serve(Socket socket, Worker& worker, Network address, bool trusted);
   // Reads one request and computes its answer (404/405/401/413 before the body is read);
   // nullopt when the peer went away or timed out.
   Task<std::optional<Exchange>> next_exchange(Connection& connection,
                                               boost::beast::flat_buffer& buffer);
+  // At the start of a connection: takes a trusted proxy's PROXY header off the buffer and names
+  // its client; refuses one from any other peer (the response to send), or a malformed one.
+  Task<std::optional<Exchange>> read_proxy_header(Connection& connection,
+                                                  boost::beast::flat_buffer& buffer);
+  // The network of the client a request comes from (the contract's "The edge: the client").
+  Network client_network(const Connection& connection, const RequestHeader& request) const;
   void record(const Exchange& exchange);
-  bool is_trusted_proxy(const boost::asio::ip::address& address) const;
   void begin_drain();
   void finish_when_idle(std::chrono::steady_clock::time_point deadline);
   void stop_all();

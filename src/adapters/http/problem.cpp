@@ -70,7 +70,10 @@ Response problem_response(const Error& error, unsigned http_version, std::string
   const auto kind = describe(error.code);
   auto response = make_problem(kind.status, kind.code, kind.title, error.detail, http_version);
   if (!allow.empty()) response.set(beast_http::field::allow, allow);
-  if (kind.status == status::service_unavailable || kind.status == status::too_many_requests) {
+  if (kind.status == status::too_many_requests) {
+    response.set(beast_http::field::retry_after,
+                 std::to_string(std::max<std::int64_t>(1, error.retry_after.count())));
+  } else if (kind.status == status::service_unavailable) {
     response.set(beast_http::field::retry_after, "1");
   }
   return response;

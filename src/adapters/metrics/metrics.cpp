@@ -35,9 +35,19 @@ Metrics::Metrics()
                          .Register(*registry_)),
       challenges_issued_(prometheus::BuildCounter()
                              .Name("paredao_challenges_issued_total")
-                             .Help("Human-check challenges issued")
-                             .Register(*registry_)
-                             .Add({})),
+                             .Help("Human-check challenges issued, by the work asked (the "
+                                   "solution's counter is below it)")
+                             .Register(*registry_)),
+      rate_limited_(prometheus::BuildCounter()
+                        .Name("paredao_rate_limited_total")
+                        .Help("Requests answered 429: kind challenge or vote")
+                        .Register(*registry_)),
+      networks_over_human_pace_(prometheus::BuildCounter()
+                                    .Name("paredao_networks_over_human_pace_total")
+                                    .Help("Times a network's pace passed the human pace "
+                                          "(more than --human-pace challenges in 60 s)")
+                                    .Register(*registry_)
+                                    .Add({})),
       batch_votes_(prometheus::BuildHistogram()
                        .Name("paredao_vote_batch_size")
                        .Help("Votes per group commit")
@@ -94,22 +104,34 @@ Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned 
 
 void Metrics::count_vote_accepted() { votes_accepted_.Increment(); }
 
-void Metrics::count_vote_refused(std::string_view reason) {
-  std::string key(reason);
+prometheus::Counter& Metrics::labelled(prometheus::Family<prometheus::Counter>& family,
+                                       std::string_view label, std::string_view value) {
+  std::string key = family.GetName();
+  key += '\0';
+  key += value;
   {
     std::shared_lock lock(mutex_);
-    if (const auto found = refused_by_reason_.find(key); found != refused_by_reason_.end()) {
-      found->second->Increment();
-      return;
-    }
+    if (const auto found = labelled_.find(key); found != labelled_.end()) return *found->second;
   }
   std::unique_lock lock(mutex_);
-  auto& counter = refused_by_reason_[key];
-  if (!counter) counter = &votes_refused_.Add({{"reason", key}});
-  counter->Increment();
+  auto& counter = labelled_[key];
+  if (!counter) counter = &family.Add({{std::string(label), std::string(value)}});
+  return *counter;
 }
 
-void Metrics::count_challenge_issued() { challenges_issued_.Increment(); }
+void Metrics::count_vote_refused(std::string_view reason) {
+  labelled(votes_refused_, "reason", reason).Increment();
+}
+
+void Metrics::count_challenge_issued(std::uint32_t work) {
+  labelled(challenges_issued_, "work", std::to_string(work)).Increment();
+}
+
+void Metrics::count_rate_limited(std::string_view kind) {
+  labelled(rate_limited_, "kind", kind).Increment();
+}
+
+void Metrics::count_network_over_human_pace() { networks_over_human_pace_.Increment(); }
 
 void Metrics::observe_batch(std::size_t votes, double seconds, bool committed) {
   batch_votes_.Observe(double(votes));

@@ -5,6 +5,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdint>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -33,7 +34,12 @@ class Metrics {
 
   void count_vote_accepted();
   void count_vote_refused(std::string_view reason);
-  void count_challenge_issued();
+  // A challenge issued, by the work it asked (a few levels: the base times a power of two).
+  void count_challenge_issued(std::uint32_t work);
+  // A request answered 429, by what it asked: "challenge" or "vote".
+  void count_rate_limited(std::string_view kind);
+  // A network whose pace has just passed the human pace (once per crossing, not per request).
+  void count_network_over_human_pace();
   void observe_batch(std::size_t votes, double seconds, bool committed);
   void set_open_connections(double value);
   // A connection closed at once: over its network's cap, or over the process's.
@@ -50,7 +56,9 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& request_seconds_;
   prometheus::Counter& votes_accepted_;
   prometheus::Family<prometheus::Counter>& votes_refused_;
-  prometheus::Counter& challenges_issued_;
+  prometheus::Family<prometheus::Counter>& challenges_issued_;
+  prometheus::Family<prometheus::Counter>& rate_limited_;
+  prometheus::Counter& networks_over_human_pace_;
   prometheus::Histogram& batch_votes_;
   prometheus::Histogram& commit_seconds_;
   prometheus::Counter& failed_batches_;
@@ -61,8 +69,12 @@ class Metrics {
   prometheus::Gauge& counts_age_;
 
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, RequestHandle> by_route_status_;           // guarded by mutex_
-  std::unordered_map<std::string, prometheus::Counter*> refused_by_reason_;  // guarded by mutex_
+  std::unordered_map<std::string, RequestHandle> by_route_status_;  // guarded by mutex_
+  // The counter of `family` labelled `label`=`value`, created on first use.
+  prometheus::Counter& labelled(prometheus::Family<prometheus::Counter>& family,
+                                std::string_view label, std::string_view value);
+  // Counters by family and label value (labelled()).
+  std::unordered_map<std::string, prometheus::Counter*> labelled_;  // guarded by mutex_
 };
 
 }  // namespace paredao

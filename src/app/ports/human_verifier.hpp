@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,8 +19,10 @@ struct HumanProof {
 class HumanVerifier {
  public:
   virtual ~HumanVerifier() = default;
-  // The challenge document served to clients (its wire format is the adapter's business).
-  virtual std::string issue_challenge(std::string_view poll_id, TimePoint now) = 0;
+  // The challenge document served to clients (its wire format is the adapter's business),
+  // asking for `work`: at most that many hash evaluations to solve it.
+  virtual std::string issue_challenge(std::string_view poll_id, TimePoint now,
+                                      std::uint32_t work) = 0;
   // Checks a solved payload for `poll_id` at `now`. Fails with kHumanCheckFailed, whose detail
   // says why (malformed, tampered, expired, other poll, insufficient work).
   virtual Result<HumanProof> verify(std::string_view payload, std::string_view poll_id,

@@ -1,0 +1,55 @@
+// The vote page with the memory-hard proof of work (--pow-algorithm SCRYPT): the real ALTCHA
+// widget loads its scrypt worker, solves the server's challenge in Chromium, and the vote counts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowserSession } from '../lib/browser.mjs';
+import { createPoll, openPoll, adminHeaders } from '../lib/harness.mjs';
+
+let session;
+before(async () => {
+  session = await startBrowserSession('index.html', {
+    serverArgs: ['--pow-algorithm', 'SCRYPT', '--pow-scrypt-cost', '1024', '--pow-scrypt-block-size', '8'],
+  });
+});
+after(async () => { await session?.close(); });
+
+test('the widget solves a scrypt challenge in its worker and the vote is counted', { timeout: 120_000 }, async (t) => {
+  const { server, browser } = session;
+  const poll = await createPoll(server, {
+    id: 'paredao-scrypt', title: 'Paredão memória',
+    candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bruno', name: 'Bruno Souza' }],
+  });
+  await openPoll(server, poll.id);
+  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 360, height: 740 } });
+  t.after(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err));
+  const challenges = [];
+  page.on('response', async (r) => {
+    if (r.url().endsWith(`/api/v1/polls/${poll.id}/challenge`) && r.status() === 200) challenges.push(await r.json());
+  });
+
+  await page.goto(`${server.url}/`);
+  await page.getByRole('heading', { level: 1, name: 'Paredão memória' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('altcha-widget')?.getState() === 'verified',
+    null, { timeout: 60_000 });
+  assert.ok(challenges.length >= 1);
+  assert.equal(challenges[0].parameters.algorithm, 'SCRYPT');
+  assert.equal(challenges[0].parameters.memoryCost, 8);
+
+  const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202,
+    { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Votar para eliminar Bruno Souza', exact: true }).click();
+  await accepted;
+  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
+
+  let total = 0;
+  for (const end = Date.now() + 5000; Date.now() < end && total < 1;) {
+    const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/stats`, { headers: adminHeaders(server) });
+    total = (await res.json()).total;
+    if (total < 1) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(total, 1);
+  assert.deepEqual(pageErrors, []);
+});
