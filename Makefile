@@ -5,7 +5,7 @@
 #   make run-distributed / make stop   the distributed mode on this machine
 .PHONY: run test deps test-deps build web lint unit-test node-test bench microbench fuzz sanitize clean \
         servers integration-test node-test-distributed fault-test run-distributed stop \
-        bench-distributed
+        bench-distributed bench-edge
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -76,6 +76,10 @@ bench: test-deps build
 
 bench-distributed: test-deps build
 	bench/distributed_bench.sh
+
+# The edge's cost: defences on (many networks through a trusted proxy) against off, same run.
+bench-edge: test-deps build
+	bench/edge_bench.sh
 
 microbench: build
 	./$(BUILD_DIR)/bench/paredao_microbench

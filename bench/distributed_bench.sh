@@ -43,7 +43,7 @@ common=(--postgres-url "$pg_url" --redis-url "$PAREDAO_REDIS_URL" --deployment "
 "$BIN" migrate --postgres-url "$pg_url" >"$work/migrate.log"
 for i in "${!API_PORTS[@]}"; do
   "$BIN" api --listen "127.0.0.1:${API_PORTS[$i]}" "${common[@]}" --amqp-url "$PAREDAO_AMQP_URL" \
-    --trusted-proxies 127.0.0.1/32 "${EDGE_OFF[@]}" \
+    --trusted-proxies 127.0.0.1/32 "${EDGE_OFF[@]}" --pow-algorithm SHA-256 \
     --admin-token "$TOKEN" --pow-difficulty 1 --no-demo --threads "${API_THREADS:-2}" >"$work/api-$i.log" 2>&1 &
   pids+=($!)
 done

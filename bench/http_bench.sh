@@ -30,7 +30,7 @@ trap cleanup EXIT
 # --- paredao: embedded mode, minimum difficulty, its own data dir --------------------------------
 # The proof of work's key derivation: SHA-256 unless POW_ALGORITHM says otherwise; the payload
 # generator reads the same variables, so the challenges it solves are the server's kind.
-POW_FLAGS=()
+POW_FLAGS=(--pow-algorithm SHA-256)  # the vote path itself, comparable with earlier runs
 if [[ -n "${POW_ALGORITHM:-}" ]]; then
   export POW_ALGORITHM POW_SCRYPT_COST=${POW_SCRYPT_COST:-1024} POW_SCRYPT_BLOCK_SIZE=${POW_SCRYPT_BLOCK_SIZE:-8}
   POW_FLAGS=(--pow-algorithm "$POW_ALGORITHM" --pow-scrypt-cost "$POW_SCRYPT_COST"

@@ -7,7 +7,8 @@
 // workers, where the widget solves.
 //
 //   node bench/phone_solve.mjs SOLVES WORK [paredao serve flags...]
-//   e.g. node bench/phone_solve.mjs 10 300 --pow-algorithm SCRYPT --pow-scrypt-cost 1024
+//   e.g. node bench/phone_solve.mjs 11 2000                            (the default: scrypt)
+//        node bench/phone_solve.mjs 5 50000 --pow-algorithm SHA-256
 //
 // Prints each solve's time (from the challenge's arrival to the widget's "verified") and their
 // median. Needs root (the cgroup), build/paredao and web/dist. Loopback only; bounded.
@@ -27,6 +28,7 @@ const CGROUP = '/sys/fs/cgroup/cpu/paredao-phone';
 
 const server = await startServer({
   difficulty: work,
+  pow: 'default',  // the product's defaults, changed only by the flags given
   args: ['--web-dir', join(repoRoot, 'web', 'dist'), ...serveFlags],
 });
 mkdirSync(CGROUP, { recursive: true });

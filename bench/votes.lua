@@ -12,6 +12,7 @@ end
 function init(args)
   local file = assert(io.open(os.getenv("PAYLOADS"), "r"))
   local total = tonumber(os.getenv("THREADS"))
+  thread_total = total
   bodies = {}
   local n = 0
   for line in file:lines() do
@@ -24,9 +25,18 @@ function init(args)
   headers = { ["Content-Type"] = "application/json" }
 end
 
+-- XFF_NETWORKS=N: each request names a client among N addresses of 10.0.0.0/8 in
+-- X-Forwarded-For, spread evenly (bench/edge_bench.sh: the edge's cost, through a trusted proxy).
+local networks = tonumber(os.getenv("XFF_NETWORKS") or "")
+
 function request()
   next_body = next_body + 1
   if next_body > #bodies then next_body = 1 end  -- reuse only if the file is too short (422s)
+  if networks then
+    local n = (next_body * thread_total + index) % networks
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256,
+                                               math.floor(n / 256) % 256, n % 256)
+  end
   return wrk.format("POST", path, headers, bodies[next_body])
 end
 

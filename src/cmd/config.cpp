@@ -26,10 +26,8 @@ struct Settings {
   unsigned double_use_interval_ms = 30000;
   bool check_only = false;
   std::optional<std::int64_t> scrypt_cost;  // --pow-scrypt-cost, whichever order the flags come in
+  bool pow_difficulty_given = false;        // else the algorithm's default
 };
-
-// scrypt's N when --pow-scrypt-cost is not given: with r = 8, 1 MiB per evaluation.
-constexpr std::int64_t kDefaultScryptCost = 1024;
 
 template <class T>
 std::optional<T> parse_number(const std::string& text) {
@@ -112,9 +110,11 @@ std::vector<Setting> settings() {
          const auto n = parse_number<std::uint32_t>(v);
          if (!n || *n < 1) return "must be a whole number from 1 to 4294967295";
          c.http.pow_difficulty = *n;
+         c.pow_difficulty_given = true;
          return std::nullopt;
        },
-       "most hash evaluations to solve one challenge (default 50000)"},
+       "most key derivations to solve one challenge while the pace is human (default 2000 "
+       "with SCRYPT, 50000 with SHA-256)"},
       {kHttp, "--pow-difficulty-max", "PAREDAO_POW_DIFFICULTY_MAX", true,
        number_setting([](Settings& c) -> unsigned& { return c.http.pow_difficulty_max; }, 1,
                       4'294'967'295u),
@@ -131,7 +131,7 @@ std::vector<Setting> settings() {
                                       : 1;
          return std::nullopt;
        },
-       "the proof of work's key derivation: SHA-256 or SCRYPT (memory-hard; default SHA-256)"},
+       "the proof of work's key derivation: SCRYPT (memory-hard, the default) or SHA-256"},
       {kHttp, "--pow-scrypt-cost", "PAREDAO_POW_SCRYPT_COST", true,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto n = parse_number<std::int64_t>(v);
@@ -142,7 +142,7 @@ std::vector<Setting> settings() {
          if (c.http.derivation.algorithm == altcha::Algorithm::kScrypt) c.http.derivation.cost = *n;
          return std::nullopt;
        },
-       "scrypt's N, the cost of one evaluation (default 1024)"},
+       "scrypt's N, the cost of one evaluation (default 64)"},
       {kHttp, "--pow-scrypt-block-size", "PAREDAO_POW_SCRYPT_BLOCK_SIZE", true,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
          const auto r = parse_number<std::int64_t>(v);
@@ -412,6 +412,11 @@ std::variant<CommandConfig, HelpRequested, std::string> parse_config(
       return name + " needs a value";
     }
     if (auto problem = setting->apply(config, value)) return name + " " + *problem;
+  }
+  if (!config.pow_difficulty_given) {
+    config.http.pow_difficulty = config.http.derivation.algorithm == altcha::Algorithm::kScrypt
+                                     ? kDefaultScryptWork
+                                     : kDefaultSha256Work;
   }
   auto typed = to_command_config(command, config);
   if (auto* problem = std::get_if<std::string>(&typed)) return std::move(*problem);

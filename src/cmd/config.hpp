@@ -26,11 +26,18 @@ struct ListenAddress {
 
 enum class Command { kServe, kApi, kWorker, kReconcile, kMigrate };
 
+// The proof of work's defaults (docs/decisions/0012-memory-hard-proof-of-work.md): scrypt with
+// N = 64 and r = 8 (64 KiB per evaluation) and at most 2,000 evaluations per challenge; with
+// --pow-algorithm SHA-256, at most 50,000 hashes.
+inline constexpr std::int64_t kDefaultScryptCost = 64;
+inline constexpr std::uint32_t kDefaultScryptWork = 2000;
+inline constexpr std::uint32_t kDefaultSha256Work = 50000;
+
 // The HTTP side of serve (embedded) and api (distributed).
 struct HttpConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   std::optional<std::string> admin_token;
-  std::uint32_t pow_difficulty = 50000;
+  std::uint32_t pow_difficulty = kDefaultScryptWork;  // the default follows the algorithm
   bool demo = true;
   std::optional<std::filesystem::path> web_dir;
   unsigned threads = 0;             // 0: one per core
@@ -49,8 +56,9 @@ struct HttpConfig {
   std::uint32_t vote_limit = 600;
 
   // The key derivation of the proof of work (ALTCHA PoW v2 "algorithm") and its costs.
+  // The defaults are measured: docs/decisions/0012-memory-hard-proof-of-work.md.
   altcha::Derivation derivation{
-      .algorithm = altcha::Algorithm::kSha256, .cost = 1, .memory_cost = 8};
+      .algorithm = altcha::Algorithm::kScrypt, .cost = kDefaultScryptCost, .memory_cost = 8};
 
   // The challenges' work and limit, as the use case takes them.
   ChallengePolicy challenge_policy() const;

@@ -54,6 +54,32 @@ TEST(ServeConfig, FlagsWinOverEnvironment) {
   EXPECT_EQ(config.http.admin_token, "secret-token");
 }
 
+TEST(ServeConfig, TheProofOfWorkDefaultsToScryptAndItsWorkFollowsTheAlgorithm) {
+  const auto defaults = config_of<ServeConfig>(Command::kServe, {}, {}).http;
+  EXPECT_EQ(defaults.derivation.algorithm, altcha::Algorithm::kScrypt);
+  EXPECT_EQ(defaults.derivation.cost, 64);
+  EXPECT_EQ(defaults.derivation.memory_cost, 8);
+  EXPECT_EQ(defaults.pow_difficulty, 2000u);
+  EXPECT_EQ(defaults.challenge_policy().work.max, 64u * 2000u);
+
+  const auto sha = config_of<ServeConfig>(Command::kServe, {"--pow-algorithm", "SHA-256"}, {}).http;
+  EXPECT_EQ(sha.derivation.algorithm, altcha::Algorithm::kSha256);
+  EXPECT_EQ(sha.derivation.cost, 1);
+  EXPECT_EQ(sha.pow_difficulty, 50000u);
+
+  // Whichever order the flags come in, and a difficulty given is kept.
+  const auto scrypt =
+      config_of<ServeConfig>(
+          Command::kServe,
+          {"--pow-scrypt-cost", "256", "--pow-difficulty", "10", "--pow-algorithm", "SCRYPT"}, {})
+          .http;
+  EXPECT_EQ(scrypt.derivation.cost, 256);
+  EXPECT_EQ(scrypt.pow_difficulty, 10u);
+  EXPECT_TRUE(std::holds_alternative<std::string>(
+      parse_config(Command::kServe, {"--pow-scrypt-cost", "100"},
+                   [](const std::string&) { return std::optional<std::string>(); })));
+}
+
 TEST(ServeConfig, NoDemoFromEnvironment) {
   EXPECT_FALSE(config_of<ServeConfig>(Command::kServe, {}, {{"PAREDAO_NO_DEMO", "1"}}).http.demo);
 }

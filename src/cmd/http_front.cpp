@@ -98,14 +98,16 @@ HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
       endpoint.address().is_v6()
           ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
           : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  boost::json::object fields{{"address", address},
-                             {"url", "http://" + address + "/"},
-                             {"web_dir", web_dir ? web_dir->string() : ""},
-                             {"threads", threads},
-                             {"file_limit", file_limit},
-                             {"max_connections", max_connections},
-                             {"max_connections_per_network", config.max_connections_per_network},
-                             {"pow_difficulty", config.pow_difficulty}};
+  boost::json::object fields{
+      {"address", address},
+      {"url", "http://" + address + "/"},
+      {"web_dir", web_dir ? web_dir->string() : ""},
+      {"threads", threads},
+      {"file_limit", file_limit},
+      {"max_connections", max_connections},
+      {"max_connections_per_network", config.max_connections_per_network},
+      {"pow_difficulty", config.pow_difficulty},
+      {"pow_algorithm", altcha::algorithm_name(config.derivation.algorithm)}};
   for (auto& [key, value] : started) fields[key] = value;
   log::info("listening", std::move(fields));
 }

@@ -15,7 +15,8 @@ const FLOOD = 20000;
 /** `paredao serve` under a file limit of 4,096, resolved once it listens. */
 async function startLimitedServer(dataDir) {
   const proc = spawn('prlimit', ['--nofile=4096:4096', binaryPath, 'serve', '--listen', '127.0.0.1:0',
-    '--data-dir', dataDir, '--admin-token', ADMIN_TOKEN, '--pow-difficulty', '1000', '--no-demo'],
+    '--data-dir', dataDir, '--admin-token', ADMIN_TOKEN, '--pow-difficulty', '1000', '--no-demo',
+    '--pow-algorithm', 'SHA-256'],
   { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((res) => proc.once('exit', (code, signal) => res({ code, signal })));
   const listening = await new Promise((res, rej) => {

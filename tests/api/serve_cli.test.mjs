@@ -13,7 +13,7 @@ test('every setting as an environment variable (PAREDAO_LISTEN, _DATA_DIR, _ADMI
   const dir = makeDataDir();
   const s = await startRaw({ env: {
     PAREDAO_LISTEN: '127.0.0.1:0', PAREDAO_DATA_DIR: dir, PAREDAO_ADMIN_TOKEN: 'env-token-abcdef0123456789',
-    PAREDAO_POW_DIFFICULTY: '40', PAREDAO_NO_DEMO: '1',
+    PAREDAO_POW_DIFFICULTY: '40', PAREDAO_NO_DEMO: '1', PAREDAO_POW_ALGORITHM: 'SHA-256',
   } });
   try {
     const auth = { authorization: 'Bearer env-token-abcdef0123456789' };

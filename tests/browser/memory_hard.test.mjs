@@ -1,5 +1,6 @@
-// The vote page with the memory-hard proof of work (--pow-algorithm SCRYPT): the real ALTCHA
-// widget loads its scrypt worker, solves the server's challenge in Chromium, and the vote counts.
+// The vote page with the memory-hard proof of work, the default (scrypt, N = 64, r = 8): the real
+// ALTCHA widget loads its scrypt worker, solves the server's challenge in Chromium, and the vote
+// counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowserSession } from '../lib/browser.mjs';
@@ -7,9 +8,7 @@ import { createPoll, openPoll, adminHeaders } from '../lib/harness.mjs';
 
 let session;
 before(async () => {
-  session = await startBrowserSession('index.html', {
-    serverArgs: ['--pow-algorithm', 'SCRYPT', '--pow-scrypt-cost', '1024', '--pow-scrypt-block-size', '8'],
-  });
+  session = await startBrowserSession('index.html', { pow: 'default', difficulty: 200 });
 });
 after(async () => { await session?.close(); });
 
@@ -36,6 +35,7 @@ test('the widget solves a scrypt challenge in its worker and the vote is counted
     null, { timeout: 60_000 });
   assert.ok(challenges.length >= 1);
   assert.equal(challenges[0].parameters.algorithm, 'SCRYPT');
+  assert.equal(challenges[0].parameters.cost, 64);
   assert.equal(challenges[0].parameters.memoryCost, 8);
 
   const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202,

@@ -198,7 +198,7 @@ test('hidden partials: the receipt says the result is only published at the end'
   assert.deepEqual(pageErrors, []);
 });
 
-test('a refused human check is redone automatically; a busy server offers a retry', { timeout: TEST_MS }, async (t) => {
+test('a refused human check is redone automatically; a busy or limited vote is resent as it is after Retry-After', { timeout: TEST_MS }, async (t) => {
   const poll = await createPoll(server, {
     id: 'paredao-erros', title: 'Paredão dos erros',
     candidates: [{ id: 'fabi', name: 'Fabi' }, { id: 'gil', name: 'Gil' }],
@@ -206,43 +206,49 @@ test('a refused human check is redone automatically; a busy server offers a retr
   await openPoll(server, poll.id);
   const { page, pageErrors } = await phonePage(t);
   const votesUrl = `${server.url}/api/v1/polls/${poll.id}/votes`;
-  let posts = 0;
+  const payloads = [];
   const statuses = [];
   page.on('response', (r) => { if (r.url() === votesUrl) statuses.push(r.status()); });
+  const problem = (status, code, retryAfter) => ({
+    status, contentType: 'application/problem+json', headers: { 'retry-after': String(retryAfter) },
+    body: JSON.stringify({ type: 'about:blank', title: code, status, detail: code, code }),
+  });
   // 1st POST: the altcha payload's signature is tampered with on its way: the real server refuses it (422).
-  // 2nd POST: answered 503 + Retry-After without reaching the server. 3rd: goes through.
+  // 2nd: answered 503 + Retry-After 1, 3rd: 429 + Retry-After 2, without reaching the server.
+  // 4th: goes through. The 2nd, 3rd and 4th must carry the same payload: 429 and 503 use nothing.
   await page.route(votesUrl, async (route) => {
-    posts += 1;
-    if (posts === 1) {
-      const sent = JSON.parse(route.request().postData());
+    const sent = JSON.parse(route.request().postData());
+    payloads.push(sent.altcha);
+    if (payloads.length === 1) {
       const decoded = JSON.parse(Buffer.from(sent.altcha, 'base64').toString());
       const sig = decoded.challenge.signature;
       decoded.challenge.signature = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
       sent.altcha = Buffer.from(JSON.stringify(decoded)).toString('base64');
       await route.continue({ postData: JSON.stringify(sent) });
-    } else if (posts === 2) {
-      await route.fulfill({
-        status: 503, contentType: 'application/problem+json', headers: { 'retry-after': '1' },
-        body: JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, detail: 'busy', code: 'unavailable' }),
-      });
+    } else if (payloads.length === 2) {
+      await route.fulfill(problem(503, 'unavailable', 1));
+    } else if (payloads.length === 3) {
+      await route.fulfill(problem(429, 'rate_limited', 2));
     } else {
       await route.continue();
     }
   });
   await page.goto(`${server.url}/p/${poll.id}`);
   await page.getByRole('heading', { level: 1, name: 'Paredão dos erros' }).waitFor();
-  await voteButton(page, 'Gil').click();
   const alert = page.locator('#vote-error');
-  await alert.getByText('Serviço ocupado, tente novamente.').waitFor();
-  assert.deepEqual(statuses.slice(0, 2), [422, 503], 'the refused check was redone without asking');
-  const retry = alert.getByRole('button', { name: /^Tentar novamente/ });
+  const accepted = page.waitForResponse((r) => r.url() === votesUrl && r.status() === 202, { timeout: STEP_MS });
+  await voteButton(page, 'Gil').click();
+  await alert.getByText('O serviço está ocupado agora. Seu voto para Gil ainda não foi contado e será reenviado automaticamente em instantes.').waitFor();
   await assertAccessible(page, 'busy message');
-  const body = await castVote(page, poll.id, async () => {
-    await page.waitForFunction(() => !document.querySelector('#vote-error button')?.disabled, null, { timeout: 5000 });
-    await retry.click();
-  });
+  await alert.getByText('Muitos votos seguidos saindo da sua rede agora. Seu voto para Gil ainda não foi contado e será reenviado automaticamente em 2 segundos.').waitFor();
+  const body = await (await accepted).json();
+  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
   assert.equal(body.candidate_id, 'gil');
-  assert.equal(posts, 3);
+  assert.deepEqual(statuses, [422, 503, 429, 202], 'the refused check was redone, the rest resent by the page itself');
+  assert.equal(payloads.length, 4);
+  assert.notEqual(payloads[1], payloads[0], 'a new check after the 422');
+  assert.equal(payloads[2], payloads[1], 'the same payload after the 503');
+  assert.equal(payloads[3], payloads[1], 'the same payload after the 429');
   const deadline = Date.now() + 5000;
   let s = await stats(poll.id);
   while (s.total < 1 && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 250)); s = await stats(poll.id); }

@@ -15,14 +15,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /**
  * Checks that the binary and `page` (e.g. 'index.html') are built, starts the server serving
- * web/dist (with `serverArgs` besides) and launches Chromium. Returns { server, browser, close() }.
+ * web/dist (startServer's `serverOptions` besides) and launches Chromium. Returns
+ * { server, browser, close() }.
  */
-export async function startBrowserSession(page, { serverArgs = [] } = {}) {
+export async function startBrowserSession(page, serverOptions = {}) {
   assert.ok(existsSync(binaryPath), `paredao binary not found at ${binaryPath} (build it first)`);
   assert.ok(existsSync(join(WEB_DIST, page)),
     `web/dist/${page} missing: run "npm ci && npm run build" in ${join(repoRoot, 'web')}`);
   mkdirSync(SHOTS, { recursive: true });
-  const server = await startServer({ args: ['--web-dir', WEB_DIST, ...serverArgs] });
+  const server = await startServer({ ...serverOptions, args: ['--web-dir', WEB_DIST, ...(serverOptions.args ?? [])] });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -76,6 +76,15 @@ export function edgeArgs(options) {
 }
 
 /**
+ * The proof of work: SHA-256 (what solve() below computes, fast in tests) unless a test is about
+ * the memory-hard default (`pow: 'default'`) or passes its own --pow-algorithm in `args` (the
+ * later flag wins).
+ */
+export function powArgs(options) {
+  return options.pow === 'default' ? [] : ['--pow-algorithm', 'SHA-256'];
+}
+
+/**
  * Starts the service and resolves once it listens. In embedded mode: `paredao serve` with its
  * own data dir. In distributed mode: a whole stack of its own (see startStack). Options: dataDir
  * (reused for restart tests, embedded), args (extra flags), env, demo (default false),
@@ -92,6 +101,7 @@ export async function startServer(options = {}) {
     'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
     '--admin-token', options.adminToken ?? ADMIN_TOKEN,
     '--pow-difficulty', String(options.difficulty ?? 1000),
+    ...powArgs(options),
     ...edgeArgs(options),
     ...(options.demo ? [] : ['--no-demo']),
     ...(options.args ?? []),

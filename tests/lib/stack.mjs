@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, edgeArgs, repoRoot, spawnParedao } from './harness.mjs';
+import { ADMIN_TOKEN, edgeArgs, powArgs, repoRoot, spawnParedao } from './harness.mjs';
 
 const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
 const lbScript = join(repoRoot, 'deploy', 'local', 'nginx-lb.sh');
@@ -66,6 +66,7 @@ export async function startStack(options = {}) {
     'api', '--listen', '127.0.0.1:0', ...common, '--amqp-url', urls.amqp,
     '--admin-token', adminToken,
     '--pow-difficulty', String(options.difficulty ?? 1000),
+    ...powArgs(options),
     // The load balancer in front is ours: one address standing for every client.
     '--trusted-proxies', '127.0.0.1/32',
     ...edgeArgs(options),

@@ -15,12 +15,13 @@ import {
   type Candidate, type Poll, type Results, type VoteAccepted,
 } from './api';
 import { avatar, formatDateTime, formatShort, h, resultsList } from './ui';
-import { MSG, messageFor } from './messages';
+import { MSG, messageFor, recheckMessage, resendingMessage } from './messages';
 
 const app = document.getElementById('app') as HTMLElement;
 
 /** How many times a refused human check is redone on its own before asking the viewer. */
 const AUTO_REDO_LIMIT = 2;
+const AUTO_WAIT_LIMIT = 3; // Retry-After waits in a row before the viewer is asked
 const MAX_TIMER_MS = 24 * 3600 * 1000;
 
 let activePage: VotePage | null = null;
@@ -236,6 +237,8 @@ class VotePage {
   private challengeErrorShown = false;
   private countdown: number | undefined;
   private notBefore = 0; // honour Retry-After even if the viewer re-ticks the widget at once
+  private autoWait = 0; // waits for Retry-After in a row, resent or re-checked by the page itself
+  private waitTimer: number | undefined;
   private destroyed = false;
   private readonly gen = generation;
 
@@ -328,6 +331,7 @@ class VotePage {
 
   destroy(): void {
     this.destroyed = true;
+    window.clearTimeout(this.waitTimer);
     window.clearInterval(this.countdown);
   }
 
@@ -411,9 +415,17 @@ class VotePage {
       const accepted = await api.vote(this.poll.id, candidate, payload);
       if (this.destroyed) return;
       this.autoRedo = 0;
+      this.autoWait = 0;
       this.showReceipt(accepted);
     } catch (err) {
-      if (!this.destroyed) this.handleError(asApiError(err), true);
+      if (this.destroyed) return;
+      const error = asApiError(err);
+      // 429 and 503 mean "not recorded": the payload was not used and goes out again as it is.
+      if (error.code === 'rate_limited' || error.code === 'unavailable') {
+        this.usedPayloads.delete(payload);
+        this.payload = payload;
+      }
+      this.handleError(error, true);
     } finally {
       this.submitting = false;
       this.setBusy(false);
@@ -422,8 +434,14 @@ class VotePage {
   }
 
   private handleError(err: ApiError, fromVote: boolean): void {
-    // A refused vote may have used up its check: show the widget unverified again.
-    if (fromVote && err.code !== 'human_check_failed') this.withWidget((w) => w.reset());
+    const waitable = err.code === 'rate_limited' || err.code === 'unavailable';
+    // A refused vote may have used up its check: show the widget unverified again. One answered
+    // 429 or 503 did not: its check is kept for the resend.
+    if (fromVote && err.code !== 'human_check_failed' && !waitable) this.withWidget((w) => w.reset());
+    if (waitable && this.autoWait < AUTO_WAIT_LIMIT) {
+      this.waitAndGoOn(err.code as 'rate_limited' | 'unavailable', err.retryAfter, fromVote);
+      return;
+    }
     switch (err.code) {
       case 'human_check_failed':
         if (this.autoRedo < AUTO_REDO_LIMIT) {
@@ -451,10 +469,32 @@ class VotePage {
     }
   }
 
+  /**
+   * Waits out the server's Retry-After, saying so, then sends the same vote again (or, for a
+   * refused check, starts a new one). Never more than AUTO_WAIT_LIMIT times in a row: then the
+   * viewer decides.
+   */
+  private waitAndGoOn(code: 'rate_limited' | 'unavailable', retryAfter: number | null | undefined, fromVote: boolean): void {
+    this.autoWait += 1;
+    const seconds = Math.min(60, Math.max(1, Math.ceil(retryAfter ?? 1)));
+    this.notBefore = Date.now() + seconds * 1000;
+    window.clearTimeout(this.waitTimer);
+    const resend = fromVote && this.payload !== null;
+    this.showError(resend ? resendingMessage(code, this.candidateName(this.selected), seconds)
+      : recheckMessage(code, seconds));
+    this.waitTimer = window.setTimeout(() => {
+      if (this.destroyed) return;
+      this.clearError();
+      if (resend && this.payload) void this.submit();
+      else if (!resend) this.startCheck();
+    }, seconds * 1000);
+  }
+
   /** A fresh check, then the vote goes out for the participant still selected. */
   private retry(): void {
     this.clearError();
     this.autoRedo = 0;
+    this.autoWait = 0;
     this.startCheck();
     this.updateStatus();
   }

@@ -12,6 +12,27 @@ export const MSG = {
   checkFailed: 'Não foi possível concluir a verificação. Tente novamente.',
 } as const;
 
+/**
+ * A vote the server could not take now (429 or 503): it was not counted, its check is still good,
+ * and the page sends it again by itself once the server's Retry-After has passed.
+ */
+export function resendingMessage(code: 'rate_limited' | 'unavailable', name: string, seconds: number): string {
+  const why = code === 'rate_limited'
+    ? 'Muitos votos seguidos saindo da sua rede agora.'
+    : 'O serviço está ocupado agora.';
+  const when = seconds <= 1 ? 'em instantes' : `em ${seconds} segundos`;
+  return `${why} Seu voto para ${name} ainda não foi contado e será reenviado automaticamente ${when}.`;
+}
+
+/** A check refused for the same reasons: a new one starts by itself after the wait. */
+export function recheckMessage(code: 'rate_limited' | 'unavailable', seconds: number): string {
+  const why = code === 'rate_limited'
+    ? 'Muitos pedidos seguidos saindo da sua rede agora.'
+    : 'O serviço está ocupado agora.';
+  const when = seconds <= 1 ? 'em instantes' : `em ${seconds} segundos`;
+  return `${why} A verificação recomeça automaticamente ${when}.`;
+}
+
 export function messageFor(err: ApiError): string {
   switch (err.code) {
     case 'poll_not_open':
