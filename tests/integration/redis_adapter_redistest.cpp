@@ -1,13 +1,15 @@
 // Redis adapter against a real server: a batch counted at most once, the compare-and-set repair,
-// the shared replay guard and the api's snapshot read.
+// the shared replay guard, the api's snapshot read and the edge's shared pace ledger.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <deque>
+#include <future>
 #include <thread>
 
 #include "adapters/redis/redis_counters.hpp"
 #include "adapters/redis/redis_keys.hpp"
+#include "adapters/redis/redis_pace_ledger.hpp"
 #include "servers.hpp"
 
 namespace paredao {
@@ -284,6 +286,72 @@ TEST_F(RedisTest, ABusyServerLeavesNoStaleReplyForLaterCommands) {
     ASSERT_TRUE(all);
     EXPECT_EQ(all->at("p2").by_candidate.at("x"), 5);
   }
+}
+
+// Waits for a ledger's answer (it comes on the ledger's own thread).
+Result<std::vector<PaceAdmission>> admit(PaceLedger& ledger, std::vector<PaceRequest> requests) {
+  std::promise<Result<std::vector<PaceAdmission>>> promise;
+  auto answer = promise.get_future();
+  ledger.admit(std::move(requests), [&promise](Result<std::vector<PaceAdmission>> result) {
+    promise.set_value(std::move(result));
+  });
+  EXPECT_EQ(answer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  return answer.get();
+}
+
+TEST_F(RedisTest, TwoLedgersShareEachNetworksPaceAndLimit) {
+  RedisPaceLedger one(settings_), two(settings_);
+  const auto network = ipv4_network({203, 0, 113, 7}, 32);
+  const auto other = ipv4_network({203, 0, 113, 8}, 32);
+  // Four challenges, limit 3, alternating ledgers (api copies): the fourth is refused.
+  std::vector<PaceAdmission> seen;
+  for (int i = 0; i < 4; ++i) {
+    auto& ledger = i % 2 ? two : one;
+    const auto answer = admit(ledger, {{PaceEvent::kChallenge, network, 3}});
+    ASSERT_TRUE(answer.ok()) << answer.error().detail;
+    seen.push_back(answer.value().front());
+  }
+  EXPECT_TRUE(seen[0].admitted && seen[1].admitted && seen[2].admitted);
+  EXPECT_EQ(seen[2].before, 2u);
+  EXPECT_FALSE(seen[3].admitted);
+  EXPECT_EQ(seen[3].before, 3u);
+  EXPECT_GE(seen[3].retry_after.count(), 59);
+  EXPECT_LE(seen[3].retry_after.count(), 60);
+  // Votes and other networks are counted apart; several requests in one call, in order.
+  const auto batch = admit(two, {{PaceEvent::kVote, network, 2},
+                                 {PaceEvent::kVote, network, 2},
+                                 {PaceEvent::kVote, network, 2},
+                                 {PaceEvent::kChallenge, other, 3}});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_TRUE(batch.value()[0].admitted);
+  EXPECT_TRUE(batch.value()[1].admitted);
+  EXPECT_FALSE(batch.value()[2].admitted);
+  EXPECT_TRUE(batch.value()[3].admitted);
+  EXPECT_EQ(batch.value()[3].before, 0u);
+  // A vote taken back frees its place, for every copy.
+  one.forget({{PaceEvent::kVote, network, batch.value()[1].second}});
+  const auto again = admit(two, {{PaceEvent::kVote, network, 2}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.value().front().admitted);
+}
+
+TEST_F(RedisTest, AFailingServerMakesThePaceUnavailableThenRecovers) {
+  RedisPaceLedger ledger(settings_);
+  const auto network = ipv4_network({198, 51, 100, 9}, 32);
+  ASSERT_TRUE(admit(ledger, {{PaceEvent::kChallenge, network, 0}}).ok());
+  {
+    RedisFaults faults(settings_.endpoint);
+    faults.out_of_memory();
+    const auto refused = admit(ledger, {{PaceEvent::kChallenge, network, 0}});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+    faults.memory_back();
+  }
+  const auto back = admit(ledger, {{PaceEvent::kChallenge, network, 0}});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value().front().before, 1u);  // the refused one was not counted
+  RedisPaceLedger nowhere({.endpoint = {.host = "127.0.0.1", .port = 1}, .prefix = "x"});
+  EXPECT_FALSE(admit(nowhere, {{PaceEvent::kVote, network, 1}}).ok());
 }
 
 TEST_F(RedisTest, AnUnreachableServerIsReportedNotThrown) {
