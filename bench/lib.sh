@@ -10,7 +10,7 @@ NGINX_PORT=${NGINX_PORT:-18482}
 TOKEN=bench-admin-token
 # The edge's pace and limits, off: wrk is one client (127.0.0.1) voting far faster than a person,
 # and these benchmarks measure the vote path itself.
-EDGE_OFF=(--human-pace 0 --challenge-limit 0 --vote-limit 0)
+EDGE_OFF=(--human-pace 0 --challenge-limit 0 --vote-limit 0 --quarantine-pace 0)
 
 # wait_http URL: until URL answers 2xx (15 s at most).
 wait_http() {

@@ -4,7 +4,7 @@ namespace paredao {
 
 CastVote::CastVote(const PollCatalog& catalog, const HumanVerifier& verifier,
                    VotePipeline& pipeline, IdGenerator& ids, const Clock& clock,
-                   const ReadResults& results, PaceLedger& pace, std::uint32_t vote_limit)
+                   const ReadResults& results, PaceLedger& pace, VotePolicy policy)
     : catalog_(catalog),
       verifier_(verifier),
       pipeline_(pipeline),
@@ -12,7 +12,7 @@ CastVote::CastVote(const PollCatalog& catalog, const HumanVerifier& verifier,
       clock_(clock),
       results_(results),
       pace_(pace),
-      vote_limit_(vote_limit) {}
+      policy_(policy) {}
 
 void CastVote::cast(VoteRequest request, VoteCallback done) {
   auto poll = catalog_.find(request.poll_id);
@@ -38,36 +38,48 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
   auto proof = verifier_.verify(*request.altcha, poll->id, now);
   if (!proof.ok()) return done(proof.error());
 
-  if (vote_limit_ == 0) {
-    // No limit: the network's votes need not be counted.
+  auto network = request.network;
+  if (policy_.limit == 0 && policy_.quarantine_pace == 0) {
+    // Neither defence: the network's votes need not be counted.
     return submit(std::move(poll), now, std::move(*request.candidate_id), std::move(proof).value(),
-                  std::nullopt, std::move(done));
+                  {.network = network}, std::move(done));
   }
   auto admitted = [this, poll = std::move(poll), now, candidate = std::move(*request.candidate_id),
-                   proof = std::move(proof).value(), network = request.network,
+                   proof = std::move(proof).value(), network,
                    done = std::move(done)](Result<std::vector<PaceAdmission>> answers) mutable {
     if (!answers.ok()) return done(answers.error());
     const auto& admission = answers.value().front();
     if (!admission.admitted) {
       return done(Error{
           ErrorCode::kRateLimited,
-          "more than " + std::to_string(vote_limit_) + " votes in 60 seconds from this network",
+          "more than " + std::to_string(policy_.limit) + " votes in 60 seconds from this network",
           admission.retry_after});
     }
+    // What no person would do: more than quarantine_pace votes in the minute before this one.
+    const bool past_pace =
+        policy_.quarantine_pace > 0 && admission.before > policy_.quarantine_pace;
     submit(std::move(poll), now, std::move(candidate), std::move(proof),
-           PaceRecord{PaceEvent::kVote, network, admission.second}, std::move(done));
+           {.network = network,
+            .state = past_pace ? VoteState::kQuarantined : VoteState::kCounted,
+            .reason = past_pace ? "pace" : "",
+            .admission = PaceRecord{PaceEvent::kVote, network, admission.second}},
+           std::move(done));
   };
-  pace_.admit({{PaceEvent::kVote, request.network, vote_limit_}}, std::move(admitted));
+  pace_.admit({{PaceEvent::kVote, network, policy_.limit}}, std::move(admitted));
 }
 
 void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id,
-                      HumanProof proof, std::optional<PaceRecord> admission, VoteCallback done) {
+                      HumanProof proof, EdgeVerdict verdict, VoteCallback done) {
   AcceptedVote vote{.vote_id = ids_.vote_id(now),
                     .poll_id = poll->id,
                     .candidate_id = std::move(candidate_id),
                     .accepted_at = now,
                     .challenge_id = std::move(proof.challenge_id),
-                    .challenge_expires_at = proof.expires_at};
+                    .challenge_expires_at = proof.expires_at,
+                    .network = verdict.network.cidr(),
+                    .state = verdict.state,
+                    .reason = std::move(verdict.reason)};
+  const auto admission = verdict.admission;
   VoteReceipt receipt{.vote_id = vote.vote_id,
                       .poll = std::move(poll),
                       .candidate_id = vote.candidate_id,

@@ -33,13 +33,18 @@ struct VoteReceipt {
 
 using VoteCallback = std::function<void(Result<VoteReceipt>)>;
 
+// The edge's rules for votes, per network and any 60 s; 0 turns a rule off.
+struct VotePolicy {
+  std::uint32_t limit = 600;            // --vote-limit: more are answered 429
+  std::uint32_t quarantine_pace = 120;  // --quarantine-pace: past it, votes are held ("pace")
+};
+
 // Thread-safe, non-blocking.
 class CastVote {
  public:
-  // `vote_limit`: votes accepted per network in any 60 s (0: no limit).
   CastVote(const PollCatalog& catalog, const HumanVerifier& verifier, VotePipeline& pipeline,
            IdGenerator& ids, const Clock& clock, const ReadResults& results, PaceLedger& pace,
-           std::uint32_t vote_limit);
+           VotePolicy policy);
 
   // Checks the vote in the contract's order (poll, fields, status, candidate, human check, then
   // the network's vote limit) and hands it to the pipeline, which burns the challenge and makes
@@ -50,9 +55,16 @@ class CastVote {
   void cast(VoteRequest request, VoteCallback done);
 
  private:
-  // Hands a vote that passed every check (its place in the network's limit taken) to the pipeline.
+  // What the edge decided of a vote that passed every check.
+  struct EdgeVerdict {
+    Network network;
+    VoteState state = VoteState::kCounted;
+    std::string reason;
+    std::optional<PaceRecord> admission;  // its place in the network's window, if counted there
+  };
+  // Hands a vote that passed every check to the pipeline.
   void submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id, HumanProof proof,
-              std::optional<PaceRecord> admission, VoteCallback done);
+              EdgeVerdict verdict, VoteCallback done);
 
   const PollCatalog& catalog_;
   const HumanVerifier& verifier_;
@@ -61,7 +73,7 @@ class CastVote {
   const Clock& clock_;
   const ReadResults& results_;
   PaceLedger& pace_;
-  const std::uint32_t vote_limit_;
+  const VotePolicy policy_;
 };
 
 }  // namespace paredao

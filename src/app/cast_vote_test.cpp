@@ -81,7 +81,9 @@ class CastVoteTest : public ::testing::Test {
   ReadResults results{catalog, snapshots, clock};
   VotePipeline pipeline{ports(), {}};
   MemoryPaceLedger pace{clock, 1000};
-  CastVote votes{catalog, verifier, pipeline, ids, clock, results, pace, kVoteLimit};
+  CastVote votes{
+      catalog, verifier, pipeline, ids,
+      clock,   results,  pace,     VotePolicy{.limit = kVoteLimit, .quarantine_pace = 0}};
 };
 
 TEST_F(CastVoteTest, AcceptsAVoteAndLogsItOnce) {
@@ -109,6 +111,32 @@ TEST_F(CastVoteTest, PastTheVoteLimitA429LeavesTheChallengeUnusedAndFailuresCoun
   clock.advance(seconds(60));
   EXPECT_TRUE(cast("b", "ok:c4").ok());  // the refused payload, judged afresh
   EXPECT_EQ(log.votes.size(), 3u);
+}
+
+TEST_F(CastVoteTest, PastTheQuarantinePaceVotesAreAcceptedButHeld) {
+  CastVote held_past_two{catalog, verifier, pipeline, ids,
+                         clock,   results,  pace,     VotePolicy{.limit = 0, .quarantine_pace = 2}};
+  const auto network = ipv4_network({203, 0, 113, 7}, 32);
+  for (int i = 1; i <= 5; ++i) {
+    auto promise = std::make_shared<std::promise<Result<VoteReceipt>>>();
+    auto answer = promise->get_future();
+    held_past_two.cast(VoteRequest{"p", "a", "ok:h" + std::to_string(i), network},
+                       [promise](Result<VoteReceipt> r) { promise->set_value(std::move(r)); });
+    ASSERT_EQ(answer.wait_for(seconds(10)), std::future_status::ready);
+    EXPECT_TRUE(answer.get().ok()) << i;  // answered exactly like a counted vote
+  }
+  ASSERT_EQ(log.votes.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    // More than 2 votes in the minute before it: the 4th and the 5th.
+    const bool held = i >= 3;
+    EXPECT_EQ(log.votes[i].state, held ? VoteState::kQuarantined : VoteState::kCounted) << i;
+    EXPECT_EQ(log.votes[i].reason, held ? "pace" : "") << i;
+    EXPECT_EQ(log.votes[i].network, "203.0.113.7/32");
+  }
+  snapshots.refresh();
+  const auto counts = results.stats("p").value().counts;
+  EXPECT_EQ(counts.total, 3);
+  EXPECT_EQ(counts.quarantined, 2);
 }
 
 TEST_F(CastVoteTest, ChecksInTheContractOrder) {

@@ -23,16 +23,19 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 std::vector<TallyDelta> count_votes(const std::vector<AcceptedVote>& votes) {
   // Keys borrow the votes' strings: a batch has a handful of distinct keys and many votes.
-  std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> counts;
+  // Held votes are tallied under their own keys (domain/tally.hpp: tally_key).
+  std::map<std::tuple<std::string_view, std::int64_t, VoteState, std::string_view>, std::int64_t>
+      counts;
   for (const auto& vote : votes) {
-    ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.candidate_id}];
+    ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.state,
+              vote.candidate_id}];
   }
   std::vector<TallyDelta> deltas;
   deltas.reserve(counts.size());
   for (const auto& [key, votes_in_cell] : counts) {
-    const auto& [poll_id, hour, candidate_id] = key;
+    const auto& [poll_id, hour, state, candidate_id] = key;
     deltas.push_back(
-        TallyDelta{std::string(poll_id), std::string(candidate_id), hour, votes_in_cell});
+        TallyDelta{std::string(poll_id), tally_key(state, candidate_id), hour, votes_in_cell});
   }
   return deltas;
 }

@@ -161,6 +161,10 @@ std::vector<Setting> settings() {
       {kHttp, "--vote-limit", "PAREDAO_VOTE_LIMIT", true,
        number_setting([](Settings& c) -> unsigned& { return c.http.vote_limit; }, 0, 1'000'000'000),
        "votes answered 202 per network in any 60 s; more get 429 (default 600; 0: off)"},
+      {kHttp, "--quarantine-pace", "PAREDAO_QUARANTINE_PACE", true,
+       number_setting([](Settings& c) -> unsigned& { return c.http.quarantine_pace; }, 0,
+                      1'000'000'000),
+       "votes per network in 60 s past which its votes are held for review (default 120; 0: off)"},
       {kHttp, "--no-demo", "PAREDAO_NO_DEMO", false,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {

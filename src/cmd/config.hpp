@@ -54,6 +54,7 @@ struct HttpConfig {
   std::uint32_t human_pace = 30;
   std::uint32_t challenge_limit = 600;
   std::uint32_t vote_limit = 600;
+  std::uint32_t quarantine_pace = 120;
 
   // The key derivation of the proof of work (ALTCHA PoW v2 "algorithm") and its costs.
   // The defaults are measured: docs/decisions/0012-memory-hard-proof-of-work.md.

@@ -30,7 +30,8 @@ struct FrontUseCases {
       : queries(catalog, clock),
         challenges(catalog, verifier, clock, pace, config.challenge_policy()),
         results(catalog, snapshots, clock),
-        votes(catalog, verifier, pipeline, ids, clock, results, pace, config.vote_limit) {}
+        votes(catalog, verifier, pipeline, ids, clock, results, pace,
+              VotePolicy{.limit = config.vote_limit, .quarantine_pace = config.quarantine_pace}) {}
 
   // The services of the HTTP API: these use cases plus the production's and the operations'.
   http::ApiServices services(PollAdmin& admin, Metrics& metrics, const Readiness& readiness,

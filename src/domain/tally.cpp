@@ -6,11 +6,13 @@ namespace paredao {
 namespace {
 
 std::vector<std::int64_t> in_candidate_order(const Poll& poll, const CountsById& counts,
-                                             std::int64_t& total) {
+                                             std::int64_t& total,
+                                             VoteState state = VoteState::kCounted) {
   std::vector<std::int64_t> ordered;
   ordered.reserve(poll.candidates.size());
   for (const auto& candidate : poll.candidates) {
-    const auto found = counts.find(candidate.id);
+    const auto found =
+        counts.find(state == VoteState::kCounted ? candidate.id : tally_key(state, candidate.id));
     const std::int64_t votes = found == counts.end() ? 0 : found->second;
     ordered.push_back(votes);
     total += votes;
@@ -19,6 +21,18 @@ std::vector<std::int64_t> in_candidate_order(const Poll& poll, const CountsById&
 }
 
 }  // namespace
+
+std::string tally_key(VoteState state, std::string_view candidate_id) {
+  switch (state) {
+    case VoteState::kCounted:
+      break;
+    case VoteState::kQuarantined:
+      return "q:" + std::string(candidate_id);
+    case VoteState::kVoided:
+      return "v:" + std::string(candidate_id);
+  }
+  return std::string(candidate_id);
+}
 
 void PollTally::add(const std::string& candidate_id, std::int64_t hour, std::int64_t votes) {
   by_candidate[candidate_id] += votes;
@@ -36,6 +50,11 @@ PollCounts project(const Poll& poll, const PollTally* tally) {
   counts.by_candidate = project_by_candidate(poll, tally);
   counts.total =
       std::accumulate(counts.by_candidate.begin(), counts.by_candidate.end(), std::int64_t{0});
+  static const CountsById kEmpty;
+  const auto& totals = tally ? tally->by_candidate : kEmpty;
+  counts.quarantined_by_candidate =
+      in_candidate_order(poll, totals, counts.quarantined, VoteState::kQuarantined);
+  counts.voided_by_candidate = in_candidate_order(poll, totals, counts.voided, VoteState::kVoided);
   if (!tally) return counts;
   for (const auto& [hour, by_id] : tally->by_hour) {
     HourCounts hour_counts{.hour = from_unix_seconds(hour)};

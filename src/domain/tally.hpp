@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -12,6 +13,15 @@
 namespace paredao {
 
 using CountsById = std::unordered_map<std::string, std::int64_t>;
+
+// What became of a vote answered 202 (the contract's vote guarantee).
+enum class VoteState : std::uint8_t { kCounted = 0, kQuarantined = 1, kVoided = 2 };
+
+// The key a vote is tallied under: its candidate's id when it counts; a held one under a key no
+// candidate id can be ("q:<id>" quarantined, "v:<id>" voided: ids never hold a colon). Every
+// counter store, rollup and audit then keeps held votes with no change of its own, and the
+// projection onto the poll's candidates leaves them out of every count.
+std::string tally_key(VoteState state, std::string_view candidate_id);
 
 struct PollTally {
   CountsById by_candidate;
@@ -30,7 +40,11 @@ struct HourCounts {
 struct PollCounts {
   std::int64_t total = 0;
   std::vector<std::int64_t> by_candidate;  // poll candidate order, zeros included
-  std::vector<HourCounts> by_hour;         // oldest first, only hours with votes
+  std::vector<HourCounts> by_hour;         // oldest first, only hours with counted votes
+  std::int64_t quarantined = 0;            // held apart, in no count above
+  std::int64_t voided = 0;
+  std::vector<std::int64_t> quarantined_by_candidate;  // poll candidate order
+  std::vector<std::int64_t> voided_by_candidate;
 };
 
 // Projects a tally onto the poll's candidates, in creation order, zeros included.

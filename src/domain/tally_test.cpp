@@ -21,6 +21,26 @@ TEST(Tally, ProjectsOntoCandidateOrderWithZeros) {
   EXPECT_EQ(project_by_candidate(poll, &tally), counts.by_candidate);
 }
 
+TEST(Tally, HeldVotesAreInNoCountButTheirOwn) {
+  const Poll poll{.id = "p", .candidates = {{"a", "A", {}}, {"b", "B", {}}}};
+  PollTally tally;
+  tally.add("a", 3600, 2);
+  tally.add(tally_key(VoteState::kQuarantined, "b"), 3600, 5);
+  tally.add(tally_key(VoteState::kQuarantined, "a"), 7200, 1);  // an hour of held votes only
+  tally.add(tally_key(VoteState::kVoided, "b"), 3600, 3);
+  const auto counts = project(poll, &tally);
+  EXPECT_EQ(counts.total, 2);
+  EXPECT_EQ(counts.by_candidate, (std::vector<std::int64_t>{2, 0}));
+  ASSERT_EQ(counts.by_hour.size(), 1u);
+  EXPECT_EQ(counts.by_hour[0].total, 2);
+  EXPECT_EQ(counts.quarantined, 6);
+  EXPECT_EQ(counts.quarantined_by_candidate, (std::vector<std::int64_t>{1, 5}));
+  EXPECT_EQ(counts.voided, 3);
+  EXPECT_EQ(counts.voided_by_candidate, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_EQ(project_by_candidate(poll, &tally), (std::vector<std::int64_t>{2, 0}));
+  EXPECT_EQ(tally_key(VoteState::kCounted, "a"), "a");
+}
+
 TEST(Tally, EmptyTallyIsAllZeros) {
   const Poll poll{.id = "p", .candidates = {{"a", "A", {}}, {"b", "B", {}}}};
   const auto counts = project(poll, nullptr);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, createPoll, openPoll, solve, mode } from '../lib/harness.mjs';
-import { expectRawProblem, pid, basicPoll, rawHttp, getStats, waitFor } from './util.mjs';
+import { expectRawProblem, pid, basicPoll, getStats, waitFor, challengeFrom, voteFrom } from './util.mjs';
 
 const BASE = 1000;
 const HUMAN_PACE = 2;
@@ -35,14 +35,7 @@ after(async () => { await server?.stop(); server?.cleanup(); });
 // PROXY header in front of the test's).
 const directPort = () => (mode === 'distributed' ? Number(new URL(server.backends[0]).port) : server.port);
 
-/** GET …/challenge on a fresh connection from `from`; `before` is sent first (a PROXY header). */
-async function challenge({ from, port = server.port, xff, proxy }) {
-  const head = Buffer.from(`GET /api/v1/polls/${poll}/challenge HTTP/1.1\r\nHost: paredao\r\n` +
-    `${xff ? `X-Forwarded-For: ${xff}\r\n` : ''}Connection: close\r\n\r\n`);
-  const r = await rawHttp(port, [proxy ? Buffer.concat([proxy, head]) : head], { localAddress: from });
-  assert.ok(r.responses[0], `no response (${r.why}): ${r.raw}`);
-  return r.responses[0];
-}
+const challenge = (options) => challengeFrom(server, poll, options);
 
 const work = (response) => {
   assert.equal(response.status, 200, response.body);
@@ -139,15 +132,7 @@ test('a malformed PROXY header, or one from a peer that is not a proxy of ours, 
   }
 });
 
-/** POST …/votes on a fresh connection from `from`. */
-async function castVote({ from, altcha, candidate = 'a' }) {
-  const body = JSON.stringify({ candidate_id: candidate, altcha });
-  const head = `POST /api/v1/polls/${poll}/votes HTTP/1.1\r\nHost: paredao\r\n` +
-    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
-  const r = await rawHttp(server.port, [head + body], { localAddress: from });
-  assert.ok(r.responses[0], `no response (${r.why}): ${r.raw}`);
-  return r.responses[0];
-}
+const castVote = (options) => voteFrom(server, poll, options);
 
 test('past the vote limit a network gets 429 with Retry-After; the refused payload stays usable', async () => {
   const from = '127.0.0.70';

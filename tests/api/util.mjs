@@ -337,3 +337,29 @@ export async function startRaw({ args = ['serve'], env = {} } = {}) {
     async kill() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); return exited; },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Clients of their own: each source address on loopback (127.0.0.0/8) is a client, and its /32 a
+// network. In the distributed mode the load balancer names it to the api copies (PROXY header).
+
+/**
+ * GET …/challenge on a fresh connection from `from`, to `port` (default: the server's own);
+ * `proxy` (a Buffer) is sent before the request, `xff` as X-Forwarded-For. The parsed response.
+ */
+export async function challengeFrom(server, pollId, { from, port = server.port, xff, proxy }) {
+  const head = Buffer.from(`GET /api/v1/polls/${pollId}/challenge HTTP/1.1\r\nHost: paredao\r\n` +
+    `${xff ? `X-Forwarded-For: ${xff}\r\n` : ''}Connection: close\r\n\r\n`);
+  const r = await rawHttp(port, [proxy ? Buffer.concat([proxy, head]) : head], { localAddress: from });
+  assert.ok(r.responses[0], `no response (${r.why}): ${r.raw}`);
+  return r.responses[0];
+}
+
+/** POST …/votes on a fresh connection from `from`. The parsed response. */
+export async function voteFrom(server, pollId, { from, altcha, candidate = 'a' }) {
+  const body = JSON.stringify({ candidate_id: candidate, altcha });
+  const head = `POST /api/v1/polls/${pollId}/votes HTTP/1.1\r\nHost: paredao\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  const r = await rawHttp(server.port, [head + body], { localAddress: from });
+  assert.ok(r.responses[0], `no response (${r.why}): ${r.raw}`);
+  return r.responses[0];
+}

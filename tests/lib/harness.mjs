@@ -72,7 +72,7 @@ export async function spawnParedao(args, { readyEvent = 'listening', env = {}, t
  */
 export function edgeArgs(options) {
   if (options.edge) return [];
-  return ['--human-pace', '0', '--challenge-limit', '0', '--vote-limit', '0'];
+  return ['--human-pace', '0', '--challenge-limit', '0', '--vote-limit', '0', '--quarantine-pace', '0'];
 }
 
 /**

@@ -107,7 +107,9 @@ std::string stats_json(const StatsView& stats) {
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     by_candidate.push_back(json::object{{"candidate_id", candidates[i].id},
                                         {"name", candidates[i].name},
-                                        {"votes", stats.counts.by_candidate[i]}});
+                                        {"votes", stats.counts.by_candidate[i]},
+                                        {"quarantined", stats.counts.quarantined_by_candidate[i]},
+                                        {"voided", stats.counts.voided_by_candidate[i]}});
   }
   json::array by_hour;
   for (const auto& hour : stats.counts.by_hour) {
@@ -124,6 +126,8 @@ std::string stats_json(const StatsView& stats) {
                                       {"status", to_string(stats.status)},
                                       {"as_of", format_rfc3339(stats.as_of)},
                                       {"total", stats.counts.total},
+                                      {"quarantined", stats.counts.quarantined},
+                                      {"voided", stats.counts.voided},
                                       {"by_candidate", std::move(by_candidate)},
                                       {"by_hour", std::move(by_hour)}});
 }

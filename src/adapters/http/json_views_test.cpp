@@ -75,9 +75,17 @@ TEST(JsonViews, StatsListEveryCandidateInEveryHour) {
   StatsView stats{sample_poll(), PollStatus::kOpen, kAsOf, {}};
   stats.counts = PollCounts{.total = 2,
                             .by_candidate = {2, 0},
-                            .by_hour = {{*parse_rfc3339("2026-11-25T19:00:00Z"), 2, {2, 0}}}};
+                            .by_hour = {{*parse_rfc3339("2026-11-25T19:00:00Z"), 2, {2, 0}}},
+                            .quarantined = 3,
+                            .voided = 1,
+                            .quarantined_by_candidate = {1, 2},
+                            .voided_by_candidate = {0, 1}};
   const auto parsed = boost::json::parse(stats_json(stats));
   EXPECT_EQ(parsed.at("total"), 2);
+  EXPECT_EQ(parsed.at("quarantined"), 3);
+  EXPECT_EQ(parsed.at("voided"), 1);
+  EXPECT_EQ(parsed.at("by_candidate").at(1).at("quarantined"), 2);
+  EXPECT_EQ(parsed.at("by_candidate").at(1).at("voided"), 1);
   EXPECT_EQ(parsed.at("by_candidate").at(1).at("votes"), 0);
   EXPECT_EQ(parsed.at("by_hour").at(0).at("hour"), "2026-11-25T19:00:00Z");
   EXPECT_EQ(parsed.at("by_hour").at(0).at("by_candidate").at(1).at("candidate_id"), "b");

@@ -112,6 +112,27 @@ CREATE VIEW audit_challenges_used_twice AS
          max(accepted_at) AS last_at
   FROM votes GROUP BY poll_id, challenge_id HAVING count(*) > 1;
 )SQL"},
+    {3, "what the edge knew of each vote: its client's network, its state and why it is held",
+     R"SQL(
+-- The client's network as a CIDR (the prefix only, never the address); the vote's state
+-- (0 counted, 1 quarantined, 2 voided) and the reason it is held. Older votes all counted.
+-- hourly_tally keeps held votes under their own keys, 'q:<candidate>' and 'v:<candidate>'
+-- (candidate ids never hold a colon), so that the rollup, the live counters and the reconciler
+-- carry them with no change; the reports below leave them out.
+ALTER TABLE votes ADD COLUMN network text NOT NULL DEFAULT '',
+                  ADD COLUMN state smallint NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),
+                  ADD COLUMN reason text;
+CREATE OR REPLACE VIEW report_totals AS
+  SELECT poll_id, candidate_id, sum(votes)::bigint AS votes
+  FROM hourly_tally WHERE position(':' in candidate_id) = 0 GROUP BY poll_id, candidate_id;
+CREATE OR REPLACE VIEW report_hourly AS
+  SELECT poll_id, hour, sum(votes)::bigint AS total,
+         jsonb_object_agg(candidate_id, votes) AS by_candidate
+  FROM hourly_tally WHERE position(':' in candidate_id) = 0 GROUP BY poll_id, hour;
+CREATE OR REPLACE VIEW report_per_minute AS
+  SELECT poll_id, date_trunc('minute', accepted_at) AS minute, candidate_id, count(*) AS votes
+  FROM votes WHERE state = 0 GROUP BY 1, 2, 3;
+)SQL"},
 };
 
 }  // namespace

@@ -32,17 +32,22 @@ WITH batches AS (
   FROM batches b JOIN applied_batches a ON a.batch_id = b.batch_id
 ), incoming AS (
   SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                       $8::bigint[])
-    AS v (batch_id, vote_id, accepted_ms, poll_id, candidate_id, challenge_id, expires_ms)
+                       $8::bigint[], $9::text[], $10::smallint[], $11::text[])
+    AS v (batch_id, vote_id, accepted_ms, poll_id, candidate_id, challenge_id, expires_ms,
+          network, state, reason)
   WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.batch_id = v.batch_id)
 ), inserted AS (
   INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id,
-                     challenge_expires_at, batch_id)
+                     challenge_expires_at, batch_id, network, state, reason)
   SELECT vote_id, to_timestamp(accepted_ms / 1000.0::float8), poll_id, candidate_id, challenge_id,
-         to_timestamp(expires_ms / 1000.0::float8), batch_id
+         to_timestamp(expires_ms / 1000.0::float8), batch_id, network, state, nullif(reason, '')
   FROM incoming
   ON CONFLICT DO NOTHING
-  RETURNING batch_id, poll_id, candidate_id, accepted_at, date_trunc('hour', accepted_at) AS hour
+  -- candidate_id here is the vote's tally key: held votes count under their own (tally_key).
+  RETURNING batch_id, poll_id,
+            CASE state WHEN 1 THEN 'q:' || candidate_id WHEN 2 THEN 'v:' || candidate_id
+                       ELSE candidate_id END AS candidate_id,
+            accepted_at, date_trunc('hour', accepted_at) AS hour
 ), spans AS (
   SELECT batch_id, min(accepted_at) AS first_at, max(accepted_at) AS last_at
   FROM inserted GROUP BY 1
@@ -100,7 +105,9 @@ std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
                            [](const auto* a, const auto* b) { return a->batch_id == b->batch_id; }),
                sorted.end());
   std::vector<std::string> accepted_ms, expires_ms;
-  std::vector<std::string_view> batch_ids, vote_batches, vote_ids, polls, candidates, challenges;
+  std::vector<std::string> states;
+  std::vector<std::string_view> batch_ids, vote_batches, vote_ids, polls, candidates, challenges,
+      networks, reasons;
   for (const auto* batch : sorted) {
     batch_ids.push_back(batch->batch_id);
     for (const auto& vote : batch->votes) {
@@ -111,14 +118,19 @@ std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
       candidates.push_back(vote.candidate_id);
       challenges.push_back(vote.challenge_id);
       expires_ms.push_back(std::to_string(vote.challenge_expires_at.time_since_epoch().count()));
+      networks.push_back(vote.network);
+      states.push_back(std::to_string(int(vote.state)));
+      reasons.push_back(vote.reason);
     }
   }
+  const std::vector<std::string_view> state_texts(states.begin(), states.end());
   const std::vector<std::string_view> times(accepted_ms.begin(), accepted_ms.end());
   const std::vector<std::string_view> expiries(expires_ms.begin(), expires_ms.end());
-  const std::vector<pg::Param> params{pg::text_array(batch_ids),  pg::text_array(vote_batches),
-                                      pg::text_array(vote_ids),   pg::text_array(times),
-                                      pg::text_array(polls),      pg::text_array(candidates),
-                                      pg::text_array(challenges), pg::text_array(expiries)};
+  const std::vector<pg::Param> params{
+      pg::text_array(batch_ids),   pg::text_array(vote_batches), pg::text_array(vote_ids),
+      pg::text_array(times),       pg::text_array(polls),        pg::text_array(candidates),
+      pg::text_array(challenges),  pg::text_array(expiries),     pg::text_array(networks),
+      pg::text_array(state_texts), pg::text_array(reasons)};
   // A unique violation means that a batch of the group was recorded by another worker since this
   // statement's snapshot; the retry reads it back. Each batch can do that once.
   for (std::size_t attempt = 0; attempt <= sorted.size(); ++attempt) {

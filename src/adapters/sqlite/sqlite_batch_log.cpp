@@ -15,7 +15,7 @@ SqliteBatchLog::SqliteBatchLog(const std::filesystem::path& database) : connecti
   commit_ = std::make_unique<sqlite::Statement>(connection_.handle(), "COMMIT");
   rollback_ = std::make_unique<sqlite::Statement>(connection_.handle(), "ROLLBACK");
   insert_vote_ = std::make_unique<sqlite::Statement>(
-      connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      connection_.handle(), "INSERT INTO votes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   sqlite::Statement newest(connection_.handle(),
                            "SELECT expiry_horizon_ms FROM votes ORDER BY rowid DESC LIMIT 1");
   if (newest.next_row()) expiry_horizon_ms_ = newest.integer(0);
@@ -54,7 +54,8 @@ BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
   try {
     auto& insert_vote = *insert_vote_;
     // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
-    std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> counts;
+    std::map<std::tuple<std::string_view, std::int64_t, VoteState, std::string_view>, std::int64_t>
+        counts;
     for (const auto& vote : batch.votes) {
       const std::int64_t expires_ms = vote.challenge_expires_at.time_since_epoch().count();
       // Raised even if the transaction then fails: a horizon too late only lengthens the
@@ -66,19 +67,30 @@ BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
           .bind(4, std::int64_t(vote.accepted_at.time_since_epoch().count()))
           .bind_borrowed(5, vote.challenge_id)
           .bind(6, expires_ms)
-          .bind(7, expiry_horizon_ms_);
+          .bind(7, expiry_horizon_ms_)
+          .bind_borrowed(8, vote.network)
+          .bind(9, std::int64_t(vote.state));
+      if (vote.reason.empty()) {
+        insert_vote.bind_null(10);
+      } else {
+        insert_vote.bind_borrowed(10, vote.reason);
+      }
       const int inserted = insert_vote.step();
       insert_vote.reset();
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
-      ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.candidate_id}];
+      ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.state,
+                vote.candidate_id}];
     }
     auto& add_hourly = *add_hourly_;
     for (const auto& [key, votes] : counts) {
-      const auto& [poll_id, hour, candidate_id] = key;
-      add_hourly.bind_borrowed(1, poll_id)
-          .bind(2, hour)
-          .bind_borrowed(3, candidate_id)
-          .bind(4, votes);
+      const auto& [poll_id, hour, state, candidate_id] = key;
+      add_hourly.bind_borrowed(1, poll_id).bind(2, hour).bind(4, votes);
+      // Held votes under their own key (domain/tally.hpp), in no count of the candidate's.
+      if (state == VoteState::kCounted) {
+        add_hourly.bind_borrowed(3, candidate_id);
+      } else {
+        add_hourly.bind(3, tally_key(state, candidate_id));
+      }
       const int added = add_hourly.step();
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");

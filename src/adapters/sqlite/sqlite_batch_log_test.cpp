@@ -134,11 +134,41 @@ TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   sqlite::Connection upgraded(database());
   sqlite::Statement version(upgraded.handle(), "PRAGMA user_version");
   ASSERT_EQ(version.step(), SQLITE_ROW);
-  EXPECT_EQ(version.integer(0), 3);
-  sqlite::Statement votes(upgraded.handle(), "SELECT vote_id FROM votes ORDER BY rowid");
+  EXPECT_EQ(version.integer(0), 4);
+  sqlite::Statement votes(upgraded.handle(),
+                          "SELECT vote_id, state, network FROM votes ORDER BY rowid");
   std::vector<std::string> ids;
-  while (votes.step() == SQLITE_ROW) ids.push_back(votes.text(0));
+  while (votes.step() == SQLITE_ROW) {
+    ids.push_back(votes.text(0));
+    EXPECT_EQ(votes.integer(1), 0);  // counted: they all were
+    EXPECT_EQ(votes.text(2), "");    // their network is unknown
+  }
   EXPECT_EQ(ids, (std::vector<std::string>{"vote-0", "vote-1"}));
+}
+
+TEST_F(SqliteBatchLogTest, AHeldVoteIsStoredWithItsStateAndTalliedApart) {
+  {
+    SqliteBatchLog log(database());
+    auto held = vote(1, "b");
+    held.network = "203.0.113.7/32";
+    held.state = VoteState::kQuarantined;
+    held.reason = "pace";
+    ASSERT_EQ(log.write(VoteBatch{"batch", {vote(0, "b"), held}}), BatchFate::kDurable);
+  }
+  MemoryTallyStore rebuilt;
+  (void)recover_from_sqlite(database(), rebuilt, kNow, [](const std::string&, TimePoint) {});
+  const auto all = rebuilt.read_all();
+  ASSERT_TRUE(all);
+  const auto& tally = all->at("poll");
+  EXPECT_EQ(tally.by_candidate.at("b"), 1);
+  EXPECT_EQ(tally.by_candidate.at("q:b"), 1);
+  sqlite::Connection connection(database());
+  sqlite::Statement row(connection.handle(),
+                        "SELECT network, state, reason FROM votes WHERE vote_id = 'vote-1'");
+  ASSERT_EQ(row.step(), SQLITE_ROW);
+  EXPECT_EQ(row.text(0), "203.0.113.7/32");
+  EXPECT_EQ(row.integer(1), 1);
+  EXPECT_EQ(row.text(2), "pace");
 }
 
 TEST_F(SqliteBatchLogTest, RecoveryForgetsExpiredChallenges) {

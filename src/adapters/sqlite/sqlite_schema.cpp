@@ -87,6 +87,18 @@ void apply_schema(Connection& connection) {
       PRAGMA user_version = 3;
     )sql");
   }
+  if (current < 4) {
+    // Version 4: what the edge knew of each vote (issue 15): the client's network (a CIDR: the
+    // prefix only, never the address), and the vote's state (0 counted, 1 quarantined, 2 voided)
+    // with the reason it is held. Older votes were all counted and their network is unknown.
+    // hourly_tally keeps held votes under their own keys (domain/tally.hpp: tally_key).
+    connection.exec_or_throw(R"sql(
+      ALTER TABLE votes ADD COLUMN network TEXT NOT NULL DEFAULT '';
+      ALTER TABLE votes ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE votes ADD COLUMN reason TEXT;
+      PRAGMA user_version = 4;
+    )sql");
+  }
   connection.exec_or_throw("COMMIT");
 }
 

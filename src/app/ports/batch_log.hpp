@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/tally.hpp"
 #include "domain/time.hpp"
 
 namespace paredao {
@@ -17,6 +18,9 @@ struct AcceptedVote {
   TimePoint accepted_at;
   std::string challenge_id;        // the burned human-check challenge, kept for replay protection
   TimePoint challenge_expires_at;  // after which the challenge id no longer needs remembering
+  std::string network;             // the client's network, as a CIDR (the edge; the audit)
+  VoteState state = VoteState::kCounted;  // quarantined when the edge holds it apart
+  std::string reason;                     // why it is held ("pace", "watched"); empty if counted
 };
 
 // Votes made durable together: one transaction, one message of the queue. `batch_id` is unique
