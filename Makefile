@@ -5,7 +5,7 @@
 #   make run-distributed / make stop   the distributed mode on this machine
 .PHONY: run test deps test-deps build web lint unit-test node-test bench microbench fuzz sanitize clean \
         servers integration-test node-test-distributed fault-test run-distributed stop \
-        bench-distributed bench-edge
+        bench-distributed bench-edge bench-bots
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -76,6 +76,10 @@ bench: test-deps build
 
 bench-distributed: test-deps build
 	bench/distributed_bench.sh
+
+# What a bot farm on one core gets at the defaults, from 1, 16 and 256 networks, beside a fan.
+bench-bots: test-deps build
+	bench/bots_bench.sh
 
 # The edge's cost: defences on (many networks through a trusted proxy) against off, same run.
 bench-edge: test-deps build

@@ -36,10 +36,7 @@ start() {  # name port flags...
     --pow-algorithm SHA-256 --pow-difficulty 1 --no-demo --threads 2 "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$port/healthz"
-  local auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
-  curl -fs "${auth[@]}" -d '{"id":"bench","title":"Paredão de benchmark","candidates":[{"id":"ana","name":"Ana"},{"id":"bruno","name":"Bruno"}]}' \
-    "http://127.0.0.1:$port/api/v1/polls" >/dev/null
-  curl -fs "${auth[@]}" -X POST "http://127.0.0.1:$port/api/v1/polls/bench/open" >/dev/null
+  open_poll "http://127.0.0.1:$port/api/v1" bench ana,bruno
   echo "Solving $((ROUNDS * PER_FLOOD)) challenges for $name..."
   "$GEN" "$work/$name/challenge-secret" bench ana,bruno "$((ROUNDS * PER_FLOOD))" "$payloads/$name" 2>/dev/null
 }

@@ -42,9 +42,8 @@ fi
 paredao_pid=$!
 wait_http "http://127.0.0.1:$PAREDAO_PORT/healthz"
 api="http://127.0.0.1:$PAREDAO_PORT/api/v1"
-auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
-curl -fs "${auth[@]}" -d '{"id":"bench","title":"Paredão de benchmark","candidates":[{"id":"ana","name":"Ana Clara"},{"id":"bruno","name":"Bruno"},{"id":"camila","name":"Camila"}]}' "$api/polls" >/dev/null
-curl -fs "${auth[@]}" -X POST "$api/polls/bench/open" >/dev/null
+auth=("${AUTH[@]}")
+open_poll "$api" bench ana,bruno,camila
 
 # Flood payloads, then a separate set for the steady run (1,000 votes/s for DURATION, with room),
 # then one for the sample vote: no payload is ever sent twice.

@@ -12,6 +12,19 @@ TOKEN=bench-admin-token
 # and these benchmarks measure the vote path itself.
 EDGE_OFF=(--human-pace 0 --challenge-limit 0 --vote-limit 0 --quarantine-pace 0)
 
+# AUTH: the curl flags of a production request.
+AUTH=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+
+# open_poll API ID CANDIDATES: creates the poll ID with candidates (ids, comma-separated; each
+# named after its id) on the server whose API is at API (…/api/v1), and opens it.
+open_poll() {
+  local api=$1 id=$2 candidates="" c
+  for c in ${3//,/ }; do candidates+="${candidates:+,}{\"id\":\"$c\",\"name\":\"$c\"}"; done
+  curl -fs "${AUTH[@]}" -d "{\"id\":\"$id\",\"title\":\"Paredão de benchmark\",\"candidates\":[$candidates]}" \
+    "$api/polls" >/dev/null
+  curl -fs "${AUTH[@]}" -X POST "$api/polls/$id/open" >/dev/null
+}
+
 # wait_http URL: until URL answers 2xx (15 s at most).
 wait_http() {
   for _ in $(seq 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
