@@ -58,11 +58,14 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
     // What no person would do: more than quarantine_pace votes in the minute before this one.
     const bool past_pace =
         policy_.quarantine_pace > 0 && admission.before > policy_.quarantine_pace;
+    // The crossing itself, once per network and window: the one log line of it.
+    const bool crossing = past_pace && admission.before == policy_.quarantine_pace + 1;
     submit(std::move(poll), now, std::move(candidate), std::move(proof),
            {.network = network,
             .state = past_pace ? VoteState::kQuarantined : VoteState::kCounted,
             .reason = past_pace ? "pace" : "",
-            .admission = PaceRecord{PaceEvent::kVote, network, admission.second}},
+            .admission = PaceRecord{PaceEvent::kVote, network, admission.second},
+            .crossing = crossing},
            std::move(done));
   };
   pace_.admit({{PaceEvent::kVote, network, policy_.limit}}, std::move(admitted));
@@ -83,7 +86,9 @@ void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string cand
   VoteReceipt receipt{.vote_id = vote.vote_id,
                       .poll = std::move(poll),
                       .candidate_id = vote.candidate_id,
-                      .accepted_at = now};
+                      .accepted_at = now,
+                      .held_reason = vote.reason,
+                      .first_held = verdict.crossing};
   pipeline_.submit(std::move(vote), [this, receipt = std::move(receipt), admission,
                                      done = std::move(done)](AppendStatus status) mutable {
     // A vote known not to count takes back its place in the network's limit; one in doubt

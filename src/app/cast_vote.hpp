@@ -29,6 +29,9 @@ struct VoteReceipt {
   std::string candidate_id;
   TimePoint accepted_at;
   std::optional<ResultsView> results;  // nullopt when the poll hides partial results
+  // Not sent (a held vote is answered exactly like a counted one): for metrics and logs.
+  std::string held_reason;  // why the edge held the vote; empty when it counts
+  bool first_held = false;  // the network's first vote held in this window (it just crossed)
 };
 
 using VoteCallback = std::function<void(Result<VoteReceipt>)>;
@@ -61,6 +64,7 @@ class CastVote {
     VoteState state = VoteState::kCounted;
     std::string reason;
     std::optional<PaceRecord> admission;  // its place in the network's window, if counted there
+    bool crossing = false;                // the first vote held since the network crossed
   };
   // Hands a vote that passed every check to the pipeline.
   void submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id, HumanProof proof,

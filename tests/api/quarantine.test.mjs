@@ -59,6 +59,16 @@ test('past the quarantine pace a network\'s votes are accepted, durable and held
   for (const hour of stats.by_hour) {
     assert.equal(hour.by_candidate.reduce((sum, c) => sum + c.votes, 0), hour.total);
   }
+  // Metrics: the held votes by reason (over every api copy).
+  const urls = mode === 'distributed' ? server.backends : [server.url];
+  const texts = await Promise.all(urls.map((u) => fetch(`${u}/metrics`).then((r) => r.text())));
+  const heldMetric = texts.reduce((sum, text) =>
+    sum + [...text.matchAll(/^paredao_votes_held_total\{reason="pace"\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0), 0);
+  assert.equal(heldMetric, held);
+  // One log line when the network crossed the quarantine pace, not one per held vote.
+  const logs = mode === 'distributed' ? server.apis.flatMap((a) => a.logs) : server.logs;
+  const crossings = logs.filter((l) => l.event === 'network_quarantined');
+  assert.deepEqual(crossings.map((l) => [l.network, l.reason]), [['127.0.0.90/32', 'pace']]);
   // The viewers' results leave the held votes out: b has 3 of the 5 counted votes.
   const results = await expectJson(await api(server, `/api/v1/polls/${poll}/results`), 200);
   assert.deepEqual(results.candidates.map((c) => c.percent), [40, 60]);

@@ -275,6 +275,14 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
     co_return error_response(outcome.error(), version);
   }
   services_.metrics.count_vote_accepted();
+  if (const auto& receipt = outcome.value(); !receipt.held_reason.empty()) {
+    services_.metrics.count_vote_held(receipt.held_reason);
+    if (receipt.first_held) {
+      log::warn("network_quarantined", {{"network", client.cidr()},
+                                        {"poll_id", receipt.poll->id},
+                                        {"reason", receipt.held_reason}});
+    }
+  }
   co_return json_response(status::accepted, receipt_json(outcome.value()), version);
 }
 

@@ -29,6 +29,11 @@ Metrics::Metrics()
                           .Help("Votes made durable and answered 202")
                           .Register(*registry_)
                           .Add({})),
+      votes_held_(prometheus::BuildCounter()
+                      .Name("paredao_votes_held_total")
+                      .Help("Votes answered 202 but held apart by the edge (in no count until "
+                            "production releases them), by reason; also in votes_accepted")
+                      .Register(*registry_)),
       votes_refused_(prometheus::BuildCounter()
                          .Name("paredao_votes_refused_total")
                          .Help("Votes refused, by reason (the error code of the contract)")
@@ -103,6 +108,10 @@ Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned 
 }
 
 void Metrics::count_vote_accepted() { votes_accepted_.Increment(); }
+
+void Metrics::count_vote_held(std::string_view reason) {
+  labelled(votes_held_, "reason", reason).Increment();
+}
 
 prometheus::Counter& Metrics::labelled(prometheus::Family<prometheus::Counter>& family,
                                        std::string_view label, std::string_view value) {

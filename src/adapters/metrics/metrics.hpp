@@ -33,6 +33,8 @@ class Metrics {
   }
 
   void count_vote_accepted();
+  // A vote answered 202 but held by the edge, by reason ("pace", "watched").
+  void count_vote_held(std::string_view reason);
   void count_vote_refused(std::string_view reason);
   // A challenge issued, by the work it asked (a few levels: the base times a power of two).
   void count_challenge_issued(std::uint32_t work);
@@ -55,6 +57,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& request_seconds_;
   prometheus::Counter& votes_accepted_;
+  prometheus::Family<prometheus::Counter>& votes_held_;
   prometheus::Family<prometheus::Counter>& votes_refused_;
   prometheus::Family<prometheus::Counter>& challenges_issued_;
   prometheus::Family<prometheus::Counter>& rate_limited_;
