@@ -73,6 +73,11 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
 
 void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id,
                       HumanProof proof, EdgeVerdict verdict, VoteCallback done) {
+  // The pace first (the contract's order), then production's watch list.
+  if (verdict.state == VoteState::kCounted && poll->watches(verdict.network)) {
+    verdict.state = VoteState::kQuarantined;
+    verdict.reason = "watched";
+  }
   AcceptedVote vote{.vote_id = ids_.vote_id(now),
                     .poll_id = poll->id,
                     .candidate_id = std::move(candidate_id),

@@ -1,5 +1,7 @@
 #include "app/poll_admin.hpp"
 
+#include <algorithm>
+
 namespace paredao {
 
 PollAdmin::PollAdmin(PollRepository& repository, PollCatalog& catalog, const Clock& clock,
@@ -53,6 +55,31 @@ Result<PollView> PollAdmin::transition(std::string_view poll_id, bool open) {
   const auto status = next->status_at(now);
   catalog_.put(std::move(*next));
   return PollView{catalog_.find(poll_id), status};
+}
+
+Result<std::vector<Network>> PollAdmin::set_watch(std::string_view poll_id,
+                                                  const std::vector<Network>& networks) {
+  if (networks.size() > kMaxWatched) {
+    return Error{ErrorCode::kInvalidRequest,
+                 "networks: at most " + std::to_string(kMaxWatched) + " networks"};
+  }
+  std::vector<Network> unique;
+  for (const auto& network : networks) {
+    if (std::find(unique.begin(), unique.end(), network) == unique.end()) unique.push_back(network);
+  }
+  std::lock_guard lock(write_mutex_);
+  const auto current = catalog_.find(poll_id);
+  if (!current) {
+    return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
+  }
+  auto next = *current;
+  next.watch = std::move(unique);
+  if (repository_.update_watch(next) != StoreStatus::kOk) {
+    return Error{ErrorCode::kUnavailable, "the watch list could not be stored; try again"};
+  }
+  auto stored = next.watch;
+  catalog_.put(std::move(next));
+  return stored;
 }
 
 }  // namespace paredao

@@ -1,5 +1,5 @@
 #pragma once
-// Use cases of the production team: create a paredão, open it, close it.
+// Use cases of the production team: create a paredão, open it, close it, watch networks.
 #include <mutex>
 #include <string_view>
 
@@ -25,6 +25,11 @@ class PollAdmin {
   Result<PollView> create(const NewPoll& request);
   Result<PollView> open(std::string_view poll_id);
   Result<PollView> close(std::string_view poll_id);
+  // Replaces the poll's watch list (duplicates dropped, order kept); returns it as stored. At
+  // most kMaxWatched networks (kInvalidRequest beyond); kNotFound, kUnavailable as above.
+  Result<std::vector<Network>> set_watch(std::string_view poll_id,
+                                         const std::vector<Network>& networks);
+  static constexpr std::size_t kMaxWatched = 1000;
 
  private:
   Result<PollView> transition(std::string_view poll_id, bool open);

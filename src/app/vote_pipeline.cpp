@@ -143,11 +143,27 @@ void VotePipeline::write(Batch& batch, std::vector<AppendStatus>& statuses) {
       for (const auto& vote : message.votes) not_counted.push_back(&vote);
     }
     if (report.fate == BatchFate::kDurable) count(message);
+    if (report.fate == BatchFate::kDurable && !register_inflight(message.batch_id)) {
+      // Durable, so it will count; but a 202 would promise the review an exactness it cannot
+      // keep. No answer, as for a batch whose settlement is out of reach.
+      report.unregistered = true;
+      for (const auto i : kept) statuses[i] = AppendStatus::kInDoubt;
+    }
   }
   release(not_counted, shared_burned, report);
   report.batch_id = std::move(message.batch_id);
   report.seconds = seconds_since(start);
   if (observer_) observer_(report);
+}
+
+bool VotePipeline::register_inflight(const std::string& batch_id) {
+  if (!ports_.inflight) return true;
+  const auto deadline = std::chrono::steady_clock::now() + settings_.settle_limit;
+  for (;;) {
+    if (ports_.inflight->add(std::span(&batch_id, 1))) return true;
+    if (std::chrono::steady_clock::now() + settings_.settle_pause >= deadline) return false;
+    std::this_thread::sleep_for(settings_.settle_pause);
+  }
 }
 
 BatchFate VotePipeline::settle(const std::string& batch_id, BatchReport& report) {

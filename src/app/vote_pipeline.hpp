@@ -31,6 +31,7 @@
 #include "app/ports/batch_log.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/id_generator.hpp"
+#include "app/ports/inflight_batches.hpp"
 #include "app/ports/replay_guard.hpp"
 #include "app/ports/tally_store.hpp"
 #include "app/tally_snapshots.hpp"
@@ -59,8 +60,11 @@ struct VotePipelinePorts {
   const Clock& clock;
   SharedReplayGuard* shared_guard = nullptr;  // distributed: single use across api copies
   BatchSettlement* settlement = nullptr;      // distributed: settles batches in doubt
-  TallyStore* counts = nullptr;               // embedded: counted here once durable
-  TallySnapshots* snapshots = nullptr;        // embedded: a receipt then counts its own vote
+  // distributed: where a durable batch is registered before its answer, so that the review
+  // can wait for the workers to record it (app/inflight_barrier.hpp)
+  InflightBatches* inflight = nullptr;
+  TallyStore* counts = nullptr;         // embedded: counted here once durable
+  TallySnapshots* snapshots = nullptr;  // embedded: a receipt then counts its own vote
 };
 
 // What one batch did, for metrics and logs.
@@ -70,9 +74,10 @@ struct BatchReport {
   double seconds = 0;     // from the shared burn to the answers
   bool written = false;   // whether the log was asked to write it
   BatchFate fate = BatchFate::kNotDurable;
-  bool settled = false;              // the fate was in doubt and the settlement decided it
-  std::size_t duplicates = 0;        // refused by the shared burn as already used
-  std::size_t released = 0;          // burns released (votes known not to count)
+  bool settled = false;        // the fate was in doubt and the settlement decided it
+  bool unregistered = false;   // durable, but not registered in flight: its votes got no answer
+  std::size_t duplicates = 0;  // refused by the shared burn as already used
+  std::size_t released = 0;    // burns released (votes known not to count)
   std::size_t releases_pending = 0;  // shared releases still waiting for the store
   std::size_t releases_dropped = 0;  // given up (max_pending_releases)
   bool guard_failed = false;         // the shared guard failed (burn or pending release)
@@ -104,6 +109,9 @@ class VotePipeline {
   // Settles a batch in doubt: its fate once known, kInDoubt when the settlement stays out of
   // reach for settle_limit.
   BatchFate settle(const std::string& batch_id, BatchReport& report);
+  // Registers a durable batch in flight (distributed), retried for settle_limit; false if it
+  // could not be.
+  bool register_inflight(const std::string& batch_id);
   // Releases the burns of the votes known not to count: in this process at once; in the shared
   // guard (when `shared`: it was asked to burn them) through the pending list.
   void release(const std::vector<const AcceptedVote*>& released, bool shared, BatchReport& report);

@@ -9,14 +9,18 @@
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_settings.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
+#include "adapters/postgres/pg_vote_review.hpp"
 #include "adapters/redis/redis_counters.hpp"
+#include "adapters/redis/redis_inflight_batches.hpp"
 #include "adapters/redis/redis_pace_ledger.hpp"
 #include "adapters/redis/redis_probe.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
+#include "app/inflight_barrier.hpp"
 #include "app/poll_admin.hpp"
 #include "app/readiness.hpp"
+#include "app/review_ports.hpp"
 #include "app/tally_snapshots.hpp"
 #include "app/vote_pipeline.hpp"
 #include "cmd/demo_poll.hpp"
@@ -73,6 +77,19 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
   AmqpProbe broker_probe(servers.amqp, queues, publisher);
   PgProbe postgres_probe(servers.postgres_url, Health::kDegraded);
 
+  // The review of held votes: exact once the workers have recorded every batch answered 202.
+  PgVoteReview review_store(servers.postgres_url);
+  RedisInflightBatches inflight(redis);
+  InflightBarrier barrier(inflight, review_store);
+  RedisLiveCounters live_counters(redis);
+  SharedReviewedCounts reviewed_counts(live_counters, snapshots);
+  ReviewHeldVotes review(ReviewPorts{.catalog = catalog,
+                                     .review = review_store,
+                                     .barrier = barrier,
+                                     .counts = reviewed_counts,
+                                     .clock = clock,
+                                     .ids = ids});
+
   // The components, started in this order and stopped in the reverse one: the HTTP server first
   // (every request in flight answered), then the pipeline (every queued vote published or
   // settled), then the catalog.
@@ -96,6 +113,7 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
     if (demo.ok()) (void)admin.open("demo");
     log::info("demo_created", {{"poll_id", "demo"}, {"ok", demo.ok()}});
   }
+  components.add("inflight sweeper", std::make_unique<InflightSweeper>(barrier));
   auto& readiness =
       components.add("readiness", std::make_unique<Readiness>(std::vector<HealthProbe*>{
                                       &redis_probe, &broker_probe, &postgres_probe}));
@@ -109,7 +127,8 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
                                              .ids = ids,
                                              .clock = clock,
                                              .shared_guard = &shared_guard,
-                                             .settlement = &settlement},
+                                             .settlement = &settlement,
+                                             .inflight = &inflight},
                            VotePipelineSettings{.max_batch = 5000}, observe_pipeline(metrics)));
   auto& front = components.keep(
       "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
@@ -117,7 +136,7 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
   components.add(
       "http",
       std::make_unique<HttpFront>(
-          config.http, executable, front.services(admin, metrics, readiness, admin_token),
+          config.http, executable, front.services(admin, review, metrics, readiness, admin_token),
           boost::json::object{
               {"mode", "distributed"}, {"role", "api"}, {"deployment", servers.deployment}}));
   wait_for_stop_signal();

@@ -292,22 +292,6 @@ ChallengePolicy HttpConfig::challenge_policy() const {
           .limit = challenge_limit};
 }
 
-std::optional<Network> parse_cidr(const std::string& text) {
-  boost::system::error_code ec;
-  const auto slash = text.find('/');
-  const auto address = boost::asio::ip::make_address(text.substr(0, slash), ec);
-  if (ec) return std::nullopt;
-  const unsigned width = address.is_v4() ? 32 : 128;
-  unsigned prefix = width;
-  if (slash != std::string::npos) {
-    const auto bits = parse_number<unsigned>(text.substr(slash + 1));
-    if (!bits || *bits > width) return std::nullopt;
-    prefix = *bits;
-  }
-  if (address.is_v4()) return ipv4_network(address.to_v4().to_bytes(), prefix);
-  return ipv6_network(address.to_v6().to_bytes(), prefix);
-}
-
 std::optional<ListenAddress> parse_listen(const std::string& text) {
   std::string host, port;
   if (text.starts_with('[')) {

@@ -110,9 +110,6 @@ struct HelpRequested {};
 
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 
-// Parses "203.0.113.0/24", "2001:db8::/32" or a lone address (a /32 or /128).
-std::optional<Network> parse_cidr(const std::string& text);
-
 // Parses "host:port" or "[v6]:port".
 std::optional<ListenAddress> parse_listen(const std::string& text);
 

@@ -54,6 +54,9 @@ VotePipeline::Observer observe_pipeline(Metrics& metrics) {
     } else if (report.settled) {
       log::warn("batch_settled", {{"batch_id", report.batch_id}, {"counted", true}});
     }
+    if (report.unregistered) {
+      log::error("batch_not_registered", {{"batch_id", report.batch_id}, {"votes", report.votes}});
+    }
     if (report.guard_failed && report.releases_pending > 0) {
       // Payloads answered 503 that would be refused as used until the store takes the release.
       log::warn("shared_releases_pending", {{"challenges", report.releases_pending}});

@@ -15,6 +15,7 @@
 #include "app/poll_queries.hpp"
 #include "app/read_results.hpp"
 #include "app/readiness.hpp"
+#include "app/review_held_votes.hpp"
 #include "app/tally_snapshots.hpp"
 #include "app/vote_pipeline.hpp"
 #include "cmd/config.hpp"
@@ -34,13 +35,14 @@ struct FrontUseCases {
               VotePolicy{.limit = config.vote_limit, .quarantine_pace = config.quarantine_pace}) {}
 
   // The services of the HTTP API: these use cases plus the production's and the operations'.
-  http::ApiServices services(PollAdmin& admin, Metrics& metrics, const Readiness& readiness,
-                             std::string admin_token) {
+  http::ApiServices services(PollAdmin& admin, ReviewHeldVotes& review, Metrics& metrics,
+                             const Readiness& readiness, std::string admin_token) {
     return http::ApiServices{.polls = queries,
                              .admin = admin,
                              .challenges = challenges,
                              .votes = votes,
                              .results = results,
+                             .review = review,
                              .metrics = metrics,
                              .readiness = readiness,
                              .admin_token = std::move(admin_token)};
@@ -62,7 +64,9 @@ class HttpFront {
 
  private:
   std::unique_ptr<http::StaticFiles> web_;
-  boost::asio::thread_pool blocking_{1};  // poll administration (blocking stores)
+  // Production's routes (blocking stores): a few threads, so that an audit being streamed or a
+  // review waiting for the pipeline does not hold up the others.
+  boost::asio::thread_pool blocking_{4};
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::HttpServer> server_;
 };

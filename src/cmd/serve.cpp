@@ -11,11 +11,13 @@
 #include "adapters/sqlite/sqlite_batch_log.hpp"
 #include "adapters/sqlite/sqlite_poll_repository.hpp"
 #include "adapters/sqlite/sqlite_recovery.hpp"
+#include "adapters/sqlite/sqlite_vote_review.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
 #include "app/poll_admin.hpp"
 #include "app/readiness.hpp"
+#include "app/review_ports.hpp"
 #include "app/tally_snapshots.hpp"
 #include "app/vote_pipeline.hpp"
 #include "cmd/demo_poll.hpp"
@@ -76,6 +78,15 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
                      .ttl_seconds = config.http.challenge_ttl_seconds,
                      .derivation = config.http.derivation});
   PollAdmin admin(polls_store, catalog, clock, ids);
+  SqliteVoteReview review_store(database);
+  CommittedBarrier committed;
+  LocalReviewedCounts reviewed_counts(tallies, snapshots);
+  ReviewHeldVotes review(ReviewPorts{.catalog = catalog,
+                                     .review = review_store,
+                                     .barrier = committed,
+                                     .counts = reviewed_counts,
+                                     .clock = clock,
+                                     .ids = ids});
   if (first_start && config.http.demo && !catalog.find("demo")) {
     auto demo = admin.create(demo_poll());
     if (demo.ok()) (void)admin.open("demo");
@@ -103,12 +114,13 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
       "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
                                                    snapshots, pace, config.http));
   components.add(
-      "http", std::make_unique<HttpFront>(
-                  config.http, executable, front.services(admin, metrics, readiness, admin_token),
-                  boost::json::object{{"mode", "embedded"},
-                                      {"data_dir", config.data_dir.string()},
-                                      {"recovered_votes", recovered.votes},
-                                      {"recovered_challenges", recovered.burned_challenges}}));
+      "http",
+      std::make_unique<HttpFront>(
+          config.http, executable, front.services(admin, review, metrics, readiness, admin_token),
+          boost::json::object{{"mode", "embedded"},
+                              {"data_dir", config.data_dir.string()},
+                              {"recovered_votes", recovered.votes},
+                              {"recovered_challenges", recovered.burned_challenges}}));
   wait_for_stop_signal();
   components.stop();
   log::info("stopped");

@@ -1,5 +1,7 @@
 #include "domain/network.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -89,6 +91,52 @@ std::size_t NetworkHash::operator()(const Network& network) const {
   for (int i = 8; i < 16; ++i) low = low << 8 | network.bytes[i];
   return std::hash<std::uint64_t>{}(high ^ (low * 0x9E3779B97F4A7C15ull) ^ network.prefix ^
                                     (network.v4 ? 0x100u : 0u));
+}
+
+std::optional<Network> parse_cidr(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  std::optional<unsigned> prefix;
+  if (slash != std::string_view::npos) {
+    const auto digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    unsigned bits = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      bits = bits * 10 + unsigned(c - '0');
+    }
+    prefix = bits;
+  }
+  // inet_pton is strict: dotted quads of exactly four decimal parts, RFC 4291 text for IPv6.
+  if (std::array<std::uint8_t, 4> v4{}; inet_pton(AF_INET, address.c_str(), v4.data()) == 1) {
+    if (prefix.value_or(32) > 32) return std::nullopt;
+    return ipv4_network(v4, prefix.value_or(32));
+  }
+  if (std::array<std::uint8_t, 16> v6{}; inet_pton(AF_INET6, address.c_str(), v6.data()) == 1) {
+    if (prefix.value_or(128) > 128) return std::nullopt;
+    return ipv6_network(v6, prefix.value_or(128));
+  }
+  return std::nullopt;
+}
+
+std::string cidr_list(const std::vector<Network>& networks) {
+  std::string text;
+  for (const auto& network : networks) {
+    if (!text.empty()) text += ' ';
+    text += network.cidr();
+  }
+  return text;
+}
+
+std::vector<Network> parse_cidr_list(std::string_view text) {
+  std::vector<Network> networks;
+  while (!text.empty()) {
+    const auto space = text.find(' ');
+    if (const auto network = parse_cidr(text.substr(0, space))) networks.push_back(*network);
+    if (space == std::string_view::npos) break;
+    text.remove_prefix(space + 1);
+  }
+  return networks;
 }
 
 }  // namespace paredao

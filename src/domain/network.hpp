@@ -6,7 +6,10 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace paredao {
 
@@ -33,6 +36,15 @@ struct NetworkPrefixes {
   unsigned v4 = 32;
   unsigned v6 = 64;
 };
+
+// A CIDR ("203.0.113.0/24", "2001:db8::/48") or a bare address (its full width), with the bits
+// past the prefix cleared; nullopt for anything else (no spaces, no zone, a prefix of digits).
+std::optional<Network> parse_cidr(std::string_view text);
+
+// Networks as one text, CIDRs separated by single spaces, and back (what does not parse is
+// skipped): how the stores keep a watch list.
+std::string cidr_list(const std::vector<Network>& networks);
+std::vector<Network> parse_cidr_list(std::string_view text);
 
 struct NetworkHash {
   std::size_t operator()(const Network& network) const;

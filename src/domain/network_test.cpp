@@ -52,5 +52,18 @@ TEST(Network, HashesEqualNetworksAlike) {
   EXPECT_EQ(hash(ipv4_network({1, 2, 3, 4}, 24)), hash(ipv4_network({1, 2, 3, 9}, 24)));
 }
 
+TEST(Network, ParsesCidrsAndClearsTheHostBits) {
+  EXPECT_EQ(parse_cidr("203.0.113.7/24")->cidr(), "203.0.113.0/24");
+  EXPECT_EQ(parse_cidr("203.0.113.7")->cidr(), "203.0.113.7/32");
+  EXPECT_EQ(parse_cidr("2001:db8:1:2:3::9/48")->cidr(), "2001:db8:1::/48");
+  EXPECT_EQ(parse_cidr("0.0.0.0/0")->cidr(), "0.0.0.0/0");
+  EXPECT_TRUE(parse_cidr("203.0.113.0/24")->contains(*parse_cidr("203.0.113.9/32")));
+  for (const char* bad :
+       {"", "/24", "203.0.113.0/", "203.0.113.0/33", "203.0.113/24", "203.0.113.0/2a",
+        "203.0.113.0 /24", "::/129", "fe80::1%eth0", "203.0.113.0/0024", "example.com/8"}) {
+    EXPECT_FALSE(parse_cidr(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace paredao

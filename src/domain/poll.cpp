@@ -1,5 +1,7 @@
 #include "domain/poll.hpp"
 
+#include <algorithm>
+
 namespace paredao {
 
 std::string_view to_string(PollStatus status) {
@@ -34,6 +36,11 @@ std::optional<std::size_t> Poll::candidate_index(std::string_view candidate_id) 
     if (candidates[i].id == candidate_id) return i;
   }
   return std::nullopt;
+}
+
+bool Poll::watches(const Network& network) const {
+  return std::any_of(watch.begin(), watch.end(),
+                     [&](const Network& watched) { return watched.contains(network); });
 }
 
 std::optional<Poll> opened(const Poll& poll, TimePoint now) {

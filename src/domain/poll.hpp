@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/network.hpp"
 #include "domain/time.hpp"
 
 namespace paredao {
@@ -31,6 +32,10 @@ struct Poll {
   bool show_partial_results = true;
   std::vector<Candidate> candidates;  // creation order, which every listing keeps
   TimePoint created_at{};
+  // Production's watch list (the contract's "The edge"): a vote from a network inside one of
+  // these is held apart with the reason "watched". Canonical CIDRs, no duplicates, in the
+  // order production gave them.
+  std::vector<Network> watch;
 
   // The status at instant t: closed once closed by hand or once closes_at is reached, open once
   // opened by hand or once opens_at is reached, draft otherwise. A vote is accepted only when
@@ -40,6 +45,8 @@ struct Poll {
   // Position of the candidate in `candidates`, or nullopt when the poll has no such candidate.
   std::optional<std::size_t> candidate_index(std::string_view candidate_id) const;
 
+  // Whether `network` lies inside a network of the watch list.
+  bool watches(const Network& network) const;
   // Whether partial results may be shown at instant t.
   bool results_visible_at(TimePoint t) const {
     return show_partial_results || status_at(t) == PollStatus::kClosed;

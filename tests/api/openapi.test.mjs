@@ -50,6 +50,9 @@ test('declares OpenAPI 3.1 and every route of the contract', () => {
     'get /api/v1/polls/{poll_id}/results', 'get /api/v1/polls/{poll_id}/stats',
     'post /api/v1/polls/{poll_id}/open', 'post /api/v1/polls/{poll_id}/close',
     'get /healthz', 'get /readyz', 'get /metrics',
+    'get /api/v1/polls/{poll_id}/quarantine', 'post /api/v1/polls/{poll_id}/quarantine/release',
+    'post /api/v1/polls/{poll_id}/quarantine/void', 'get /api/v1/polls/{poll_id}/watch',
+    'put /api/v1/polls/{poll_id}/watch', 'get /api/v1/polls/{poll_id}/audit',
   ];
   for (const route of routes) assert.ok(documented.has(route), `missing ${route}`);
 });
@@ -108,6 +111,23 @@ test('every status the server answers is documented for its operation', async ()
   await openPoll(server, 'doc-hidden');
   await hit('get', `${P}/{poll_id}/results`, `${P}/doc-hidden/results`);
   await hit('get', P, P, { method: 'DELETE' });
+  const Q = `${P}/{poll_id}/quarantine`;
+  await hit('get', Q, `${P}/doc-poll/quarantine`);
+  await hit('get', Q, `${P}/doc-poll/quarantine`, { headers: admin });
+  await hit('get', Q, `${P}/nada/quarantine`, { headers: admin });
+  for (const action of ['release', 'void']) {
+    await hit('post', `${Q}/${action}`, `${P}/doc-poll/quarantine/${action}`, { headers: admin });
+    await hit('post', `${Q}/${action}`, `${P}/doc-poll/quarantine/${action}`, { headers: admin, body: '{"network":"x"}' });
+    await hit('post', `${Q}/${action}`, `${P}/doc-poll/quarantine/${action}`, { headers: admin, body: '{' });
+    await hit('post', `${Q}/${action}`, `${P}/doc-poll/quarantine/${action}`);
+  }
+  const W = `${P}/{poll_id}/watch`;
+  await hit('get', W, `${P}/doc-poll/watch`, { headers: admin });
+  await hit('put', W, `${P}/doc-poll/watch`, { headers: admin, body: '{"networks":["203.0.113.0/24"]}' });
+  await hit('put', W, `${P}/doc-poll/watch`, { headers: admin, body: '{"networks":[1]}' });
+  await hit('put', W, `${P}/doc-poll/watch`, { headers: { ...admin, 'content-type': 'text/plain' }, body: '{}' });
+  await hit('get', `${P}/{poll_id}/audit`, `${P}/doc-poll/audit`, { headers: admin });
+  await hit('get', `${P}/{poll_id}/audit`, `${P}/nada/audit`, { headers: admin });
   await hit('get', '/healthz', '/healthz');
   await hit('get', '/readyz', '/readyz');
   await hit('get', '/metrics', '/metrics');

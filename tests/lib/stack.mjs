@@ -95,10 +95,13 @@ export async function startStack(options = {}) {
     backends, apis, workers, reconcilers,
     logs: apis[0].logs,
     proc: apis[0].proc,
-    /** Restarts api copy `index` on the same port (the load balancer keeps its upstream). */
-    async restartApi(index) {
+    /**
+     * Restarts api copy `index` on the same port (the load balancer keeps its upstream); with
+     * kill, after a SIGKILL (a crash) rather than a SIGTERM.
+     */
+    async restartApi(index, { kill = false } = {}) {
       const address = apis[index].ready.address;
-      await apis[index].stop();
+      await (kill ? apis[index].kill() : apis[index].stop());
       const args = apiArgs();
       args[args.indexOf('--listen') + 1] = address;
       apis[index] = await spawnParedao(args, { env: options.env });

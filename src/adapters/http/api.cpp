@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
+#include "adapters/http/api_support.hpp"
 #include "adapters/http/completion_inbox.hpp"
 #include "adapters/http/json_views.hpp"
 #include "adapters/http/problem.hpp"
@@ -21,38 +22,6 @@ namespace asio = boost::asio;
 using beast_http::field;
 using beast_http::status;
 using beast_http::verb;
-
-Response json_response(status code, std::string body, unsigned version) {
-  Response response{code, version};
-  response.set(field::content_type, "application/json");
-  response.set(field::cache_control, "no-store");
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
-
-Response error_response(const Error& error, unsigned version) {
-  return problem_response(error, version);
-}
-
-// Runs a blocking call on `pool` and resumes the awaiting coroutine on its own executor. Not a
-// coroutine itself: g++ 12 mishandles lambda temporaries passed to coroutine parameters.
-template <class Fn>
-auto run_blocking(asio::thread_pool& pool, Fn fn) {
-  using Value = std::invoke_result_t<Fn>;
-  return asio::async_initiate<const UseTask, void(Value)>(
-      [&pool](auto handler, Fn call) {
-        auto executor = asio::get_associated_executor(handler);
-        asio::post(pool, [call = std::move(call), handler = std::move(handler),
-                          executor]() mutable {
-          auto value = call();
-          asio::post(executor, [handler = std::move(handler), value = std::move(value)]() mutable {
-            std::move(handler)(std::move(value));
-          });
-        });
-      },
-      use_task, std::move(fn));
-}
 
 // Starts a use case that answers through a callback, on any thread, and resumes the awaiting
 // coroutine on its own I/O thread with the answer (through that thread's CompletionInbox: one
@@ -128,7 +97,7 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
   return std::nullopt;
 }
 
-Task<Response> Api::handle(const Request& request, const RouteMatch& match, const Network& client) {
+Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const Network& client) {
   const unsigned version = request.version();
   // A route that takes JSON needs the media type even for an empty body; any other route only
   // when a body is sent (it is then ignored).
@@ -187,6 +156,15 @@ Task<Response> Api::handle(const Request& request, const RouteMatch& match, cons
     case Route::kOpen:
     case Route::kClose:
       co_return co_await transition(request, match);
+    case Route::kQuarantine:
+      co_return co_await quarantine(request, match);
+    case Route::kQuarantineRelease:
+    case Route::kQuarantineVoid:
+      co_return co_await decide(request, match);
+    case Route::kWatch:
+      co_return co_await watch(request, match);
+    case Route::kAudit:
+      co_return co_await audit(request, match);
     case Route::kWebPage:
     case Route::kAdminPage:
     case Route::kWebFile:

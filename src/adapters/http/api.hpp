@@ -17,6 +17,7 @@
 #include "app/poll_queries.hpp"
 #include "app/read_results.hpp"
 #include "app/readiness.hpp"
+#include "app/review_held_votes.hpp"
 
 namespace paredao::http {
 
@@ -26,6 +27,7 @@ struct ApiServices {
   IssueChallenge& challenges;
   CastVote& votes;
   ReadResults& results;
+  ReviewHeldVotes& review;
   Metrics& metrics;
   // The built pages; set by whoever serves them (nullptr: none, every page answers 404).
   const StaticFiles* web = nullptr;
@@ -45,7 +47,8 @@ class Api {
   std::optional<Response> precheck(const RequestHeader& header, const RouteMatch& match) const;
 
   // The response to a complete request that passed precheck(), from a client of `client`.
-  Task<Response> handle(const Request& request, const RouteMatch& match, const Network& client);
+  // A streamed reply (the audit) carries its body in `stream`.
+  Task<Reply> handle(const Request& request, const RouteMatch& match, const Network& client);
 
  private:
   bool has_admin_token(const RequestHeader& header) const;
@@ -55,6 +58,12 @@ class Api {
                                  const Network& client);
   Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client);
   Response web(const Request& request, const RouteMatch& match) const;
+  // The review of held votes (api_review.cpp).
+  Task<Response> quarantine(const Request& request, const RouteMatch& match);
+  Task<Response> decide(const Request& request, const RouteMatch& match);
+  Task<Response> watch(const Request& request, const RouteMatch& match);
+  Response watch_list(const Request& request, const RouteMatch& match) const;
+  Task<Reply> audit(const Request& request, const RouteMatch& match);
 
   ApiServices services_;
   boost::asio::thread_pool& blocking_;

@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/range/iterator_range.hpp>
+#include <cstdio>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -260,6 +261,17 @@ Task<void> HttpServer::serve(Socket socket, Worker& worker, Network address, boo
       connection->deadline.arm(settings_.write_timeout);
       auto [write_error, written] = co_await asio::async_write(socket, buffers, kAwaitTuple);
       connection->deadline.disarm();
+      if (!write_error && exchange->stream) {
+        const bool complete =
+            co_await write_stream(*connection, *exchange->stream, exchange->response.chunked());
+        if (!complete) {
+          record(*exchange);
+          boost::system::error_code ignored;
+          socket.set_option(tcp::socket::linger(true, 0), ignored);
+          socket.close(ignored);
+          break;
+        }
+      }
       record(*exchange);
       if (write_error) break;
     }
@@ -278,6 +290,33 @@ Task<void> HttpServer::serve(Socket socket, Worker& worker, Network address, boo
   }
   caps_.release(network);
   metrics_.set_open_connections(--open_connections_);
+}
+
+Task<bool> HttpServer::write_stream(Connection& connection, BodyStream& stream, bool chunked) {
+  std::string frame;
+  for (;;) {
+    auto piece = co_await stream.next();
+    if (!piece) co_return false;
+    const bool last = piece->empty();
+    frame.clear();
+    if (chunked) {
+      char size[24];
+      const int n = std::snprintf(size, sizeof size, "%zx\r\n", piece->size());
+      frame.append(size, std::size_t(n));
+      frame += *piece;
+      frame += "\r\n";
+    } else {
+      frame = std::move(*piece);
+    }
+    // Each piece has the whole write timeout: a slow reader of a long audit is not cut, a
+    // stalled one is.
+    connection.deadline.arm(settings_.write_timeout);
+    auto [error, written] =
+        co_await asio::async_write(connection.socket, asio::buffer(frame), kAwaitTuple);
+    connection.deadline.disarm();
+    if (error) co_return false;
+    if (last) co_return true;  // the last chunk ("0\r\n\r\n") is written
+  }
 }
 
 Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& connection,
@@ -348,10 +387,19 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
   }
 
   const auto& request = parser.get();
-  exchange.response =
-      co_await api_.handle(request, exchange.match, client_network(connection, request));
+  auto reply = co_await api_.handle(request, exchange.match, client_network(connection, request));
+  exchange.response = std::move(reply.response);
+  exchange.stream = std::move(reply.stream);
   exchange.response.keep_alive(request.keep_alive() && !draining_);
-  if (request.method() == beast_http::verb::head) {
+  if (exchange.stream) {
+    // HTTP/1.0 has no chunks: the body ends when the connection does.
+    if (request.version() == 10) {
+      exchange.response.keep_alive(false);
+    } else {
+      exchange.response.chunked(true);
+    }
+    if (request.method() == beast_http::verb::head) exchange.stream.reset();
+  } else if (request.method() == beast_http::verb::head) {
     const auto length = exchange.response.body().size();
     exchange.response.body().clear();
     exchange.response.content_length(length);

@@ -67,11 +67,15 @@ class HttpServer {
     std::chrono::steady_clock::time_point started;  // when the request header was complete
     RouteMatch match;
     Response response;
+    std::shared_ptr<BodyStream> stream;  // the rest of the body, when it is streamed
   };
 
   Task<void> accept_loop(Worker& worker);
   Task<void> sweep_loop(Worker& worker);
   Task<void> serve(Socket socket, Worker& worker, Network address, bool trusted);
+  // Writes a streamed body after its head; false when the stream or the socket failed (the
+  // body is then incomplete and the connection must be reset).
+  Task<bool> write_stream(Connection& connection, BodyStream& stream, bool chunked);
   // Reads one request and computes its answer (404/405/401/413 before the body is read);
   // nullopt when the peer went away or timed out.
   Task<std::optional<Exchange>> next_exchange(Connection& connection,

@@ -3,6 +3,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+#include <string>
 
 namespace paredao::http {
 
@@ -18,6 +21,25 @@ namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
 using RequestHeader = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
+
+// A body too large to hold, written piece by piece after the head (the audit). The session
+// awaits next() on its own thread: an empty piece ends the body; nullopt means the source
+// failed, and the connection is then reset, so that the client sees a cut body rather than a
+// short complete one.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual Task<std::optional<std::string>> next() = 0;
+};
+
+// What a route answers: a response, complete unless `stream` is set (then its body follows,
+// chunked in HTTP/1.1, until the connection closes in HTTP/1.0).
+struct Reply {
+  Reply(Response r) : response(std::move(r)) {}  // NOLINT(google-explicit-constructor)
+  Reply(Response r, std::shared_ptr<BodyStream> s) : response(std::move(r)), stream(std::move(s)) {}
+  Response response;
+  std::shared_ptr<BodyStream> stream;
+};
 
 // The status of a "response" that must not be sent: the session drops the connection instead,
 // because the outcome of the request is unknown and every real status would claim one.

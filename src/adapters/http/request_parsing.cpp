@@ -107,6 +107,44 @@ Result<NewPoll> parse_new_poll(const json::value& body) {
   return poll;
 }
 
+Result<HeldFilter> parse_held_filter(const json::value& body) {
+  if (!body.is_object()) return Error{ErrorCode::kInvalidRequest, "body: must be a JSON object"};
+  const auto& object = body.get_object();
+  HeldFilter filter;
+  auto network = optional_string(object, "network", "network");
+  if (!network.ok()) return network.error();
+  if (network.value()) {
+    filter.network = parse_cidr(*network.value());
+    if (!filter.network) return field_error("network", "must be a CIDR such as 203.0.113.0/24");
+  }
+  auto reason = optional_string(object, "reason", "reason");
+  if (!reason.ok()) return reason.error();
+  if (reason.value()) {
+    if (reason.value()->empty() || reason.value()->size() > 64) {
+      return field_error("reason", "must be 1 to 64 characters");
+    }
+    filter.reason = std::move(reason.value());
+  }
+  return filter;
+}
+
+Result<std::vector<Network>> parse_watch_list(const json::value& body) {
+  if (!body.is_object()) return Error{ErrorCode::kInvalidRequest, "body: must be a JSON object"};
+  const auto* networks = body.get_object().if_contains("networks");
+  if (!networks || networks->is_null()) return field_error("networks", "is required");
+  if (!networks->is_array()) return field_error("networks", "must be an array of CIDRs");
+  std::vector<Network> list;
+  for (std::size_t i = 0; i < networks->get_array().size(); ++i) {
+    const auto& item = networks->get_array()[i];
+    const std::string path = "networks[" + std::to_string(i) + "]";
+    if (!item.is_string()) return field_error(path, "must be a string");
+    const auto network = parse_cidr(item.get_string());
+    if (!network) return field_error(path, "must be a CIDR such as 203.0.113.0/24");
+    list.push_back(*network);
+  }
+  return list;
+}
+
 VoteRequest parse_vote(const json::value& body, std::string poll_id) {
   VoteRequest request{.poll_id = std::move(poll_id)};
   if (!body.is_object()) return request;

@@ -9,6 +9,7 @@
 
 #include "adapters/http/http_types.hpp"
 #include "app/cast_vote.hpp"
+#include "app/ports/vote_review.hpp"
 #include "app/result.hpp"
 #include "domain/new_poll.hpp"
 
@@ -23,6 +24,10 @@ Result<boost::json::value> parse_json_body(std::string_view body,
 // optional field is the same as leaving it out; unknown fields are ignored.
 Result<NewPoll> parse_new_poll(const boost::json::value& body);
 
+// The optional filter of release and void: {"network"?: CIDR, "reason"?: string}.
+Result<HeldFilter> parse_held_filter(const boost::json::value& body);
+// The body of PUT …/watch: {"networks": [CIDR, …]} (required), each canonicalized.
+Result<std::vector<Network>> parse_watch_list(const boost::json::value& body);
 // Missing or non-string fields are left empty: the use case decides when to complain.
 VoteRequest parse_vote(const boost::json::value& body, std::string poll_id);
 

@@ -93,5 +93,41 @@ TEST(ParseJsonBody, RefusesInvalidJson) {
   EXPECT_TRUE(parse_json_body(R"({"a": [1]})").ok());
 }
 
+TEST(ParseHeldFilter, TakesAnOptionalCanonicalNetworkAndReason) {
+  const auto filter = [](std::string_view json) {
+    return parse_held_filter(parse_json_body(json).value());
+  };
+  const auto none = filter("{}");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none.value().network);
+  EXPECT_FALSE(none.value().reason);
+  const auto both = filter(R"({"network": "203.0.113.9/24", "reason": "pace"})");
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both.value().network->cidr(), "203.0.113.0/24");
+  EXPECT_EQ(*both.value().reason, "pace");
+  EXPECT_TRUE(filter(R"({"network": null, "reason": null})").ok());
+  for (const char* bad : {R"({"network": "x"})", R"({"network": 1})", R"({"reason": ""})",
+                          R"({"reason": 2})", "[]"}) {
+    EXPECT_EQ(filter(bad).error().code, ErrorCode::kInvalidRequest) << bad;
+  }
+  EXPECT_NE(filter(R"({"network": "1.2.3.4/99"})").error().detail.find("network"),
+            std::string::npos);
+}
+
+TEST(ParseWatchList, NeedsAnArrayOfCidrsAndNamesTheBadOne) {
+  const auto list = [](std::string_view json) {
+    return parse_watch_list(parse_json_body(json).value());
+  };
+  const auto ok = list(R"({"networks": ["10.0.0.1", "2001:db8::/32"]})");
+  ASSERT_TRUE(ok.ok());
+  ASSERT_EQ(ok.value().size(), 2u);
+  EXPECT_EQ(ok.value()[0].cidr(), "10.0.0.1/32");
+  EXPECT_TRUE(list(R"({"networks": []})").ok());
+  EXPECT_EQ(list("{}").error().code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(list(R"({"networks": "10.0.0.0/8"})").error().code, ErrorCode::kInvalidRequest);
+  const auto bad = list(R"({"networks": ["10.0.0.0/8", "nope"]})");
+  EXPECT_NE(bad.error().detail.find("networks[1]"), std::string::npos) << bad.error().detail;
+}
+
 }  // namespace
 }  // namespace paredao::http

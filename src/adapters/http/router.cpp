@@ -12,6 +12,11 @@ Route poll_subroute(std::string_view action) {
   if (action == "stats") return Route::kStats;
   if (action == "open") return Route::kOpen;
   if (action == "close") return Route::kClose;
+  if (action == "quarantine") return Route::kQuarantine;
+  if (action == "quarantine/release") return Route::kQuarantineRelease;
+  if (action == "quarantine/void") return Route::kQuarantineVoid;
+  if (action == "watch") return Route::kWatch;
+  if (action == "audit") return Route::kAudit;
   return Route::kNotFound;
 }
 
@@ -72,6 +77,16 @@ std::string_view route_name(Route route) {
       return "open";
     case Route::kClose:
       return "close";
+    case Route::kQuarantine:
+      return "quarantine";
+    case Route::kQuarantineRelease:
+      return "quarantine_release";
+    case Route::kQuarantineVoid:
+      return "quarantine_void";
+    case Route::kWatch:
+      return "watch";
+    case Route::kAudit:
+      return "audit";
     case Route::kWebPage:
       return "web_page";
     case Route::kAdminPage:
@@ -92,7 +107,11 @@ bool method_allowed(Route route, beast_http::verb method) {
     case Route::kVotes:
     case Route::kOpen:
     case Route::kClose:
+    case Route::kQuarantineRelease:
+    case Route::kQuarantineVoid:
       return method == verb::post;
+    case Route::kWatch:
+      return method == verb::get || method == verb::head || method == verb::put;
     default:
       return method == verb::get || method == verb::head;
   }
@@ -105,19 +124,38 @@ std::string_view allowed_methods(Route route) {
     case Route::kVotes:
     case Route::kOpen:
     case Route::kClose:
+    case Route::kQuarantineRelease:
+    case Route::kQuarantineVoid:
       return "POST";
+    case Route::kWatch:
+      return "GET, HEAD, PUT";
     default:
       return "GET, HEAD";
   }
 }
 
 bool requires_admin(Route route, beast_http::verb method) {
-  return route == Route::kStats || route == Route::kOpen || route == Route::kClose ||
-         (route == Route::kPolls && method == beast_http::verb::post);
+  switch (route) {
+    case Route::kStats:
+    case Route::kOpen:
+    case Route::kClose:
+    case Route::kQuarantine:
+    case Route::kQuarantineRelease:
+    case Route::kQuarantineVoid:
+    case Route::kWatch:
+    case Route::kAudit:
+      return true;
+    case Route::kPolls:
+      return method == beast_http::verb::post;
+    default:
+      return false;
+  }
 }
 
 bool takes_json_body(Route route, beast_http::verb method) {
-  return method == beast_http::verb::post && (route == Route::kPolls || route == Route::kVotes);
+  // release and void take an optional body: JSON when there is one (the general rule).
+  return (method == beast_http::verb::post && (route == Route::kPolls || route == Route::kVotes)) ||
+         (method == beast_http::verb::put && route == Route::kWatch);
 }
 
 }  // namespace paredao::http

@@ -13,17 +13,22 @@ enum class Route {
   kHealthz,
   kReadyz,
   kMetrics,
-  kPolls,      // /api/v1/polls
-  kPoll,       // /api/v1/polls/{id}
-  kChallenge,  // /api/v1/polls/{id}/challenge
-  kVotes,      // /api/v1/polls/{id}/votes
-  kResults,    // /api/v1/polls/{id}/results
-  kStats,      // /api/v1/polls/{id}/stats
-  kOpen,       // /api/v1/polls/{id}/open
-  kClose,      // /api/v1/polls/{id}/close
-  kWebPage,    // / and /p/{id}: the vote page
-  kAdminPage,  // /admin: the production console (it signs in with the token itself)
-  kWebFile,    // any other path outside /api/: a file of the built front end, if it exists
+  kPolls,              // /api/v1/polls
+  kPoll,               // /api/v1/polls/{id}
+  kChallenge,          // /api/v1/polls/{id}/challenge
+  kVotes,              // /api/v1/polls/{id}/votes
+  kResults,            // /api/v1/polls/{id}/results
+  kStats,              // /api/v1/polls/{id}/stats
+  kOpen,               // /api/v1/polls/{id}/open
+  kClose,              // /api/v1/polls/{id}/close
+  kQuarantine,         // /api/v1/polls/{id}/quarantine
+  kQuarantineRelease,  // /api/v1/polls/{id}/quarantine/release
+  kQuarantineVoid,     // /api/v1/polls/{id}/quarantine/void
+  kWatch,              // /api/v1/polls/{id}/watch
+  kAudit,              // /api/v1/polls/{id}/audit
+  kWebPage,            // / and /p/{id}: the vote page
+  kAdminPage,          // /admin: the production console (it signs in with the token itself)
+  kWebFile,            // any other path outside /api/: a file of the built front end, if it exists
 };
 
 struct RouteMatch {

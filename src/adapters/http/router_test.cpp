@@ -20,11 +20,17 @@ TEST(Router, MatchesEveryRouteOfTheContract) {
   EXPECT_EQ(match_route("/api/v1/polls/p/stats").route, Route::kStats);
   EXPECT_EQ(match_route("/api/v1/polls/p/open").route, Route::kOpen);
   EXPECT_EQ(match_route("/api/v1/polls/p/close").route, Route::kClose);
+  EXPECT_EQ(match_route("/api/v1/polls/p/quarantine").route, Route::kQuarantine);
+  EXPECT_EQ(match_route("/api/v1/polls/p/quarantine/release").route, Route::kQuarantineRelease);
+  EXPECT_EQ(match_route("/api/v1/polls/p/quarantine/void").route, Route::kQuarantineVoid);
+  EXPECT_EQ(match_route("/api/v1/polls/p/watch").route, Route::kWatch);
+  EXPECT_EQ(match_route("/api/v1/polls/p/audit?x").route, Route::kAudit);
 }
 
 TEST(Router, UnknownApiPathsAreNotFound) {
   for (const char* path : {"/api", "/api/v1", "/api/v1/polls/", "/api/v1/polls/p/x",
-                           "/api/v1/polls/p/votes/1", "/api/v2/polls", "/api/v1/pollsx"}) {
+                           "/api/v1/polls/p/votes/1", "/api/v2/polls", "/api/v1/pollsx",
+                           "/api/v1/polls/p/quarantine/x", "/api/v1/polls/p/release"}) {
     EXPECT_EQ(match_route(path).route, Route::kNotFound) << path;
   }
 }
@@ -50,6 +56,17 @@ TEST(Router, MethodsAdminAndBodies) {
   EXPECT_FALSE(requires_admin(Route::kResults, verb::get));
   EXPECT_TRUE(takes_json_body(Route::kVotes, verb::post));
   EXPECT_FALSE(takes_json_body(Route::kOpen, verb::post));
+  // The review routes: all need the token; release and void take an optional body.
+  EXPECT_EQ(allowed_methods(Route::kWatch), "GET, HEAD, PUT");
+  EXPECT_TRUE(method_allowed(Route::kWatch, verb::put));
+  EXPECT_FALSE(method_allowed(Route::kQuarantine, verb::post));
+  EXPECT_FALSE(method_allowed(Route::kQuarantineVoid, verb::get));
+  for (const auto route : {Route::kQuarantine, Route::kQuarantineRelease, Route::kQuarantineVoid,
+                           Route::kWatch, Route::kAudit}) {
+    EXPECT_TRUE(requires_admin(route, verb::get));
+  }
+  EXPECT_TRUE(takes_json_body(Route::kWatch, verb::put));
+  EXPECT_FALSE(takes_json_body(Route::kQuarantineRelease, verb::post));
 }
 
 }  // namespace

@@ -22,4 +22,11 @@ StoreStatus MemoryPollRepository::update(const Poll& poll) {
   return StoreStatus::kOk;
 }
 
+StoreStatus MemoryPollRepository::update_watch(const Poll& poll) {
+  std::lock_guard lock(mutex_);
+  if (fail) return StoreStatus::kUnavailable;
+  polls_[poll.id].watch = poll.watch;
+  return StoreStatus::kOk;
+}
+
 }  // namespace paredao

@@ -12,6 +12,7 @@ class MemoryPollRepository final : public PollRepository {
   std::vector<Poll> load_all() override;
   StoreStatus insert(const Poll& poll) override;
   StoreStatus update(const Poll& poll) override;
+  StoreStatus update_watch(const Poll& poll) override;
 
   bool fail = false;
 

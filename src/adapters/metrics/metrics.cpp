@@ -38,6 +38,11 @@ Metrics::Metrics()
                          .Name("paredao_votes_refused_total")
                          .Help("Votes refused, by reason (the error code of the contract)")
                          .Register(*registry_)),
+      votes_reviewed_(prometheus::BuildCounter()
+                          .Name("paredao_votes_reviewed_total")
+                          .Help("Held votes moved by production from this process, by action: "
+                                "release (into every count) or void (for good)")
+                          .Register(*registry_)),
       challenges_issued_(prometheus::BuildCounter()
                              .Name("paredao_challenges_issued_total")
                              .Help("Human-check challenges issued, by the work asked (the "
@@ -111,6 +116,10 @@ void Metrics::count_vote_accepted() { votes_accepted_.Increment(); }
 
 void Metrics::count_vote_held(std::string_view reason) {
   labelled(votes_held_, "reason", reason).Increment();
+}
+
+void Metrics::count_votes_reviewed(std::string_view action, std::int64_t votes) {
+  if (votes > 0) labelled(votes_reviewed_, "action", action).Increment(double(votes));
 }
 
 prometheus::Counter& Metrics::labelled(prometheus::Family<prometheus::Counter>& family,

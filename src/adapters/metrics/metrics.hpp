@@ -36,6 +36,8 @@ class Metrics {
   // A vote answered 202 but held by the edge, by reason ("pace", "watched").
   void count_vote_held(std::string_view reason);
   void count_vote_refused(std::string_view reason);
+  // Held votes moved by production: action "release" (now counted) or "void".
+  void count_votes_reviewed(std::string_view action, std::int64_t votes);
   // A challenge issued, by the work it asked (a few levels: the base times a power of two).
   void count_challenge_issued(std::uint32_t work);
   // A request answered 429, by what it asked: "challenge" or "vote".
@@ -59,6 +61,7 @@ class Metrics {
   prometheus::Counter& votes_accepted_;
   prometheus::Family<prometheus::Counter>& votes_held_;
   prometheus::Family<prometheus::Counter>& votes_refused_;
+  prometheus::Family<prometheus::Counter>& votes_reviewed_;
   prometheus::Family<prometheus::Counter>& challenges_issued_;
   prometheus::Family<prometheus::Counter>& rate_limited_;
   prometheus::Counter& networks_over_human_pace_;

@@ -28,7 +28,7 @@ std::vector<Poll> load_polls(pg::Connection& connection) {
   const auto poll_rows = connection.exec(
       "SELECT id, title, status, (extract(epoch FROM opens_at) * 1000)::bigint,"
       " (extract(epoch FROM closes_at) * 1000)::bigint, show_partial_results,"
-      " (extract(epoch FROM created_at) * 1000)::bigint FROM polls");
+      " (extract(epoch FROM created_at) * 1000)::bigint, array_to_string(watch, ' ') FROM polls");
   for (int row = 0; row < poll_rows.rows(); ++row) {
     Poll poll{.id = std::string(poll_rows.text(row, 0)),
               .title = std::string(poll_rows.text(row, 1))};
@@ -38,6 +38,7 @@ std::vector<Poll> load_polls(pg::Connection& connection) {
     poll.closes_at = time_column(poll_rows, row, 4);
     poll.show_partial_results = poll_rows.text(row, 5) == "t";
     poll.created_at = TimePoint{std::chrono::milliseconds{poll_rows.integer(row, 6)}};
+    poll.watch = parse_cidr_list(poll_rows.text(row, 7));
     polls.emplace(poll.id, std::move(poll));
   }
   const auto candidate_rows = connection.exec(
@@ -123,6 +124,15 @@ StoreStatus PgPollRepository::update(const Poll& poll) {
         " closes_at = to_timestamp($4::bigint / 1000.0), updated_at = now() WHERE id = $1",
         {poll.id, std::string(to_string(poll.stored_status)), time_param(poll.opens_at),
          time_param(poll.closes_at)});
+  });
+}
+
+StoreStatus PgPollRepository::update_watch(const Poll& poll) {
+  return write([&](pg::Connection& connection) {
+    connection.exec(
+        "UPDATE polls SET watch = string_to_array($2, ' ')::cidr[]::text[], updated_at = now()"
+        " WHERE id = $1",
+        {poll.id, cidr_list(poll.watch)});
   });
 }
 

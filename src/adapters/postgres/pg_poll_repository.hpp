@@ -21,6 +21,7 @@ class PgPollRepository final : public PollRepository {
   std::vector<Poll> load_all() override;
   StoreStatus insert(const Poll& poll) override;
   StoreStatus update(const Poll& poll) override;
+  StoreStatus update_watch(const Poll& poll) override;
 
  private:
   StoreStatus write(const std::function<void(pg::Connection&)>& body);

@@ -133,6 +133,24 @@ CREATE OR REPLACE VIEW report_per_minute AS
   SELECT poll_id, date_trunc('minute', accepted_at) AS minute, candidate_id, count(*) AS votes
   FROM votes WHERE state = 0 GROUP BY 1, 2, 3;
 )SQL"},
+    {4, "production's review: watch lists, held votes found by index, decisions", R"SQL(
+-- Each poll's watch list: networks whose votes are held (reason 'watched').
+ALTER TABLE polls ADD COLUMN watch text[] NOT NULL DEFAULT '{}';
+-- The held votes without a scan of the counted ones: only held votes pay for this index.
+CREATE INDEX votes_held ON votes (poll_id) WHERE state = 1;
+-- Every release or void that moved votes. Its change of counts is also an applied_batches row
+-- (batch_id = decision_id), which the reconciler carries to Redis like a worker's batch.
+CREATE TABLE review_decisions (
+  decision_id uuid PRIMARY KEY,
+  poll_id     text NOT NULL,
+  at          timestamptz NOT NULL,
+  action      text NOT NULL CHECK (action IN ('release', 'void')),
+  network     cidr,
+  reason      text,
+  votes       bigint NOT NULL
+);
+CREATE INDEX review_decisions_by_poll ON review_decisions (poll_id, at);
+)SQL"},
 };
 
 }  // namespace

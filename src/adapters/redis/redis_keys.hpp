@@ -14,6 +14,9 @@ struct Keys {
   // Set by the reconciler once the store holds everything it should: its absence means the
   // store lost its data (and with it the burned challenges).
   std::string intact() const { return prefix + ":intact"; }
+  // Durable batches perhaps not yet recorded by a worker (a sorted set scored by Redis time in
+  // ms): what the review waits for.
+  std::string inflight() const { return prefix + ":inflight"; }
   std::string totals(std::string_view poll) const { return tagged(poll) + ":totals"; }
   std::string hours(std::string_view poll) const { return tagged(poll) + ":hours"; }
   // How many batches were applied to the poll: each batch's mark holds its number.

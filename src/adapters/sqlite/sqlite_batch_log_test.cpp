@@ -10,6 +10,7 @@
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
 #include "adapters/sqlite/sqlite_recovery.hpp"
+#include "adapters/sqlite/temp_database_test.hpp"
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/system_clock.hpp"
 #include "app/vote_pipeline.hpp"
@@ -23,18 +24,8 @@ using std::chrono::seconds;
 
 const TimePoint kNow = *parse_rfc3339("2026-11-25T20:30:00Z");
 
-class SqliteBatchLogTest : public ::testing::Test {
+class SqliteBatchLogTest : public testing::TempDatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("paredao-sqlite-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path database() const { return dir_ / "paredao.db"; }
-
   static AcceptedVote vote(int n, const std::string& candidate, TimePoint at = kNow) {
     return AcceptedVote{
         "vote-" + std::to_string(n), "poll", candidate, at, "challenge-" + std::to_string(n),
@@ -45,8 +36,6 @@ class SqliteBatchLogTest : public ::testing::Test {
   static BatchFate write(SqliteBatchLog& log, AcceptedVote vote) {
     return log.write(VoteBatch{"batch-" + vote.vote_id, {std::move(vote)}});
   }
-
-  fs::path dir_;
 };
 
 // The embedded pipeline on the real log: concurrent votes share transactions, each is counted
@@ -104,9 +93,13 @@ TEST_F(SqliteBatchLogTest, GroupCommitsConcurrentVotesAndCountsEachOnce) {
 
 TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   {
-    // The tables of version 1 that version 2 changes or reads, with one vote in them.
+    // The tables of version 1 that later versions change or read, with one vote in them.
     sqlite::Connection v1(database());
     v1.exec_or_throw(R"sql(
+      CREATE TABLE polls (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL, opens_at_ms INTEGER,
+        closes_at_ms INTEGER, show_partial_results INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL);
       CREATE TABLE votes (
         vote_id TEXT PRIMARY KEY, poll_id TEXT NOT NULL, candidate_id TEXT NOT NULL,
         accepted_at_ms INTEGER NOT NULL, challenge_id TEXT NOT NULL,
@@ -134,7 +127,7 @@ TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   sqlite::Connection upgraded(database());
   sqlite::Statement version(upgraded.handle(), "PRAGMA user_version");
   ASSERT_EQ(version.step(), SQLITE_ROW);
-  EXPECT_EQ(version.integer(0), 4);
+  EXPECT_EQ(version.integer(0), 5);
   sqlite::Statement votes(upgraded.handle(),
                           "SELECT vote_id, state, network FROM votes ORDER BY rowid");
   std::vector<std::string> ids;

@@ -31,7 +31,7 @@ std::vector<Poll> SqlitePollRepository::load_all() {
   std::map<std::string, Poll> polls;
   sqlite::Statement poll_rows(connection_.handle(),
                               "SELECT id, title, status, opens_at_ms, closes_at_ms, "
-                              "show_partial_results, created_at_ms FROM polls");
+                              "show_partial_results, created_at_ms, watch FROM polls");
   while (poll_rows.next_row()) {
     Poll poll{.id = poll_rows.text(0), .title = poll_rows.text(1)};
     poll.stored_status = poll_status_from_string(poll_rows.text(2)).value_or(PollStatus::kDraft);
@@ -39,6 +39,7 @@ std::vector<Poll> SqlitePollRepository::load_all() {
     poll.closes_at = read_time(poll_rows, 4);
     poll.show_partial_results = poll_rows.integer(5) != 0;
     poll.created_at = TimePoint{std::chrono::milliseconds{poll_rows.integer(6)}};
+    poll.watch = parse_cidr_list(poll_rows.text(7));
     polls.emplace(poll.id, std::move(poll));
   }
   sqlite::Statement candidate_rows(
@@ -60,8 +61,10 @@ StoreStatus SqlitePollRepository::insert(const Poll& poll) {
   std::lock_guard lock(mutex_);
   if (connection_.exec("BEGIN IMMEDIATE") != SQLITE_OK) return StoreStatus::kUnavailable;
   try {
-    sqlite::Statement insert_poll(connection_.handle(),
-                                  "INSERT INTO polls VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    sqlite::Statement insert_poll(
+        connection_.handle(),
+        "INSERT INTO polls (id, title, status, opens_at_ms, closes_at_ms,"
+        " show_partial_results, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     insert_poll.bind(1, poll.id).bind(2, poll.title).bind(3, to_string(poll.stored_status));
     bind_time(insert_poll, 4, poll.opens_at);
     bind_time(insert_poll, 5, poll.closes_at);
@@ -105,6 +108,17 @@ StoreStatus SqlitePollRepository::update(const Poll& poll) {
     statement.bind(1, poll.id).bind(2, to_string(poll.stored_status));
     bind_time(statement, 3, poll.opens_at);
     bind_time(statement, 4, poll.closes_at);
+    return statement.step() == SQLITE_DONE ? StoreStatus::kOk : StoreStatus::kUnavailable;
+  } catch (const std::exception&) {
+    return StoreStatus::kUnavailable;
+  }
+}
+
+StoreStatus SqlitePollRepository::update_watch(const Poll& poll) {
+  std::lock_guard lock(mutex_);
+  try {
+    sqlite::Statement statement(connection_.handle(), "UPDATE polls SET watch = ?2 WHERE id = ?1");
+    statement.bind(1, poll.id).bind(2, cidr_list(poll.watch));
     return statement.step() == SQLITE_DONE ? StoreStatus::kOk : StoreStatus::kUnavailable;
   } catch (const std::exception&) {
     return StoreStatus::kUnavailable;

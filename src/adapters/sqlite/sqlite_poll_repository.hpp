@@ -15,6 +15,7 @@ class SqlitePollRepository final : public PollRepository {
   std::vector<Poll> load_all() override;
   StoreStatus insert(const Poll& poll) override;
   StoreStatus update(const Poll& poll) override;
+  StoreStatus update_watch(const Poll& poll) override;
 
  private:
   std::mutex mutex_;

@@ -99,6 +99,24 @@ void apply_schema(Connection& connection) {
       PRAGMA user_version = 4;
     )sql");
   }
+  if (current < 5) {
+    // Version 5: production's review of held votes (issue 15). Each poll's watch list (CIDRs,
+    // space-separated); the held votes found without a scan of the counted ones (a partial
+    // index: only held votes pay for it); every release or void decided.
+    connection.exec_or_throw(R"sql(
+      ALTER TABLE polls ADD COLUMN watch TEXT NOT NULL DEFAULT '';
+      CREATE INDEX votes_held ON votes (poll_id) WHERE state = 1;
+      CREATE TABLE review_decisions (
+        poll_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('release', 'void')),
+        network TEXT,
+        reason TEXT,
+        votes INTEGER NOT NULL);
+      CREATE INDEX review_decisions_by_poll ON review_decisions (poll_id, at_ms);
+      PRAGMA user_version = 5;
+    )sql");
+  }
   connection.exec_or_throw("COMMIT");
 }
 

@@ -18,6 +18,9 @@ class PollRepository {
   virtual StoreStatus insert(const Poll& poll) = 0;
   // Replaces the stored status and times of an existing poll.
   virtual StoreStatus update(const Poll& poll) = 0;
+  // Replaces the watch list of an existing poll (and nothing else: a concurrent status change
+  // is not undone).
+  virtual StoreStatus update_watch(const Poll& poll) = 0;
 };
 
 }  // namespace paredao

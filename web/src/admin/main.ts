@@ -1,6 +1,7 @@
 // Paredão — the production console (/admin). A producer signs in with the admin token (kept in
-// sessionStorage only), lists the paredões (drafts included), creates one, opens and closes it and
-// watches the live count. Views by hash: #/novo (create), #/p/{id} (one paredão), else the list.
+// sessionStorage only), lists the paredões (drafts included), creates one, opens and closes it,
+// watches the live count and judges the votes the edge held apart (review.ts).
+// Views by hash: #/novo (create), #/p/{id} (one paredão), else the list.
 import '../style.css';
 import './admin.css';
 import { ApiError, ID_PATTERN, type Poll } from '../api';
@@ -8,6 +9,7 @@ import { formatShort, h } from '../ui';
 import { AdminClient } from './client';
 import { createForm } from './create_form';
 import { LiveView } from './live';
+import { ReviewView } from './review';
 
 const TOKEN_KEY = 'paredao.admin-token';
 const LIST_REFRESH_MS = 10_000;
@@ -19,6 +21,7 @@ const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
 let client: AdminClient | null = null;
 let polls: Poll[] = [];
 let live: LiveView | null = null;
+let review: ReviewView | null = null;
 let listTimer = 0;
 let generation = 0; // bumps on every view change so late answers of an old view are dropped
 let listEl: HTMLElement | null = null;
@@ -64,6 +67,8 @@ function signOut(message?: string): void {
   client = null;
   live?.destroy();
   live = null;
+  review?.destroy();
+  review = null;
   clearInterval(listTimer);
   listEl = panel = null;
   signOutButton.hidden = true;
@@ -201,6 +206,8 @@ function route(): void {
   const gen = ++generation;
   live?.destroy();
   live = null;
+  review?.destroy();
+  review = null;
   renderList();
   if (location.hash === '#/novo') { showCreate(); return; }
   const id = selectedId();
@@ -341,6 +348,7 @@ function showPoll(poll: Poll, focus: boolean): void {
     onUnauthorized: expired,
     announce,
   });
+  review = new ReviewView(client, poll, { onUnauthorized: expired });
   renderHead(poll);
   panel.replaceChildren(h('section', { class: 'poll-panel', 'aria-labelledby': 'panel-title' },
     h('div', { class: 'poll-head card-surface' },
@@ -349,8 +357,10 @@ function showPoll(poll: Poll, focus: boolean): void {
       meta,
       actions,
       notice),
-    live.el));
+    live.el,
+    review.el));
   live.start();
+  review.start();
   if (focus) focusTitle();
 }
 

@@ -1,0 +1,125 @@
+// The routes of production's review of held votes: quarantine, release, void, watch, audit.
+// In these coroutines, blocking calls get named lambdas and no `if` has an initializer: g++ 12
+// mis-compiled one of the two here (a later request on the connection failed with "co_await:
+// Operation canceled"), as it does lambda temporaries passed to coroutines (api_support.hpp).
+#include <boost/json/value.hpp>
+
+#include "adapters/http/api.hpp"
+#include "adapters/http/api_support.hpp"
+#include "adapters/http/request_parsing.hpp"
+#include "adapters/http/review_json.hpp"
+#include "adapters/logging/json_log.hpp"
+
+namespace paredao::http {
+namespace {
+
+using beast_http::field;
+using beast_http::status;
+
+// Votes per page of the audit: about 200 bytes each, so pieces of a few hundred KiB.
+constexpr std::size_t kAuditPage = 2000;
+
+// The audit's body, read a page at a time on the blocking pool and written as it comes.
+class AuditStream final : public BodyStream {
+ public:
+  AuditStream(std::unique_ptr<AuditReader> reader, boost::asio::thread_pool& pool,
+              std::string poll_id)
+      : reader_(std::move(reader)), pool_(pool), poll_id_(std::move(poll_id)) {}
+
+  Task<std::optional<std::string>> next() override {
+    if (!reader_) co_return std::string();
+    auto read = [reader = reader_.get()] { return reader->next(kAuditPage); };
+    auto page = co_await run_blocking(pool_, std::move(read));
+    if (!page) {
+      log::error("audit_cut", {{"poll_id", poll_id_}, {"votes", listed_}});
+      co_return std::nullopt;
+    }
+    std::string piece;
+    piece.reserve(page->size() * 220);
+    for (const auto& vote : *page) append_audit_line(piece, vote);
+    listed_ += page->size();
+    if (page->empty()) {
+      reader_.reset();
+      log::info("audit_listed", {{"poll_id", poll_id_}, {"votes", listed_}});
+    }
+    co_return piece;
+  }
+
+ private:
+  std::unique_ptr<AuditReader> reader_;
+  boost::asio::thread_pool& pool_;
+  const std::string poll_id_;
+  std::size_t listed_ = 0;
+};
+
+}  // namespace
+
+Task<Response> Api::quarantine(const Request& request, const RouteMatch& match) {
+  auto read = [this, id = match.poll_id] { return services_.review.quarantine(id); };
+  auto view = co_await run_blocking(blocking_, std::move(read));
+  if (!view.ok()) co_return error_response(view.error(), request.version());
+  co_return json_response(status::ok, quarantine_json(view.value()), request.version());
+}
+
+Task<Response> Api::decide(const Request& request, const RouteMatch& match) {
+  const unsigned version = request.version();
+  // The contract's order: JSON syntax, the poll, then the fields.
+  boost::json::value body = boost::json::object();
+  if (!request.body().empty()) {
+    auto parsed = parse_json_body(request.body());
+    if (!parsed.ok()) co_return error_response(parsed.error(), version);
+    body = std::move(parsed).value();
+  }
+  const auto poll = services_.polls.get(match.poll_id);
+  if (!poll.ok()) co_return error_response(poll.error(), version);
+  auto filter = parse_held_filter(body);
+  if (!filter.ok()) co_return error_response(filter.error(), version);
+  const auto action =
+      match.route == Route::kQuarantineRelease ? ReviewAction::kRelease : ReviewAction::kVoid;
+  auto decision = [this, id = match.poll_id, action, held = std::move(filter).value()] {
+    return services_.review.decide(id, action, held);
+  };
+  auto moved = co_await run_blocking(blocking_, std::move(decision));
+  if (!moved.ok()) co_return error_response(moved.error(), version);
+  services_.metrics.count_votes_reviewed(to_string(action), moved.value());
+  log::info("held_votes_decided",
+            {{"poll_id", match.poll_id}, {"action", to_string(action)}, {"votes", moved.value()}});
+  co_return json_response(status::ok, decision_json(moved.value()), version);
+}
+
+Task<Response> Api::watch(const Request& request, const RouteMatch& match) {
+  const unsigned version = request.version();
+  if (request.method() != beast_http::verb::put) co_return watch_list(request, match);
+  auto body = parse_json_body(request.body());
+  if (!body.ok()) co_return error_response(body.error(), version);
+  const auto poll = services_.polls.get(match.poll_id);
+  if (!poll.ok()) co_return error_response(poll.error(), version);
+  auto networks = parse_watch_list(body.value());
+  if (!networks.ok()) co_return error_response(networks.error(), version);
+  auto change = [this, id = match.poll_id, list = std::move(networks).value()] {
+    return services_.admin.set_watch(id, list);
+  };
+  auto stored = co_await run_blocking(blocking_, std::move(change));
+  if (!stored.ok()) co_return error_response(stored.error(), version);
+  log::info("watch_list_set", {{"poll_id", match.poll_id}, {"networks", stored.value().size()}});
+  co_return json_response(status::ok, watch_json(stored.value()), version);
+}
+
+Response Api::watch_list(const Request& request, const RouteMatch& match) const {
+  const auto poll = services_.polls.get(match.poll_id);
+  if (!poll.ok()) return error_response(poll.error(), request.version());
+  return json_response(status::ok, watch_json(poll.value().poll->watch), request.version());
+}
+
+Task<Reply> Api::audit(const Request& request, const RouteMatch& match) {
+  auto open = [this, id = match.poll_id] { return services_.review.audit(id); };
+  auto reader = co_await run_blocking(blocking_, std::move(open));
+  if (!reader.ok()) co_return error_response(reader.error(), request.version());
+  Response response{status::ok, request.version()};
+  response.set(field::content_type, "application/x-ndjson");
+  response.set(field::cache_control, "no-store");
+  co_return Reply(std::move(response), std::make_shared<AuditStream>(std::move(reader).value(),
+                                                                     blocking_, match.poll_id));
+}
+
+}  // namespace paredao::http

@@ -1,0 +1,34 @@
+#pragma once
+// Production's review of held votes in PostgreSQL (the distributed mode), and the lookup of
+// recorded batches that the review's barrier needs. Thread-safe (a mutex per instance); each
+// audit reads on a connection of its own.
+#include <mutex>
+#include <string>
+
+#include "adapters/postgres/pg_connection.hpp"
+#include "app/ports/inflight_batches.hpp"
+#include "app/ports/vote_review.hpp"
+
+namespace paredao {
+
+class PgVoteReview final : public VoteReview, public RecordedBatchLookup {
+ public:
+  explicit PgVoteReview(std::string url) : url_(url), connection_(std::move(url)) {}
+  std::optional<HeldVotes> held(std::string_view poll_id) override;
+  // One statement: the votes' states, the rollup, the decision, and the decision's change of
+  // counts as an applied batch (for the live counters and the reconciler).
+  std::optional<DecisionOutcome> decide(std::string_view poll_id, ReviewAction action,
+                                        const HeldFilter& filter, TimePoint at,
+                                        std::string_view decision_id) override;
+  // A REPEATABLE READ transaction and a cursor: one snapshot, read a page at a time.
+  std::unique_ptr<AuditReader> audit(std::string_view poll_id) override;
+  std::optional<std::vector<std::string>> settled_among(
+      std::span<const std::string> batch_ids) override;
+
+ private:
+  const std::string url_;
+  std::mutex mutex_;
+  pg::ReconnectingConnection connection_;  // guarded by mutex_
+};
+
+}  // namespace paredao
