@@ -39,6 +39,7 @@ void IssueChallenge::issue(std::string_view poll_id, const Network& network, Don
                 done(IssuedChallenge{.document = verifier_.issue_challenge(poll->id, now, work),
                                      .work = work,
                                      .pace = pace,
+                                     .over_human_pace = human > 0 && pace > human,
                                      .crossed_human_pace = human > 0 && pace == human + 1});
               });
 }

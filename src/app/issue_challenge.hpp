@@ -28,6 +28,8 @@ struct IssuedChallenge {
   std::string document;
   std::uint32_t work = 0;  // the solution's counter is below this
   std::uint32_t pace = 0;  // challenges issued to the network in the window, this one included
+  // The network is past the human pace (this challenge asked more than the base work).
+  bool over_human_pace = false;
   // This challenge took the network past the human pace (once per crossing).
   bool crossed_human_pace = false;
 };

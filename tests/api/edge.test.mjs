@@ -162,5 +162,9 @@ test('metrics count the challenges by work level and the 429s', async () => {
   assert.ok(sum(/^paredao_challenges_issued_total\{work="16000"\} (\d+)/gm) >= 2);
   assert.ok(sum(/^paredao_rate_limited_total\{kind="challenge"\} (\d+)/gm) >= 1);
   assert.ok(sum(/^paredao_rate_limited_total\{kind="vote"\} (\d+)/gm) >= 1);
-  assert.ok(sum(/^paredao_networks_over_human_pace_total (\d+)/gm) >= 4);
+  const crossings = sum(/^paredao_networks_over_human_pace_total (\d+)/gm);
+  assert.ok(crossings >= 4);
+  // The networks over the human pace now (the last 60 s): per copy; the max over them.
+  const now = Math.max(...texts.map((t) => Number(/^paredao_networks_over_human_pace (\d+)/m.exec(t)?.[1] ?? -1)));
+  assert.ok(now >= 1 && now <= crossings, `networks over the pace now: ${now} (crossings ${crossings})`);
 });

@@ -214,6 +214,7 @@ Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& ma
     co_return error_response(issued.error(), request.version());
   }
   services_.metrics.count_challenge_issued(issued.value().work);
+  if (issued.value().over_human_pace) services_.metrics.note_network_over_human_pace(client);
   if (issued.value().crossed_human_pace) {
     services_.metrics.count_network_over_human_pace();
     log::warn("network_over_human_pace",

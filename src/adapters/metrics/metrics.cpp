@@ -90,7 +90,14 @@ Metrics::Metrics()
                       .Help("Age of the counts that results and stats serve (refreshed every "
                             "250 ms; more means their store is not answering)")
                       .Register(*registry_)
-                      .Add({})) {}
+                      .Add({})),
+      networks_over_pace_now_(prometheus::BuildGauge()
+                                  .Name("paredao_networks_over_human_pace")
+                                  .Help("Networks issued a challenge past the human pace in the "
+                                        "last 60 s, as this process saw them (in the distributed "
+                                        "mode take the max over the api copies)")
+                                  .Register(*registry_)
+                                  .Add({})) {}
 
 Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned status) {
   std::string key(route);
@@ -165,7 +172,13 @@ void Metrics::count_connection_refused(bool over_network) {
   (over_network ? refused_over_network_ : refused_over_total_).Increment();
 }
 
-std::string Metrics::render() const {
+void Metrics::note_network_over_human_pace(const Network& network) {
+  over_pace_.note(network, std::chrono::steady_clock::now());
+}
+
+std::string Metrics::render() {
+  networks_over_pace_now_.Set(
+      double(over_pace_.count_within(std::chrono::seconds(60), std::chrono::steady_clock::now())));
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "adapters/metrics/recent_networks.hpp"
+
 namespace paredao {
 
 // The service's Prometheus metrics. Thread-safe; the per-request calls touch only atomics after
@@ -44,6 +46,9 @@ class Metrics {
   void count_rate_limited(std::string_view kind);
   // A network whose pace has just passed the human pace (once per crossing, not per request).
   void count_network_over_human_pace();
+  // A challenge issued to a network past the human pace: the gauge of such networks counts it
+  // for the next 60 seconds (the pace's window).
+  void note_network_over_human_pace(const Network& network);
   void observe_batch(std::size_t votes, double seconds, bool committed);
   void set_open_connections(double value);
   // A connection closed at once: over its network's cap, or over the process's.
@@ -52,7 +57,8 @@ class Metrics {
   void set_counts_age(double seconds);
 
   // The text exposition format (text/plain; version=0.0.4).
-  std::string render() const;
+  // Renders after measuring what is measured at the scrape (the networks over the pace now).
+  std::string render();
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -73,6 +79,8 @@ class Metrics {
   prometheus::Counter& refused_over_network_;
   prometheus::Counter& refused_over_total_;
   prometheus::Gauge& counts_age_;
+  prometheus::Gauge& networks_over_pace_now_;
+  RecentNetworks over_pace_;
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, RequestHandle> by_route_status_;  // guarded by mutex_

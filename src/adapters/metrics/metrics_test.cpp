@@ -26,5 +26,20 @@ TEST(Metrics, RendersCountersByLabel) {
   EXPECT_NE(text.find("paredao_counts_age_seconds 0.25"), std::string::npos);
 }
 
+TEST(RecentNetworks, CountsTheNetworksOfTheLastMinuteWithinItsBound) {
+  RecentNetworks recent(2);
+  const auto t0 = RecentNetworks::Clock::now();
+  const auto net = [](std::uint8_t last) { return ipv4_network({10, 0, 0, last}, 32); };
+  recent.note(net(1), t0);
+  recent.note(net(1), t0 + std::chrono::seconds(30));  // the same network: once
+  recent.note(net(2), t0 + std::chrono::seconds(10));
+  recent.note(net(3), t0 + std::chrono::seconds(20));  // over the bound, none expired: not kept
+  EXPECT_EQ(recent.count_within(std::chrono::seconds(60), t0 + std::chrono::seconds(40)), 2u);
+  EXPECT_EQ(recent.count_within(std::chrono::seconds(60), t0 + std::chrono::seconds(80)), 1u);
+  recent.note(net(3), t0 + std::chrono::seconds(85));
+  EXPECT_EQ(recent.count_within(std::chrono::seconds(60), t0 + std::chrono::seconds(86)), 2u);
+  EXPECT_EQ(recent.count_within(std::chrono::seconds(60), t0 + std::chrono::seconds(200)), 0u);
+}
+
 }  // namespace
 }  // namespace paredao
