@@ -78,7 +78,11 @@ Result<std::vector<Network>> PollAdmin::set_watch(std::string_view poll_id,
     return Error{ErrorCode::kUnavailable, "the watch list could not be stored; try again"};
   }
   auto stored = next.watch;
-  catalog_.put(std::move(next));
+  // Onto the poll as the catalog holds it now: in the distributed mode the repository's wait
+  // may have loaded a newer status from another copy, which `next` would undo.
+  auto latest = *catalog_.find(poll_id);
+  latest.watch = stored;
+  catalog_.put(std::move(latest));
   return stored;
 }
 

@@ -118,23 +118,34 @@ TEST_F(ReviewHeldVotesTest, CountsFollowADecisionThatMovedVotesUnderItsId) {
 class FakeInflight final : public InflightBatches {
  public:
   bool add(std::span<const std::string> batch_ids) override {
-    for (const auto& id : batch_ids) registered[id] = now;
+    if (!since) since = now_ms;
+    for (const auto& id : batch_ids) registered.try_emplace(id, now_ms);
     return true;
   }
-  std::optional<std::int64_t> now_ms() override { return now; }
-  std::optional<std::vector<std::string>> registered_until(std::int64_t ms) override {
-    std::vector<std::string> ids;
+  std::optional<RegistryTime> now() override { return RegistryTime{now_ms, since}; }
+  std::optional<std::vector<RegisteredBatch>> registered_until(std::int64_t ms,
+                                                               std::size_t limit) override {
+    std::vector<RegisteredBatch> found;
     for (const auto& [id, stamp] : registered) {
-      if (stamp <= ms) ids.push_back(id);
+      if (stamp <= ms) found.push_back({id, stamp});
     }
-    return ids;
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+    if (found.size() > limit) found.resize(limit);
+    return found;
   }
   bool remove(std::span<const std::string> batch_ids) override {
     for (const auto& id : batch_ids) registered.erase(id);
     return true;
   }
+  // What a Redis restart does.
+  void lose_everything() {
+    registered.clear();
+    since.reset();
+  }
   std::map<std::string, std::int64_t> registered;
-  std::int64_t now = 0;
+  std::optional<std::int64_t> since;
+  std::int64_t now_ms = 100'000;
 };
 
 class FakeHistory final : public RecordedBatchLookup {
@@ -150,30 +161,66 @@ class FakeHistory final : public RecordedBatchLookup {
   std::set<std::string> recorded;
 };
 
-TEST(InflightBarrier, WaitsForEveryBatchRegisteredBeforeItAndSweepsTheRecorded) {
-  FakeInflight inflight;
+class InflightBarrierTest : public ::testing::Test {
+ protected:
+  void add(std::vector<std::string> ids) { ASSERT_TRUE(own.add(ids)); }
+  FakeInflight registry;  // one store, seen through the pipeline's and the review's connections
   FakeHistory history;
-  InflightBarrier barrier(inflight, history, milliseconds(1));
-  const std::vector<std::string> first{"b1", "b2"};
-  inflight.now = 100;
-  inflight.add(first);
-  history.recorded.insert("b1");
-  EXPECT_FALSE(barrier.wait_until_recorded(milliseconds(20))) << "b2 is still in the queue";
-  EXPECT_EQ(inflight.registered.count("b1"), 0u) << "the recorded one is removed";
-  history.recorded.insert("b2");
-  EXPECT_TRUE(barrier.wait_until_recorded(milliseconds(20)));
-  EXPECT_TRUE(inflight.registered.empty());
-  // The sweep looks only at batches older than its age (the barrier looks at them all).
-  const std::vector<std::string> young{"b3"};
-  inflight.now = 5000;
-  inflight.add(young);
+  OwnInflightBatches own{registry};
+  std::vector<RegisteredBatch> stuck;
+  InflightBarrier barrier{registry, history, &own,
+                          InflightBarrierSettings{.pause = milliseconds(1),
+                                                  .grace = milliseconds(2000),
+                                                  .stuck_after = milliseconds(60'000),
+                                                  .chunk = 2},
+                          [this](const RegisteredBatch& batch) { stuck.push_back(batch); }};
+};
+
+TEST_F(InflightBarrierTest, WaitsForEveryBatchRegisteredBeforeItAChunkAtATime) {
+  add({"b1", "b2", "b3"});
+  registry.now_ms += 3000;  // past the grace
+  history.recorded = {"b1", "b2"};
+  EXPECT_FALSE(barrier.wait_until_recorded(milliseconds(20))) << "b3 is still in the queue";
+  EXPECT_EQ(registry.registered.size(), 1u) << "the recorded ones are removed";
   history.recorded.insert("b3");
-  inflight.now = 5500;
-  EXPECT_TRUE(barrier.sweep(milliseconds(1000)));
-  EXPECT_EQ(inflight.registered.count("b3"), 1u);
-  inflight.now = 6100;
-  EXPECT_TRUE(barrier.sweep(milliseconds(1000)));
-  EXPECT_TRUE(inflight.registered.empty());
+  EXPECT_TRUE(barrier.wait_until_recorded(milliseconds(20)));
+  EXPECT_TRUE(registry.registered.empty());
+  EXPECT_TRUE(own.pending().empty());
+  EXPECT_TRUE(stuck.empty());
+}
+
+TEST_F(InflightBarrierTest, ARegistryThatStartedAgainIsBelievedOnlyOnceEveryCopyRegisteredAgain) {
+  add({"b1"});
+  registry.now_ms += 3000;
+  registry.lose_everything();  // Redis restarted without its data; b1 is still in the queue
+  EXPECT_FALSE(barrier.wait_until_recorded(milliseconds(20))) << "no registry yet";
+  ASSERT_TRUE(barrier.sweep(milliseconds(1000)));  // this copy registers b1 again
+  EXPECT_EQ(registry.registered.count("b1"), 1u);
+  EXPECT_FALSE(barrier.wait_until_recorded(milliseconds(20))) << "within the grace";
+  registry.now_ms += 2500;
+  EXPECT_FALSE(barrier.wait_until_recorded(milliseconds(20))) << "b1 is still not recorded";
+  history.recorded.insert("b1");
+  EXPECT_TRUE(barrier.wait_until_recorded(milliseconds(20)));
+}
+
+TEST_F(InflightBarrierTest, SweepsRecordedBatchesAndGivesUpOnOnesNeverRecorded) {
+  add({"young"});
+  registry.now_ms += 500;
+  history.recorded.insert("young");
+  ASSERT_TRUE(barrier.sweep(milliseconds(1000)));
+  EXPECT_TRUE(registry.registered.empty()) << "this copy's own recorded batch, at once";
+  registry.now_ms += 1000;
+  const std::vector<std::string> other{"other-copy"};
+  registry.add(other);  // a copy that died before its sweep
+  registry.now_ms += 500;
+  ASSERT_TRUE(barrier.sweep(milliseconds(1000)));
+  EXPECT_EQ(registry.registered.count("other-copy"), 1u) << "not older than the age yet";
+  registry.now_ms += 61'000;
+  ASSERT_TRUE(barrier.sweep(milliseconds(1000)));
+  ASSERT_EQ(stuck.size(), 1u) << "never recorded: reported once, then no longer waited for";
+  EXPECT_EQ(stuck[0].batch_id, "other-copy");
+  EXPECT_TRUE(registry.registered.empty());
+  EXPECT_TRUE(barrier.wait_until_recorded(milliseconds(20)));
 }
 
 }  // namespace

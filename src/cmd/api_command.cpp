@@ -79,8 +79,20 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
 
   // The review of held votes: exact once the workers have recorded every batch answered 202.
   PgVoteReview review_store(servers.postgres_url);
-  RedisInflightBatches inflight(redis);
-  InflightBarrier barrier(inflight, review_store);
+  // Two connections: the pipeline's registrations never wait behind a review's reads.
+  RedisInflightBatches registry_for_pipeline(redis);
+  OwnInflightBatches inflight(registry_for_pipeline);
+  RedisInflightBatches registry_for_review(redis);
+  InflightBarrier barrier(registry_for_review, review_store, &inflight, InflightBarrierSettings{},
+                          [&metrics](const RegisteredBatch& batch) {
+                            metrics.count_batch_given_up();
+                            log::error("batch_never_recorded",
+                                       {{"batch_id", batch.batch_id},
+                                        {"registered_at_ms", batch.at_ms},
+                                        {"hint",
+                                         "a batch answered 202 is not in PostgreSQL: "
+                                         "see the dead-letter queue"}});
+                          });
   RedisLiveCounters live_counters(redis);
   SharedReviewedCounts reviewed_counts(live_counters, snapshots);
   ReviewHeldVotes review(ReviewPorts{.catalog = catalog,

@@ -74,7 +74,7 @@ HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
   if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
   auto& metrics = services.metrics;
   services.web = web_.get();
-  api_ = std::make_unique<http::Api>(std::move(services), blocking_);
+  api_ = std::make_unique<http::Api>(std::move(services), blocking_, review_);
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -120,6 +120,7 @@ void HttpFront::stop() {
   // administration thread finishes what it has.
   server_->stop();
   blocking_.join();
+  review_.join();
 }
 
 }  // namespace paredao

@@ -64,9 +64,10 @@ class HttpFront {
 
  private:
   std::unique_ptr<http::StaticFiles> web_;
-  // Production's routes (blocking stores): a few threads, so that an audit being streamed or a
-  // review waiting for the pipeline does not hold up the others.
-  boost::asio::thread_pool blocking_{4};
+  boost::asio::thread_pool blocking_{1};  // poll administration (blocking stores)
+  // The review of held votes: threads of their own, so that a review waiting for the pipeline
+  // or an audit being streamed never delays an opening or a closing.
+  boost::asio::thread_pool review_{3};
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::HttpServer> server_;
 };

@@ -1,5 +1,6 @@
 #include "domain/tally.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 namespace paredao {
@@ -13,7 +14,9 @@ std::vector<std::int64_t> in_candidate_order(const Poll& poll, const CountsById&
   for (const auto& candidate : poll.candidates) {
     const auto found =
         counts.find(state == VoteState::kCounted ? candidate.id : tally_key(state, candidate.id));
-    const std::int64_t votes = found == counts.end() ? 0 : found->second;
+    // Never shown below zero: a release can reach the live counters a moment before the held
+    // vote it moved does (that vote's batch is applied after its own commit), for one refresh.
+    const std::int64_t votes = found == counts.end() ? 0 : std::max<std::int64_t>(found->second, 0);
     ordered.push_back(votes);
     total += votes;
   }

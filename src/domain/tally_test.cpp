@@ -50,5 +50,16 @@ TEST(Tally, EmptyTallyIsAllZeros) {
   EXPECT_EQ(project_by_candidate(poll, nullptr), (std::vector<std::int64_t>{0, 0}));
 }
 
+TEST(Tally, ACountIsNeverProjectedBelowZero) {
+  Poll poll{.id = "p", .candidates = {{"a", "A", {}}, {"b", "B", {}}}};
+  PollTally tally;
+  tally.add("q:a", 0, -1);  // a release applied before the vote it moved
+  tally.add("a", 0, 1);
+  const auto counts = project(poll, &tally);
+  EXPECT_EQ(counts.quarantined, 0);
+  EXPECT_EQ(counts.quarantined_by_candidate[0], 0);
+  EXPECT_EQ(counts.total, 1);
+}
+
 }  // namespace
 }  // namespace paredao

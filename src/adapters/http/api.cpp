@@ -48,8 +48,8 @@ auto resume_here(Start start) {
 
 }  // namespace
 
-Api::Api(ApiServices services, asio::thread_pool& blocking)
-    : services_(std::move(services)), blocking_(blocking) {
+Api::Api(ApiServices services, asio::thread_pool& blocking, asio::thread_pool& review)
+    : services_(std::move(services)), blocking_(blocking), review_(review) {
   static const StaticFiles kNoPages(std::nullopt);
   if (!services_.web) services_.web = &kNoPages;
 }

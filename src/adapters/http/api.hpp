@@ -1,6 +1,7 @@
 #pragma once
 // Request → response for every route of the contract. The session (http_server.cpp) owns the
 // connection; this owns the meaning.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
@@ -40,7 +41,9 @@ struct ApiServices {
 // administration) run on `blocking`, never on the I/O thread that awaits them.
 class Api {
  public:
-  Api(ApiServices services, boost::asio::thread_pool& blocking);
+  // `blocking`: poll administration; `review`: the review of held votes (which may wait for the
+  // pipeline, or stream an audit) on threads of its own.
+  Api(ApiServices services, boost::asio::thread_pool& blocking, boost::asio::thread_pool& review);
 
   // What can be answered from the header alone, in the contract's order: route (404), method
   // (405), token (401), declared size (413). nullopt: read the body and call handle().
@@ -67,6 +70,9 @@ class Api {
 
   ApiServices services_;
   boost::asio::thread_pool& blocking_;
+  boost::asio::thread_pool& review_;
+  // Audits being streamed: each holds a store connection and a snapshot; a few at a time.
+  std::atomic<int> audits_{0};
 };
 
 }  // namespace paredao::http

@@ -16,20 +16,50 @@ namespace {
 using beast_http::field;
 using beast_http::status;
 
-// Votes per page of the audit: about 200 bytes each, so pieces of a few hundred KiB.
-constexpr std::size_t kAuditPage = 2000;
+// Votes per page of the audit: about 200 bytes each, so pieces of about 50 KiB, each written
+// within the write timeout by any reader faster than 5 KiB/s.
+constexpr std::size_t kAuditPage = 250;
+// Audits streamed at once by one process: each holds a store connection and a snapshot.
+constexpr int kMaxAudits = 2;
 
-// The audit's body, read a page at a time on the blocking pool and written as it comes.
+// A place among the audits being streamed, given back when the stream ends.
+class AuditSlot {
+ public:
+  explicit AuditSlot(std::atomic<int>& audits) : audits_(audits) {}
+  AuditSlot(const AuditSlot&) = delete;
+  AuditSlot& operator=(const AuditSlot&) = delete;
+  ~AuditSlot() { --audits_; }
+
+ private:
+  std::atomic<int>& audits_;
+};
+
+struct OpenedAudit {
+  std::unique_ptr<AuditReader> reader;
+  std::vector<AuditedVote> first_page;
+};
+
+// The audit's body, read a page at a time on the review's pool and written as it comes.
 class AuditStream final : public BodyStream {
  public:
-  AuditStream(std::unique_ptr<AuditReader> reader, boost::asio::thread_pool& pool,
+  AuditStream(OpenedAudit opened, std::unique_ptr<AuditSlot> slot, boost::asio::thread_pool& pool,
               std::string poll_id)
-      : reader_(std::move(reader)), pool_(pool), poll_id_(std::move(poll_id)) {}
+      : reader_(std::move(opened.reader)),
+        first_page_(std::move(opened.first_page)),
+        slot_(std::move(slot)),
+        pool_(pool),
+        poll_id_(std::move(poll_id)) {}
 
   Task<std::optional<std::string>> next() override {
     if (!reader_) co_return std::string();
-    auto read = [reader = reader_.get()] { return reader->next(kAuditPage); };
-    auto page = co_await run_blocking(pool_, std::move(read));
+    std::optional<std::vector<AuditedVote>> page;
+    if (first_page_) {
+      page = std::move(first_page_);
+      first_page_.reset();
+    } else {
+      auto read = [reader = reader_.get()] { return reader->next(kAuditPage); };
+      page = co_await run_blocking(pool_, std::move(read));
+    }
     if (!page) {
       log::error("audit_cut", {{"poll_id", poll_id_}, {"votes", listed_}});
       co_return std::nullopt;
@@ -40,6 +70,7 @@ class AuditStream final : public BodyStream {
     listed_ += page->size();
     if (page->empty()) {
       reader_.reset();
+      slot_.reset();
       log::info("audit_listed", {{"poll_id", poll_id_}, {"votes", listed_}});
     }
     co_return piece;
@@ -47,6 +78,8 @@ class AuditStream final : public BodyStream {
 
  private:
   std::unique_ptr<AuditReader> reader_;
+  std::optional<std::vector<AuditedVote>> first_page_;
+  std::unique_ptr<AuditSlot> slot_;
   boost::asio::thread_pool& pool_;
   const std::string poll_id_;
   std::size_t listed_ = 0;
@@ -56,7 +89,7 @@ class AuditStream final : public BodyStream {
 
 Task<Response> Api::quarantine(const Request& request, const RouteMatch& match) {
   auto read = [this, id = match.poll_id] { return services_.review.quarantine(id); };
-  auto view = co_await run_blocking(blocking_, std::move(read));
+  auto view = co_await run_blocking(review_, std::move(read));
   if (!view.ok()) co_return error_response(view.error(), request.version());
   co_return json_response(status::ok, quarantine_json(view.value()), request.version());
 }
@@ -79,7 +112,7 @@ Task<Response> Api::decide(const Request& request, const RouteMatch& match) {
   auto decision = [this, id = match.poll_id, action, held = std::move(filter).value()] {
     return services_.review.decide(id, action, held);
   };
-  auto moved = co_await run_blocking(blocking_, std::move(decision));
+  auto moved = co_await run_blocking(review_, std::move(decision));
   if (!moved.ok()) co_return error_response(moved.error(), version);
   services_.metrics.count_votes_reviewed(to_string(action), moved.value());
   log::info("held_votes_decided",
@@ -112,14 +145,39 @@ Response Api::watch_list(const Request& request, const RouteMatch& match) const 
 }
 
 Task<Reply> Api::audit(const Request& request, const RouteMatch& match) {
-  auto open = [this, id = match.poll_id] { return services_.review.audit(id); };
-  auto reader = co_await run_blocking(blocking_, std::move(open));
-  if (!reader.ok()) co_return error_response(reader.error(), request.version());
-  Response response{status::ok, request.version()};
+  const unsigned version = request.version();
+  Response response{status::ok, version};
   response.set(field::content_type, "application/x-ndjson");
   response.set(field::cache_control, "no-store");
-  co_return Reply(std::move(response), std::make_shared<AuditStream>(std::move(reader).value(),
-                                                                     blocking_, match.poll_id));
+  if (request.method() == beast_http::verb::head) {
+    const auto poll = services_.polls.get(match.poll_id);
+    if (!poll.ok()) co_return error_response(poll.error(), version);
+    co_return response;
+  }
+  if (++audits_ > kMaxAudits) {
+    --audits_;
+    co_return error_response(
+        {ErrorCode::kUnavailable, "other audits are being downloaded from this server; try again",
+         std::chrono::seconds(5)},
+        version);
+  }
+  auto slot = std::make_unique<AuditSlot>(audits_);
+  // The first page before the head: a store that fails at once is a 503, not a cut body.
+  auto open = [this, id = match.poll_id]() -> Result<OpenedAudit> {
+    auto reader = services_.review.audit(id);
+    if (!reader.ok()) return reader.error();
+    auto first = reader.value()->next(kAuditPage);
+    if (!first) {
+      return Error{ErrorCode::kUnavailable, "the vote store failed; try again",
+                   std::chrono::seconds(1)};
+    }
+    return OpenedAudit{std::move(reader).value(), std::move(*first)};
+  };
+  auto opened = co_await run_blocking(review_, std::move(open));
+  if (!opened.ok()) co_return error_response(opened.error(), version);
+  co_return Reply(std::move(response),
+                  std::make_shared<AuditStream>(std::move(opened).value(), std::move(slot), review_,
+                                                match.poll_id));
 }
 
 }  // namespace paredao::http

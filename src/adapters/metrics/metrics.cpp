@@ -97,7 +97,13 @@ Metrics::Metrics()
                                         "last 60 s, as this process saw them (in the distributed "
                                         "mode take the max over the api copies)")
                                   .Register(*registry_)
-                                  .Add({})) {}
+                                  .Add({})),
+      batches_given_up_(prometheus::BuildCounter()
+                            .Name("paredao_review_batches_given_up_total")
+                            .Help("Batches answered 202 but never recorded in PostgreSQL after 10 "
+                                  "minutes (dead-lettered?): the review stopped waiting for them")
+                            .Register(*registry_)
+                            .Add({})) {}
 
 Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned status) {
   std::string key(route);
@@ -171,6 +177,8 @@ void Metrics::set_counts_age(double seconds) { counts_age_.Set(seconds); }
 void Metrics::count_connection_refused(bool over_network) {
   (over_network ? refused_over_network_ : refused_over_total_).Increment();
 }
+
+void Metrics::count_batch_given_up() { batches_given_up_.Increment(); }
 
 void Metrics::note_network_over_human_pace(const Network& network) {
   over_pace_.note(network, std::chrono::steady_clock::now());

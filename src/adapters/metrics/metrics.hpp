@@ -38,6 +38,8 @@ class Metrics {
   // A vote answered 202 but held by the edge, by reason ("pace", "watched").
   void count_vote_held(std::string_view reason);
   void count_vote_refused(std::string_view reason);
+  // A batch answered 202 that the review stopped waiting for (never recorded: dead-lettered).
+  void count_batch_given_up();
   // Held votes moved by production: action "release" (now counted) or "void".
   void count_votes_reviewed(std::string_view action, std::int64_t votes);
   // A challenge issued, by the work it asked (a few levels: the base times a power of two).
@@ -80,6 +82,7 @@ class Metrics {
   prometheus::Counter& refused_over_total_;
   prometheus::Gauge& counts_age_;
   prometheus::Gauge& networks_over_pace_now_;
+  prometheus::Counter& batches_given_up_;
   RecentNetworks over_pace_;
 
   mutable std::shared_mutex mutex_;

@@ -48,8 +48,12 @@ SELECT tally_key, extract(epoch FROM hour)::bigint, n FROM deltas
 
 class PgAuditReader final : public AuditReader {
  public:
-  PgAuditReader(const std::string& url, std::string_view poll_id) : connection_(url) {
+  PgAuditReader(const std::string& url, std::string_view poll_id, std::chrono::milliseconds timeout)
+      : connection_(url, timeout) {
     connection_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // The first page waits for the sort of every vote of the poll: minutes for a record night,
+    // far past the connection's usual deadline for a statement.
+    connection_.exec("SET LOCAL statement_timeout = '10min'");
     std::unique_ptr<char, decltype(&PQfreemem)> literal(
         PQescapeLiteral(connection_.handle(), poll_id.data(), poll_id.size()), &PQfreemem);
     if (!literal) throw pg::Error("cannot quote the poll id", "");
@@ -140,14 +144,16 @@ std::optional<HeldVotes> PgVoteReview::held(std::string_view poll_id) {
 std::optional<DecisionOutcome> PgVoteReview::decide(std::string_view poll_id, ReviewAction action,
                                                     const HeldFilter& filter, TimePoint at,
                                                     std::string_view decision_id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(decide_mutex_);
   try {
-    auto& connection = connection_.get();
+    auto& connection = decide_connection_.get();
     const std::string poll(poll_id);
     return pg::in_transaction(connection, [&] {
       // One decision of a poll at a time, across every api copy: two decisions taking the same
       // held votes in different orders would otherwise deadlock (and one be aborted).
       connection.exec("SELECT pg_advisory_xact_lock(7463002, hashtext($1))", {poll});
+      // Releasing a whole bot farm moves millions of rows in one statement.
+      connection.exec("SET LOCAL statement_timeout = '5min'");
       const auto rows = connection.exec(
           kDecide,
           {poll, std::string(decision_id), action == ReviewAction::kRelease ? "0" : "2",
@@ -167,14 +173,14 @@ std::optional<DecisionOutcome> PgVoteReview::decide(std::string_view poll_id, Re
     });
   } catch (const pg::Error& e) {
     log::error("postgres_decision_failed", {{"poll_id", poll_id}, {"error", e.what()}});
-    connection_.drop();
+    decide_connection_.drop();
     return std::nullopt;
   }
 }
 
 std::unique_ptr<AuditReader> PgVoteReview::audit(std::string_view poll_id) {
   try {
-    return std::make_unique<PgAuditReader>(url_, poll_id);
+    return std::make_unique<PgAuditReader>(url_, poll_id, kLongStatement);
   } catch (const pg::Error& e) {
     log::error("postgres_audit_failed", {{"error", e.what()}});
     return nullptr;

@@ -13,7 +13,8 @@ namespace paredao {
 
 class PgVoteReview final : public VoteReview, public RecordedBatchLookup {
  public:
-  explicit PgVoteReview(std::string url) : url_(url), connection_(std::move(url)) {}
+  explicit PgVoteReview(const std::string& url)
+      : url_(url), connection_(url), decide_connection_(url, kLongStatement) {}
   std::optional<HeldVotes> held(std::string_view poll_id) override;
   // One statement: the votes' states, the rollup, the decision, and the decision's change of
   // counts as an applied batch (for the live counters and the reconciler).
@@ -26,9 +27,15 @@ class PgVoteReview final : public VoteReview, public RecordedBatchLookup {
       std::span<const std::string> batch_ids) override;
 
  private:
+  // Decisions and audits may take minutes (a bot farm's millions of votes); everything else must
+  // answer within the connection's usual deadline.
+  static constexpr std::chrono::milliseconds kLongStatement{std::chrono::minutes(10)};
+
   const std::string url_;
   std::mutex mutex_;
-  pg::ReconnectingConnection connection_;  // guarded by mutex_
+  pg::ReconnectingConnection connection_;  // guarded by mutex_: reads, lookups
+  std::mutex decide_mutex_;
+  pg::ReconnectingConnection decide_connection_;  // guarded by decide_mutex_
 };
 
 }  // namespace paredao

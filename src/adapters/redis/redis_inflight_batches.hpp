@@ -15,8 +15,9 @@ class RedisInflightBatches final : public InflightBatches {
  public:
   explicit RedisInflightBatches(const RedisSettings& settings);
   bool add(std::span<const std::string> batch_ids) override;
-  std::optional<std::int64_t> now_ms() override;
-  std::optional<std::vector<std::string>> registered_until(std::int64_t ms) override;
+  std::optional<RegistryTime> now() override;
+  std::optional<std::vector<RegisteredBatch>> registered_until(std::int64_t ms,
+                                                               std::size_t limit) override;
   bool remove(std::span<const std::string> batch_ids) override;
 
  private:

@@ -17,6 +17,7 @@ struct Keys {
   // Durable batches perhaps not yet recorded by a worker (a sorted set scored by Redis time in
   // ms): what the review waits for.
   std::string inflight() const { return prefix + ":inflight"; }
+  std::string inflight_since() const { return prefix + ":inflight:since"; }
   std::string totals(std::string_view poll) const { return tagged(poll) + ":totals"; }
   std::string hours(std::string_view poll) const { return tagged(poll) + ":hours"; }
   // How many batches were applied to the poll: each batch's mark holds its number.
