@@ -21,7 +21,7 @@ eval "$(deploy/local/servers.sh start | grep '^PAREDAO_' | sed 's/^/export /')"
 work=$(scratch_dir paredao-dbench)  # payloads and logs only: the servers keep their data in var/
 pids=()
 cleanup() {
-  deploy/local/nginx-lb.sh stop "$LB_PORT" >/dev/null 2>&1 || true
+  deploy/local/haproxy-lb.sh stop "$LB_PORT" >/dev/null 2>&1 || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
@@ -52,7 +52,7 @@ pids+=($!)
 "$BIN" reconcile "${common[@]}" >"$work/reconcile.log" 2>&1 &
 pids+=($!)
 for port in "${API_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/healthz"; done
-deploy/local/nginx-lb.sh start "$LB_PORT" "${API_PORTS[@]}" >/dev/null
+deploy/local/haproxy-lb.sh start "$LB_PORT" "${API_PORTS[@]}" >/dev/null
 
 api="http://127.0.0.1:$LB_PORT/api/v1"
 auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
@@ -181,7 +181,7 @@ field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
 echo
 echo "| path | votes/s | nginx req/s | ratio | p50 | p99 | queue drained after the load |"
 echo "|---|---|---|---|---|---|---|"
-echo "| wrk → nginx L4 → 2 api copies | $(field paredao-lb 2) | $(field nginx 2) | $(ratio "$(field paredao-lb 2)" "$(field nginx 2)") | $(field paredao-lb 3) | $(field paredao-lb 4) | ${drain_lb} s |"
+echo "| wrk → HAProxy L4 → 2 api copies | $(field paredao-lb 2) | $(field nginx 2) | $(ratio "$(field paredao-lb 2)" "$(field nginx 2)") | $(field paredao-lb 3) | $(field paredao-lb 4) | ${drain_lb} s |"
 echo "| wrk → 1 api copy | $(field paredao-direct 2) | $(field nginx 2) | $(ratio "$(field paredao-direct 2)" "$(field nginx 2)") | $(field paredao-direct 3) | $(field paredao-direct 4) | ${drain_direct} s |"
 echo
 echo "api batches: $batch_stats"

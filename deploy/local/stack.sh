@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole distributed mode on one machine, as local processes on loopback (no systemd, no
 # root-owned service): PostgreSQL, Redis and RabbitMQ (servers.sh), `paredao migrate`, two
-# `paredao api` copies behind an nginx load balancer, two workers and the reconciler.
+# `paredao api` copies behind an HAProxy load balancer (PROXY protocol v2), two workers and the reconciler.
 #   stack.sh start   start everything (idempotent) and print the URLs
 #   stack.sh stop    stop everything
 #   stack.sh status  one line per process
@@ -52,7 +52,7 @@ start() {
   "$bin" migrate >>"$services_dir/migrate.log" 2>&1 || { tail -5 "$services_dir/migrate.log" >&2; exit 1; }
   local upstreams=()
   for i in "${!api_ports[@]}"; do
-    # nginx in front is ours: every client arrives from its one address.
+    # The balancer in front is ours: every client arrives from its one address.
     start_service "api-$i" api --listen "127.0.0.1:${api_ports[$i]}" --trusted-proxies 127.0.0.1/32
     upstreams+=("127.0.0.1:${api_ports[$i]}")
   done
@@ -63,13 +63,13 @@ start() {
   for i in "${!api_ports[@]}"; do wait_for_log "api-$i" listening; done
   for i in "${!worker_metrics_ports[@]}"; do wait_for_log "worker-$i" worker_started; done
   wait_for_log reconcile reconciler_started
-  "$here/nginx-lb.sh" start "$lb_port" "${upstreams[@]}" >/dev/null
+  "$here/haproxy-lb.sh" start "$lb_port" "${upstreams[@]}" >/dev/null
   start_prometheus "${upstreams[@]}"
   local token
   token=$(grep -ho '"token":"[^"]*"' "$services_dir"/migrate.log "$services_dir"/api-0.log 2>/dev/null | tail -1 | cut -d'"' -f4)
   cat <<EOT
 Paredão (distributed) is running:
-  vote page and API   http://127.0.0.1:$lb_port/            (nginx → ${upstreams[*]})
+  vote page and API   http://127.0.0.1:$lb_port/            (HAProxy → ${upstreams[*]})
   api copies          $(printf 'http://%s/metrics ' "${upstreams[@]}")
   worker metrics      $(printf 'http://127.0.0.1:%s/metrics ' "${worker_metrics_ports[@]}")
   reconciler metrics  http://127.0.0.1:$reconcile_metrics_port/metrics
@@ -103,7 +103,7 @@ EOT
 }
 
 stop() {
-  "$here/nginx-lb.sh" stop "$lb_port" >/dev/null 2>&1 || true
+  "$here/haproxy-lb.sh" stop "$lb_port" >/dev/null 2>&1 || true
   if [[ -d "$services_dir" ]]; then
     for pid_file in "$services_dir"/*.pid; do
       [[ -e "$pid_file" ]] || continue

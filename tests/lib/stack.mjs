@@ -1,7 +1,7 @@
 // The distributed shape for the black-box tests: every startStack() gets a deployment of its own
 // on the shared PostgreSQL, Redis and RabbitMQ servers (deploy/local/servers.sh): a fresh
 // database, its own queue and Redis key prefix, `paredao migrate`, two `paredao api` copies
-// behind an nginx load balancer, a worker and the reconciler. Tests talk to the load balancer.
+// behind an HAProxy load balancer (PROXY protocol v2), a worker and the reconciler. Tests talk to the load balancer.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ADMIN_TOKEN, edgeArgs, powArgs, repoRoot, spawnParedao } from './harness.mjs';
 
 const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
-const lbScript = join(repoRoot, 'deploy', 'local', 'nginx-lb.sh');
+const lbScript = join(repoRoot, 'deploy', 'local', 'haproxy-lb.sh');
 
 let cachedUrls;
 /** The servers' URLs: PAREDAO_*_URL from the environment, else what servers.sh reports. */
