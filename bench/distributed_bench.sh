@@ -7,6 +7,7 @@
 #
 #   bench/distributed_bench.sh            (make bench-distributed)
 #   DURATION=20 CONNECTIONS=128 bench/distributed_bench.sh
+#   LB_SCRIPT=/path/to/another-lb.sh bench/distributed_bench.sh   (another balancer, same interface)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -15,13 +16,15 @@ CONNECTIONS=${CONNECTIONS:-64}
 VOTES=${VOTES:-400000}  # more than a flood can use: each payload is sent once
 API_PORTS=(${API_PORTS:-18491 18492})
 LB_PORT=${LB_PORT:-18490}
+# The balancer's script (same interface as deploy/local/haproxy-lb.sh), to compare balancers.
+LB_SCRIPT=${LB_SCRIPT:-deploy/local/haproxy-lb.sh}
 name=bench$(date +%s)
 
 eval "$(deploy/local/servers.sh start | grep '^PAREDAO_' | sed 's/^/export /')"
 work=$(scratch_dir paredao-dbench)  # payloads and logs only: the servers keep their data in var/
 pids=()
 cleanup() {
-  deploy/local/haproxy-lb.sh stop "$LB_PORT" >/dev/null 2>&1 || true
+  "$LB_SCRIPT" stop "$LB_PORT" >/dev/null 2>&1 || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
@@ -52,7 +55,7 @@ pids+=($!)
 "$BIN" reconcile "${common[@]}" >"$work/reconcile.log" 2>&1 &
 pids+=($!)
 for port in "${API_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/healthz"; done
-deploy/local/haproxy-lb.sh start "$LB_PORT" "${API_PORTS[@]}" >/dev/null
+"$LB_SCRIPT" start "$LB_PORT" "${API_PORTS[@]}" >/dev/null
 
 api="http://127.0.0.1:$LB_PORT/api/v1"
 auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
@@ -174,7 +177,8 @@ sleep 2  # the reconciler's round and the api snapshots
 total_accepted=$(accepted)
 total_counted=$(counted)
 redis_total=$(redis-cli -u "$PAREDAO_REDIS_URL" --raw HVALS "$name:{bench}:totals" | awk '{s += $1} END {print s + 0}')
-stats_total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | sed -E 's/.*"total":([0-9]+).*/\1/')
+# The first "total" is the grand total (each hour of by_hour has one too, after it).
+stats_total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | grep -oE '"total":[0-9]+' | head -n1 | cut -d: -f2)
 "$BIN" reconcile --check "${common[@]}" >"$work/audit.log" 2>&1 && audit=clean || audit="DRIFT (see audit)"
 
 field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/summary"; }
