@@ -4,7 +4,7 @@
 import { ApiError, type Poll } from '../api';
 import { h } from '../ui';
 import type { AdminClient, Stats } from './client';
-import { perHourCsv, RateMeter, share } from './stats_math';
+import { perHourCsv, RateMeter, shares } from './stats_math';
 
 const POLL_MS = 1000;
 
@@ -37,6 +37,7 @@ export class LiveView {
   private readonly meter = new RateMeter(5000);
   private readonly total = h('span', { class: 'kpi-value', 'data-testid': 'grand-total' }, '—');
   private readonly rate = h('span', { class: 'kpi-value', 'data-testid': 'votes-per-second' }, '—');
+  private readonly rateLabel = h('span', { class: 'kpi-label' }, 'votos por segundo agora');
   private readonly indicator = h('p', { class: 'live-indicator', 'data-state': 'waiting' });
   private readonly chart = h('div', { class: 'hours-chart', 'aria-hidden': 'true' });
   private readonly table = h('table', { class: 'hours-table' });
@@ -85,7 +86,7 @@ export class LiveView {
         fullscreen),
       h('div', { class: 'kpis' },
         h('div', { class: 'kpi kpi-total' }, this.total, h('span', { class: 'kpi-label' }, 'votos no total')),
-        h('div', { class: 'kpi kpi-rate' }, this.rate, h('span', { class: 'kpi-label' }, 'votos por segundo agora'))),
+        h('div', { class: 'kpi kpi-rate' }, this.rate, this.rateLabel)),
       list,
       h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
         h('div', { class: 'hours-head' },
@@ -145,6 +146,9 @@ export class LiveView {
     } else if (!last) {
       state = 'waiting';
       text = 'Conectando…';
+    } else if (this.status === 'closed') {
+      state = 'closed';
+      text = `Encerrado · apuração final, atualizada às ${last}`;
     } else {
       state = 'ok';
       text = `Ao vivo · atualizado às ${last}`;
@@ -158,12 +162,15 @@ export class LiveView {
     this.meter.add(Date.now(), stats.total);
     this.total.textContent = intFmt.format(stats.total);
     this.total.dataset.value = String(stats.total);
-    const rate = this.meter.rate();
+    // A closed paredão takes no more votes: no rate to show.
+    const rate = stats.status === 'closed' ? null : this.meter.rate();
     this.rate.textContent = rate === null ? '—' : rateFmt.format(rate);
-    for (const c of stats.by_candidate) {
+    this.rateLabel.textContent = stats.status === 'closed' ? 'votação encerrada' : 'votos por segundo agora';
+    const pcts = shares(stats.by_candidate.map((c) => c.votes));
+    for (const [i, c] of stats.by_candidate.entries()) {
       const row = this.rows.get(c.candidate_id);
       if (!row) continue;
-      const pct = share(c.votes, stats.total);
+      const pct = pcts[i];
       row.votes.textContent = intFmt.format(c.votes);
       row.item.dataset.votes = String(c.votes);
       row.pct.textContent = `${pctFmt.format(pct)}%`;

@@ -1,9 +1,22 @@
 // Pure helpers of the live view: shares, the votes-per-second meter and the per-hour CSV.
 import type { Stats } from './client';
 
-/** Share of `votes` in `total` as a percentage with two decimals (0 when there are no votes). */
-export function share(votes: number, total: number): number {
-  return total > 0 ? Math.round((votes / total) * 10000) / 100 : 0;
+/**
+ * Each count's share as a percentage with two decimals, summing to exactly 100 (all zeros when
+ * there are no votes): the largest-remainder method of the server (src/domain/percent.cpp), so
+ * that the console shows the very numbers of the API and the public page. Ties of remainder go
+ * to the earlier participant, as there.
+ */
+export function shares(counts: readonly number[]): number[] {
+  const whole = 10000;
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return counts.map(() => 0);
+  const hundredths = counts.map((c) => Math.floor((c * whole) / total));
+  const remainders = counts.map((c) => (c * whole) % total);
+  let assigned = hundredths.reduce((a, b) => a + b, 0);
+  const order = counts.map((_, i) => i).sort((a, b) => remainders[b] - remainders[a] || a - b);
+  for (let k = 0; assigned < whole; k++, assigned++) hundredths[order[k % order.length]]++;
+  return hundredths.map((x) => x / 100);
 }
 
 /**

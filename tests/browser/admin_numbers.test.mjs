@@ -1,0 +1,61 @@
+// Browser test of the production console's numbers (issue 16): the shares it shows are the API's
+// largest-remainder percentages (not each share rounded on its own), and a closed paredão no
+// longer says "Ao vivo" nor shows a rate of votes. Debian's Chromium, playwright-core, against
+// the real `paredao serve`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowserSession } from '../lib/browser.mjs';
+import { createPoll, openPoll, adminHeaders, vote } from '../lib/harness.mjs';
+
+const WIDE = { width: 1280, height: 800 };
+const STEP_MS = 15_000;
+
+let session;
+let server;
+let browser;
+
+before(async () => {
+  session = await startBrowserSession('admin.html');
+  ({ server, browser } = session);
+});
+after(async () => { await session?.close(); });
+
+test('shares equal the API\'s, and a closed paredão is shown as closed', { timeout: 120_000 }, async (t) => {
+  // Three equal counts: each share rounded on its own would read 33,33 % three times (99,99 %);
+  // the API gives 33,34 % to the first, as the public page does.
+  const poll = await createPoll(server, {
+    title: 'Parciais iguais',
+    candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }, { id: 'caio', name: 'Caio' }],
+  });
+  await openPoll(server, poll.id);
+  for (const candidate of ['ana', 'bia', 'caio']) assert.equal((await vote(server, poll.id, candidate)).status, 202);
+  const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
+  const apiShares = results.candidates.map((c) => `${c.percent.toFixed(2).replace('.', ',')}%`);
+  assert.deepEqual(apiShares, ['33,34%', '33,33%', '33,33%']);
+
+  const context = await browser.newContext({ viewport: WIDE, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+  context.setDefaultTimeout(STEP_MS);
+  t.after(async () => { await context.close().catch(() => {}); });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  await page.goto(`${server.url}/admin`);
+  await page.getByLabel('Token de administrador').fill(server.adminToken);
+  await page.keyboard.press('Enter');
+  await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await page.getByRole('heading', { level: 1, name: 'Parciais iguais' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="grand-total"]')?.textContent === '3');
+  assert.deepEqual(await page.locator('.cand-pct').allTextContents(), apiShares);
+  assert.match(await page.locator('.live-indicator').textContent(), /^Ao vivo/);
+
+  const closed = await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
+  assert.equal(closed.status, 200);
+  await page.waitForFunction(() => document.querySelector('.live-indicator')?.dataset.state === 'closed');
+  const indicator = await page.locator('.live-indicator').textContent();
+  assert.match(indicator, /^Encerrado · apuração final/);
+  assert.doesNotMatch(indicator, /Ao vivo/);
+  assert.equal(await page.getByTestId('votes-per-second').textContent(), '—');
+  assert.equal(await page.locator('.kpi-rate .kpi-label').textContent(), 'votação encerrada');
+  assert.deepEqual(await page.locator('.cand-pct').allTextContents(), apiShares);
+  assert.deepEqual(errors, []);
+});
