@@ -29,6 +29,13 @@ test('shares equal the API\'s, and a closed paredão is shown as closed', { time
   });
   await openPoll(server, poll.id);
   for (const candidate of ['ana', 'bia', 'caio']) assert.equal((await vote(server, poll.id, candidate)).status, 202);
+  // Results may lag the 202s (by the contract, 2 s at most): wait until they count all three.
+  let stats;
+  for (const end = Date.now() + 5000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    stats = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/stats`, { headers: adminHeaders(server) })).json();
+    if (stats.total === 3) break;
+  }
+  assert.equal(stats.total, 3);
   const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
   const apiShares = results.candidates.map((c) => `${c.percent.toFixed(2).replace('.', ',')}%`);
   assert.deepEqual(apiShares, ['33,34%', '33,33%', '33,33%']);
