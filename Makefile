@@ -52,7 +52,7 @@ servers: test-deps
 integration-test: build servers
 	$(SERVERS_ENV) && cd $(BUILD_DIR) && ctest --output-on-failure -L "^(postgres|redis|rabbitmq)$$"
 
-# The same black-box API suite, against a distributed stack per file (2 api copies behind nginx,
+# The same black-box API suite, against a distributed stack per file (2 api copies behind HAProxy,
 # worker, reconciler); the embedded-only files (restart durability, serve's command line) apart.
 DISTRIBUTED_API_TESTS = $(filter-out api/durability.test.mjs api/serve_cli.test.mjs \
                           api/connection_caps.test.mjs api/data_dir_faults.test.mjs, \

@@ -12,47 +12,28 @@
 //
 // Prints each solve's time (from the challenge's arrival to the widget's "verified") and their
 // median. Needs root (the cgroup), build/paredao and web/dist. Loopback only; bounded.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '../tests/node_modules/playwright-core/index.mjs';
 import { startServer, createPoll, openPoll, repoRoot } from '../tests/lib/harness.mjs';
+import { launchPhone, median } from './lib/phone.mjs';
 
 const [solvesArg, workArg, ...serveFlags] = process.argv.slice(2);
 const solves = Number(solvesArg ?? 10);
 const work = Number(workArg ?? 50000);
 const phoneCpu = Number(process.env.PHONE_CPU ?? 1.0);
 const phoneCores = Number(process.env.PHONE_CORES ?? 4);
-const CGROUP = '/sys/fs/cgroup/cpu/paredao-phone';
 
 const server = await startServer({
   difficulty: work,
   pow: 'default',  // the product's defaults, changed only by the flags given
   args: ['--web-dir', join(repoRoot, 'web', 'dist'), ...serveFlags],
 });
-mkdirSync(CGROUP, { recursive: true });
-writeFileSync(join(CGROUP, 'cpu.cfs_period_us'), '100000');
-writeFileSync(join(CGROUP, 'cpu.cfs_quota_us'), String(Math.round(phoneCpu * 100000)));
-let browser;
+const phone = await launchPhone({ cpu: phoneCpu, cores: phoneCores });
 try {
   const poll = await createPoll(server, {
     id: 'phone', title: 'Paredão', candidates: [{ id: 'a', name: 'Ana' }, { id: 'b', name: 'Bia' }],
   });
   await openPoll(server, poll.id);
-  // Chromium starts inside the cgroup, so every process it forks (renderers, the workers'
-  // threads) is capped with it.
-  const launcher = join(tmpdir(), `phone-chromium-${process.pid}.sh`);
-  writeFileSync(launcher, `#!/bin/sh\necho $$ > ${CGROUP}/cgroup.procs\nexec ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'} "$@"\n`,
-    { mode: 0o755 });
-  browser = await chromium.launch({
-    executablePath: launcher,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update'],
-  });
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
-  await context.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${phoneCores} });`);
-  const page = await context.newPage();
+  const { page } = await phone.newPhonePage();
   const times = [];
   for (let i = 0; i < solves; i++) {
     const arrived = page.waitForResponse((r) => r.url().endsWith('/challenge') && r.status() === 200)
@@ -63,18 +44,12 @@ try {
       null, { timeout: 120_000, polling: 20 });
     times.push(performance.now() - start);
   }
-  const inCgroup = readFileSync(join(CGROUP, 'cgroup.procs'), 'utf8').trim().split('\n').length;
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
   console.log(JSON.stringify({
     work, flags: serveFlags.join(' '), phone_cpu: phoneCpu, phone_cores: phoneCores,
-    processes_capped: inCgroup, solves: times.map((t) => Math.round(t)), median_ms: Math.round(median),
+    processes_capped: phone.processesCapped(), solves: times.map((t) => Math.round(t)), median_ms: Math.round(median(times)),
   }));
 } finally {
-  await browser?.close().catch(() => {});
+  await phone.close();
   await server.stop();
   server.cleanup();
-  try { execFileSync('sh', ['-c', `cat ${CGROUP}/cgroup.procs | while read p; do echo $p > /sys/fs/cgroup/cpu/cgroup.procs; done`]); } catch { /* empty */ }
-  try { rmdirSync(CGROUP); } catch { /* busy: left for the next run */ }
-  rmSync(join(tmpdir(), `phone-chromium-${process.pid}.sh`), { force: true });
 }

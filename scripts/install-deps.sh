@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # What building and running the embedded mode needs.
 run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
-  libboost-url1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
+  libboost-url1.81-dev libssl-dev zlib1g-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev libpq-dev libhiredis-dev
   librabbitmq-dev)
 # What the tests, benchmarks and the distributed mode add: a real browser, load generator,

@@ -1,25 +1,82 @@
-import { defineConfig } from 'vite';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 
-// The paredao binary serves web/dist: `/` and `/p/{poll_id}` → index.html, `/admin` →
-// admin.html (the production console), `/assets/…` → files.
-// Asset URLs must therefore be absolute (base '/') so they resolve from /p/{id} too.
-export default defineConfig({
+/**
+ * The vote page on a slow network (issue 16): its first script and its styles are written into
+ * the HTML, so that the participants show after one round trip, not two; the human check
+ * (src/check.ts, the ALTCHA widget) and the worker it starts are fetched at once, with the HTML's
+ * head, instead of one after the other. The inlined script's imports are made absolute (the page
+ * is served at / and at /p/{id}).
+ */
+function inlineVotePage(): Plugin {
+  return {
+    name: 'paredao-inline-vote-page',
+    apply: 'build',
+    enforce: 'post',
+    // After Vite's own plugins have finished the chunks' code: on the files written.
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      const page = bundle['index.html'];
+      if (!page || page.type !== 'asset') return;
+      let html = readFileSync(join(dir, 'index.html'), 'utf8');
+      const absolute = (code: string) => code.replace(/(["'`])\.\/([\w.-]+\.(?:js|css))\1/g, '$1/assets/$2$1');
+      const script = /<script type="module" crossorigin src="\/(assets\/index-[\w-]+\.js)"><\/script>/.exec(html);
+      if (!script) throw new Error('index.html: no entry script to inline');
+      const entry = bundle[script[1]];
+      if (!entry || entry.type !== 'chunk') throw new Error(`no chunk ${script[1]}`);
+      // The script goes last in <body>: it renders into #app, and reads the data the server
+      // writes before it (the boot marker).
+      html = html.replace(script[0], '');
+      html = html.replace('</body>', `<script type="module">${absolute(entry.code).replace(/<\/script/gi, '<\\/script')}</script>\n  </body>`);
+      rmSync(join(dir, script[1]));
+      for (const [, href] of html.matchAll(/<link rel="stylesheet" crossorigin href="\/(assets\/[\w-]+\.css)">/g)) {
+        const css = bundle[href];
+        if (!css || css.type !== 'asset') continue;
+        html = html.replace(`<link rel="stylesheet" crossorigin href="/${href}">`, `<style>${String(css.source)}</style>`);
+        rmSync(join(dir, href));
+      }
+      for (const out of Object.values(bundle)) {
+        if (out.type === 'chunk' && out.fileName !== script[1] && out.imports.includes(script[1])) {
+          throw new Error(`${out.fileName} imports the inlined ${script[1]}: make it import nothing of the page`);
+        }
+      }
+      const hints: string[] = [];
+      for (const out of Object.values(bundle)) {
+        if (out.type === 'chunk' && out.facadeModuleId?.endsWith('/src/check.ts')) {
+          hints.push(`<link rel="modulepreload" crossorigin href="/${out.fileName}">`);
+        } else if (/(^|\/)scrypt-[^/]*\.js$/.test(out.fileName)) {
+          hints.push(`<link rel="prefetch" href="/${out.fileName}">`);
+        }
+      }
+      html = html.replace('</head>', `  ${hints.join('\n    ')}\n  </head>`);
+      writeFileSync(join(dir, 'index.html'), html);
+    },
+  };
+}
+
+// Two builds (package.json's "build"): the vote page (the default mode) and the production
+// console (--mode admin). Apart, so that the vote page's first script holds everything it needs
+// (nothing shared with the console to fetch before it can run) and can be written into its HTML.
+export default defineConfig(({ mode }) => ({
   base: '/',
+  plugins: mode === 'admin' ? [] : [inlineVotePage()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',
-    emptyOutDir: true,
+    // The vote page's build runs first and starts from an empty dist/; the console's adds to it.
+    emptyOutDir: mode !== 'admin',
     target: 'es2022',
     sourcemap: false,
-    // Two pages; each gets its own CSS, and what they share (api, ui, base styles) one chunk.
-    cssCodeSplit: true,
     rollupOptions: {
-      input: { index: 'index.html', admin: 'admin.html' },
+      input: (mode === 'admin' ? { admin: 'admin.html' } : { index: 'index.html' }) as Record<string, string>,
     },
-    modulePreload: { polyfill: false },
+    // The vote page's HTML preloads what its script imports (inlineVotePage); Vite's own helper
+    // would only do it later, from the script.
+    modulePreload: false,
   },
   server: {
     // `npm run dev` proxies the API to a locally running `paredao serve` (default listen address).
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
-});
+}));

@@ -1,6 +1,8 @@
-// The vote page's weight and delivery: under 100 KB compressed (page, script and styles; photos
-// apart), hashed asset names cached for a year, and the pre-compressed copies (brotli, gzip)
-// served as the client accepts them — checked over real HTTP against the binary.
+// The vote page's weight and delivery: under 100 KB compressed (the page with its inlined script,
+// styles and data, the human check's script and its worker; photos apart), hashed asset names
+// cached for a year, the pre-compressed copies (brotli, gzip) served as the client accepts them,
+// and the page itself made per request (its poll and first challenge written in), gzip-coded
+// when accepted and never stored — checked over real HTTP against the binary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -19,12 +21,15 @@ before(async () => {
 });
 after(async () => { await server?.stop(); server?.cleanup(); });
 
-/** The files the vote page loads: index.html and the scripts and styles it references. */
-function pageFiles() {
+/** The files the vote page loads besides itself: the scripts it preloads (the check, its worker). */
+function assetFiles() {
   const html = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-  assert.ok(refs.some((r) => r.endsWith('.js')) && refs.some((r) => r.endsWith('.css')), `no script or style in index.html: ${refs}`);
-  return ['/index.html', ...new Set(refs)];
+  assert.ok(refs.some((r) => /\/check-/.test(r)) && refs.some((r) => /\/scrypt-/.test(r)),
+    `index.html preloads the check and its worker: ${refs}`);
+  assert.match(html, /<style>/, 'the styles are in the page');
+  assert.match(html, /<script type="module">/, 'the first script is in the page');
+  return [...new Set(refs)];
 }
 
 function get(path, acceptEncoding) {
@@ -40,10 +45,12 @@ function get(path, acceptEncoding) {
   });
 }
 
-test('the page, its script and styles weigh under 100 KB compressed, with brotli and with gzip', () => {
+test('the page, its scripts and styles weigh under 100 KB compressed, with brotli and with gzip', async () => {
+  const page = await get('/', 'gzip, deflate, br');
+  assert.equal(page.headers['content-encoding'], 'gzip');
   for (const ext of ['.br', '.gz']) {
-    let total = 0;
-    for (const file of pageFiles()) {
+    let total = page.body.length;
+    for (const file of assetFiles()) {
       const path = join(WEB_DIST, file + ext);
       assert.ok(existsSync(path), `no pre-compressed ${file}${ext}`);
       total += statSync(path).size;
@@ -52,10 +59,41 @@ test('the page, its script and styles weigh under 100 KB compressed, with brotli
   }
 });
 
-test('each file is served pre-compressed as the client accepts, identical once decoded', async () => {
-  for (const file of pageFiles()) {
+test('the page is made per request: the built page with its data, gzip-coded when accepted, never stored', async () => {
+  const built = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
+  assert.ok(built.includes('<!--paredao-boot-->'), 'the built page has the marker');
+  for (const path of ['/', '/index.html', '/p/no-such-poll']) {
+    const gz = await get(path, 'gzip, deflate, br');
+    assert.equal(gz.status, 200);
+    assert.equal(gz.headers['content-encoding'], 'gzip', path);
+    assert.match(gz.headers.vary ?? '', /accept-encoding/i);
+    assert.equal(gz.headers['cache-control'], 'no-store', path);
+    const html = gunzipSync(gz.body).toString();
+    const identity = await get(path, undefined);
+    assert.equal(identity.headers['content-encoding'], undefined);
+    const plain = identity.body.toString();
+    const boot = /<script id="paredao-boot" type="application\/json">(.*?)<\/script>/.exec(plain);
+    assert.ok(boot, `${path}: the data is written in`);
+    assert.equal(plain.replace(boot[0], '<!--paredao-boot-->'), built, `${path}: the rest is the built page`);
+    assert.equal(html.replace(/<script id="paredao-boot"[^>]*>.*?<\/script>/, '<!--paredao-boot-->'), built);
+    const data = JSON.parse(boot[1]);
+    if (path === '/p/no-such-poll') assert.deepEqual(data, {}, 'an unknown poll: no data');
+    else assert.deepEqual(Object.keys(data), ['home'], `${path}: the list, and no challenge with nothing open`);
+    const refused = await get(path, 'gzip;q=0');
+    assert.equal(refused.headers['content-encoding'], undefined, 'q=0 refuses a coding');
+  }
+  const head = await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path: '/', method: 'HEAD' }, (res) => { res.resume(); resolve(res); });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(head.statusCode, 200, 'HEAD: the page, no challenge spent');
+});
+
+test('each asset is served pre-compressed as the client accepts, identical once decoded', async () => {
+  for (const file of assetFiles()) {
     const plain = readFileSync(join(WEB_DIST, file));
-    const url = file === '/index.html' ? '/' : file;
+    const url = file;
     const br = await get(url, 'gzip, deflate, br');
     assert.equal(br.status, 200);
     assert.equal(br.headers['content-encoding'], 'br', file);
@@ -72,10 +110,10 @@ test('each file is served pre-compressed as the client accepts, identical once d
   }
 });
 
-test('hashed assets are cached for a year; the pages are revalidated', async () => {
-  for (const file of pageFiles()) {
-    const res = await get(file === '/index.html' ? '/' : file, 'br');
-    const expected = file.startsWith('/assets/') ? /max-age=31536000.*immutable/ : /no-cache/;
-    assert.match(res.headers['cache-control'] ?? '', expected, file);
+test('hashed assets are cached for a year; the console page is revalidated', async () => {
+  for (const file of assetFiles()) {
+    const res = await get(file, 'br');
+    assert.match(res.headers['cache-control'] ?? '', /max-age=31536000.*immutable/, file);
   }
+  assert.match((await get('/admin', 'br')).headers['cache-control'] ?? '', /no-cache/);
 });

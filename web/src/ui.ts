@@ -29,26 +29,32 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
   return el;
 }
 
-const dateTimeFmt = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'medium' });
-const shortFmt = new Intl.DateTimeFormat('pt-BR', {
+// Made on first use: an Intl formatter is slow to build on a slow phone, and the vote page's
+// first paint needs none of them.
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+const dateTimeFmt = lazy(() => new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'medium' }));
+const shortFmt = lazy(() => new Intl.DateTimeFormat('pt-BR', {
   day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit',
-});
-const percentFmt = new Intl.NumberFormat('pt-BR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}));
+const percentFmt = lazy(() => new Intl.NumberFormat('pt-BR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
 /** "25/11/2026, 20:00:00" in the viewer's local time zone. */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
+  return Number.isNaN(d.getTime()) ? iso : dateTimeFmt().format(d);
 }
 
 /** "25/11, 20:00" in the viewer's local time zone. */
 export function formatShort(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : shortFmt.format(d).replace(',', ' às');
+  return Number.isNaN(d.getTime()) ? iso : shortFmt().format(d).replace(',', ' às');
 }
 
 export function formatPercent(value: number): string {
-  return `${percentFmt.format(value)}%`;
+  return `${percentFmt().format(value)}%`;
 }
 
 export function initials(name: string): string {
@@ -67,7 +73,7 @@ function hueOf(text: string): number {
 }
 
 /** Decorative avatar: the photo, or a gradient with the initials when there is none (or it fails). */
-export function avatar(candidate: Candidate, size: 'lg' | 'sm' = 'lg'): HTMLElement {
+export function avatar(candidate: Candidate, size: 'lg' | 'md' | 'sm' = 'lg'): HTMLElement {
   const hue = hueOf(candidate.name);
   const box = h('div', {
     class: `avatar avatar-${size}`,

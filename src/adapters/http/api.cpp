@@ -52,7 +52,12 @@ Api::Api(ApiServices services, asio::thread_pool& blocking, asio::thread_pool& r
     : services_(std::move(services)), blocking_(blocking), review_(review) {
   static const StaticFiles kNoPages(std::nullopt);
   if (!services_.web) services_.web = &kNoPages;
+  if (const StaticFile* index = services_.web->index()) {
+    vote_page_ = std::make_unique<VotePageTemplate>(index->body);
+  }
 }
+
+Api::~Api() = default;
 
 bool Api::has_admin_token(const RequestHeader& header) const {
   const auto value = header[field::authorization];
@@ -166,6 +171,7 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
     case Route::kAudit:
       co_return co_await audit(request, match);
     case Route::kWebPage:
+      co_return co_await vote_page(request, match, client);
     case Route::kAdminPage:
     case Route::kWebFile:
       co_return web(request, match);
@@ -201,17 +207,17 @@ Task<Response> Api::transition(const Request& request, const RouteMatch& match) 
                           request.version());
 }
 
-Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& match,
-                                    const Network& client) {
+Task<Result<IssuedChallenge>> Api::challenge_for(const std::string& poll_id,
+                                                 const Network& client) {
   auto issued = co_await resume_here<IssuedChallenge>(
-      [&](auto done) { services_.challenges.issue(match.poll_id, client, std::move(done)); });
+      [&](auto done) { services_.challenges.issue(poll_id, client, std::move(done)); });
   if (!issued.ok()) {
     if (issued.error().code == ErrorCode::kRateLimited) {
       services_.metrics.count_rate_limited("challenge");
       // Aggregated per network by the log's repeat filter: a line, then one per interval.
       log::warn("rate_limited", {{"network", client.cidr()}, {"kind", "challenge"}});
     }
-    co_return error_response(issued.error(), request.version());
+    co_return issued;
   }
   services_.metrics.count_challenge_issued(issued.value().work);
   if (issued.value().over_human_pace) services_.metrics.note_network_over_human_pace(client);
@@ -220,6 +226,13 @@ Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& ma
     log::warn("network_over_human_pace",
               {{"network", client.cidr()}, {"pace", issued.value().pace}});
   }
+  co_return issued;
+}
+
+Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& match,
+                                    const Network& client) {
+  auto issued = co_await challenge_for(match.poll_id, client);
+  if (!issued.ok()) co_return error_response(issued.error(), request.version());
   auto response = json_response(status::ok, std::move(issued.value().document), request.version());
   response.set("Paredao-Work", std::to_string(issued.value().work));
   co_return response;

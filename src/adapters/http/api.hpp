@@ -5,9 +5,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "adapters/http/boot_data.hpp"
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/http/static_files.hpp"
@@ -44,6 +46,7 @@ class Api {
   // `blocking`: poll administration; `review`: the review of held votes (which may wait for the
   // pipeline, or stream an audit) on threads of its own.
   Api(ApiServices services, boost::asio::thread_pool& blocking, boost::asio::thread_pool& review);
+  ~Api();
 
   // What can be answered from the header alone, in the contract's order: route (404), method
   // (405), token (401), declared size (413). nullopt: read the body and call handle().
@@ -57,10 +60,14 @@ class Api {
   bool has_admin_token(const RequestHeader& header) const;
   Task<Response> create_poll(const Request& request);
   Task<Response> transition(const Request& request, const RouteMatch& match);
+  // A challenge for a client, counted in the metrics (the challenge route, the vote page).
+  Task<Result<IssuedChallenge>> challenge_for(const std::string& poll_id, const Network& client);
   Task<Response> issue_challenge(const Request& request, const RouteMatch& match,
                                  const Network& client);
   Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client);
   Response web(const Request& request, const RouteMatch& match) const;
+  // The vote page with its first data inlined (api_vote_page.cpp).
+  Task<Response> vote_page(const Request& request, const RouteMatch& match, const Network& client);
   // The review of held votes (api_review.cpp).
   Task<Response> quarantine(const Request& request, const RouteMatch& match);
   Task<Response> decide(const Request& request, const RouteMatch& match);
@@ -71,6 +78,8 @@ class Api {
   ApiServices services_;
   boost::asio::thread_pool& blocking_;
   boost::asio::thread_pool& review_;
+  // index.html, ready to take each page's data (nullptr: the front end is not built).
+  std::unique_ptr<VotePageTemplate> vote_page_;
   // Audits being streamed: each holds a store connection and a snapshot; a few at a time.
   std::atomic<int> audits_{0};
 };

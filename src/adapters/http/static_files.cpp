@@ -60,6 +60,10 @@ StaticFiles::StaticFiles(const std::optional<std::filesystem::path>& root) {
 }
 
 std::string_view choose_encoding(std::string_view accept_encoding, const StaticFile& file) {
+  return choose_encoding(accept_encoding, file.gzip.has_value(), file.brotli.has_value());
+}
+
+std::string_view choose_encoding(std::string_view accept_encoding, bool has_gzip, bool has_brotli) {
   bool gzip = false, brotli = false;
   while (!accept_encoding.empty()) {
     const auto comma = accept_encoding.find(',');
@@ -85,8 +89,8 @@ std::string_view choose_encoding(std::string_view accept_encoding, const StaticF
     if (token == "gzip" || token == "x-gzip") gzip = true;
     if (token == "*") brotli = gzip = true;
   }
-  if (brotli && file.brotli) return "br";
-  if (gzip && file.gzip) return "gzip";
+  if (brotli && has_brotli) return "br";
+  if (gzip && has_gzip) return "gzip";
   return "";
 }
 

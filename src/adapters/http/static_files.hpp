@@ -21,6 +21,8 @@ struct StaticFile {
 // The content coding to answer with, given the request's Accept-Encoding and what the file has:
 // "br", "gzip" or "" (identity). A coding with q=0 is refused; brotli wins when both are taken.
 std::string_view choose_encoding(std::string_view accept_encoding, const StaticFile& file);
+// The same for content made per request, in the codings it can be given.
+std::string_view choose_encoding(std::string_view accept_encoding, bool has_gzip, bool has_brotli);
 
 // Immutable after construction, so thread-safe.
 class StaticFiles {

@@ -1,0 +1,87 @@
+// The human check: the real ALTCHA widget, loaded apart from the page's first script so that the
+// participants show before its code has even arrived (issue 16). It runs without any face of its
+// own (display "invisible"): there is nothing for the viewer to tick, the page says what it is
+// doing, and the widget's checkbox can never contradict the page.
+import 'altcha';
+import 'altcha/i18n/pt-br';
+import type { AltchaWidgetElement } from 'altcha';
+// The memory-hard derivation (the default, SCRYPT) solves in a worker of its own; the page
+// prefetches its file with the scripts.
+import ScryptWorker from 'altcha/workers/scrypt?worker';
+// Nothing else of the page is imported here: this module is its own file, and the page's first
+// script is written into the HTML (vite.config.ts), where it could not be imported from.
+
+export type CheckState = 'unverified' | 'verifying' | 'verified' | 'expired' | 'error' | 'code';
+
+export interface CheckEvents {
+  onState(state: CheckState, payload: string | null): void;
+  /** GET …/challenge was answered with an error (`res`) or could not be sent (`res` null). */
+  onChallengeRefused(res: Response | null, cause?: unknown): void;
+}
+
+let current: HumanCheck | null = null;
+
+globalThis.$altcha.algorithms.set('SCRYPT', () => new ScryptWorker());
+globalThis.$altcha.defaults.set({
+  language: 'pt-br',
+  display: 'invisible',
+  // The page shows its own progress; no artificial wait once a solution is found.
+  minDuration: 0,
+  fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+    const check = current;
+    let res: Response;
+    try {
+      res = await fetch(input, { ...init, cache: 'no-store' });
+    } catch (err) {
+      check?.events.onChallengeRefused(null, err);
+      throw err;
+    }
+    if (!res.ok) check?.events.onChallengeRefused(res.clone());
+    return res;
+  },
+});
+
+export class HumanCheck {
+  readonly element: AltchaWidgetElement;
+  private first: string | null;
+  private state: CheckState = 'unverified';
+
+  /** `first`: a challenge the page came with, solved before any is fetched from `url`. */
+  constructor(private readonly url: string, readonly events: CheckEvents, first?: object) {
+    current = this;
+    this.first = first ? JSON.stringify(first) : null;
+    this.element = document.createElement('altcha-widget') as AltchaWidgetElement;
+    this.element.setAttribute('challenge', this.first ?? url);
+    this.element.setAttribute('language', 'pt-br');
+    this.element.setAttribute('display', 'invisible');
+    this.element.setAttribute('name', 'altcha');
+    this.element.addEventListener('statechange', (ev) => {
+      const detail = (ev as CustomEvent<{ state: CheckState; payload: string | null }>).detail;
+      this.state = detail.state;
+      this.events.onState(detail.state, detail.payload);
+    });
+  }
+
+  getState(): CheckState { return this.state; }
+
+  /** Starts a fresh solve (the page's own challenge first, then fetched ones). */
+  solve(): void {
+    this.whenMounted(async (w) => {
+      const source = this.first ?? this.url;
+      this.first = null;
+      await w.configure({ challenge: source });
+      w.reset();
+      void w.verify();
+    });
+  }
+
+  reset(): void { this.whenMounted((w) => w.reset()); }
+
+  destroy(): void { if (current === this) current = null; }
+
+  /** The widget's methods exist once it is in the document and mounted (its `load` event). */
+  private whenMounted(run: (w: AltchaWidgetElement) => void | Promise<void>): void {
+    if (typeof this.element.verify === 'function') { void run(this.element); return; }
+    this.element.addEventListener('load', () => void run(this.element), { once: true });
+  }
+}
