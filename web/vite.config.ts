@@ -25,15 +25,24 @@ function inlineVotePage(): Plugin {
       if (!script) throw new Error('index.html: no entry script to inline');
       const entry = bundle[script[1]];
       if (!entry || entry.type !== 'chunk') throw new Error(`no chunk ${script[1]}`);
-      // The script goes last in <body>: it renders into #app, and reads the data the server
-      // writes before it (the boot marker).
-      html = html.replace(script[0], '');
-      html = html.replace('</body>', `<script type="module">${absolute(entry.code).replace(/<\/script/gi, '<\\/script')}</script>\n  </body>`);
+      const code = absolute(entry.code);
+      // Written as it is into the HTML: nothing in it may end the element or start a comment.
+      if (/<!--|<\/?script/i.test(code)) throw new Error(`${script[1]} contains <!-- or <script: it cannot be inlined`);
+      // The script goes before the data the server writes (the boot marker): a module script
+      // runs once the whole page is parsed, data included, and the part before the marker is
+      // the part the server compresses once (boot_data.hpp).
+      const marker = '<!--paredao-boot-->';
+      if (!html.includes(marker)) throw new Error('index.html: no boot marker');
+      html = html.replace(script[0], () => '');
+      html = html.replace(marker, () => `<script type="module">${code}</script>\n    ${marker}`);
+      if (!html.includes(code)) throw new Error('index.html: the entry script was not inlined');
       rmSync(join(dir, script[1]));
       for (const [, href] of html.matchAll(/<link rel="stylesheet" crossorigin href="\/(assets\/[\w-]+\.css)">/g)) {
         const css = bundle[href];
         if (!css || css.type !== 'asset') continue;
-        html = html.replace(`<link rel="stylesheet" crossorigin href="/${href}">`, `<style>${String(css.source)}</style>`);
+        const styles = String(css.source);
+        if (/<\/style/i.test(styles)) throw new Error(`${href} contains </style: it cannot be inlined`);
+        html = html.replace(`<link rel="stylesheet" crossorigin href="/${href}">`, () => `<style>${styles}</style>`);
         rmSync(join(dir, href));
       }
       for (const out of Object.values(bundle)) {
@@ -49,7 +58,7 @@ function inlineVotePage(): Plugin {
           hints.push(`<link rel="prefetch" href="/${out.fileName}">`);
         }
       }
-      html = html.replace('</head>', `  ${hints.join('\n    ')}\n  </head>`);
+      html = html.replace('</head>', () => `  ${hints.join('\n    ')}\n  </head>`);
       writeFileSync(join(dir, 'index.html'), html);
     },
   };

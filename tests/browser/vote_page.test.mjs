@@ -368,6 +368,66 @@ test('errors in view at 360×740, in one voice: three refused checks, then a los
   assert.deepEqual(pageErrors, []);
 });
 
+test('a page shown long after it came (its challenge expired) asks for a fresh one, with no false alarm', { timeout: TEST_MS }, async (t) => {
+  const poll = await createPoll(server, {
+    id: 'paredao-aba', title: 'Paredão da aba esquecida',
+    candidates: [{ id: 'yan', name: 'Yan' }, { id: 'zoe', name: 'Zoe' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, pageErrors } = await phonePage(t);
+  // The page as a tab left in the background would show it: its challenge expired a while ago.
+  await page.route(`${server.url}/p/${poll.id}`, async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace(/"expiresAt":\d+/, `"expiresAt":${Math.floor(Date.now() / 1000) - 60}`);
+    await route.fulfill({ response: res, body: html, headers: { ...res.headers(), 'content-encoding': 'identity' } });
+  });
+  const fetched = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/challenge`) && r.status() === 200);
+  await page.goto(`${server.url}/p/${poll.id}`);
+  await fetched;
+  await page.getByText('Tudo pronto: toque em quem você quer eliminar.').waitFor();
+  assert.equal(await page.locator('#vote-error').isVisible(), false, 'no error shown');
+  const body = await castVote(page, poll.id, () => voteButton(page, 'Zoe').tap());
+  assert.equal(body.candidate_id, 'zoe');
+  await closePoll(poll.id);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a tap while the server asks to wait before the next check waits too, then votes by itself', { timeout: TEST_MS }, async (t) => {
+  const poll = await createPoll(server, {
+    id: 'paredao-espera', title: 'Paredão da espera',
+    candidates: [{ id: 'ari', name: 'Ari' }, { id: 'bel', name: 'Bel' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, pageErrors } = await phonePage(t);
+  const challengeUrl = `${server.url}/api/v1/polls/${poll.id}/challenge`;
+  const asked = [];
+  await page.route(challengeUrl, async (route) => {
+    asked.push(Date.now());
+    if (asked.length === 1) {
+      await route.fulfill({
+        status: 429, contentType: 'application/problem+json', headers: { 'retry-after': '3' },
+        body: JSON.stringify({ type: 'about:blank', title: 'rate_limited', status: 429, detail: 'slow down', code: 'rate_limited' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(`${server.url}/p/${poll.id}`);
+  await castVote(page, poll.id, () => voteButton(page, 'Bel').tap()); // the page's own challenge
+  // The next check is refused with Retry-After 3: the page says it starts again by itself.
+  await page.locator('#vote-error').getByText('A verificação recomeça automaticamente em 3 segundos.').waitFor();
+  const refusedAt = asked[0];
+  const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202);
+  await page.getByTestId('vote-again').tap();
+  const body = await (await accepted).json();
+  assert.equal(body.candidate_id, 'bel', 'the tapped vote went out by itself after the wait');
+  assert.equal(asked.length, 2);
+  assert.ok(asked[1] - refusedAt >= 2900, `the next challenge waited for Retry-After: ${asked[1] - refusedAt} ms`);
+  await page.getByTestId('session-votes').getByText('Seu 2º voto nesta sessão.').waitFor();
+  await closePoll(poll.id);
+  assert.deepEqual(pageErrors, []);
+});
+
 test('closed paredão: friendly message, also when it closes while the page is open', { timeout: TEST_MS }, async (t) => {
   const closed = await createPoll(server, {
     id: 'paredao-fechado', title: 'Paredão encerrado',

@@ -64,11 +64,15 @@ export class HumanCheck {
 
   getState(): CheckState { return this.state; }
 
-  /** Starts a fresh solve (the page's own challenge first, then fetched ones). */
+  /**
+   * Starts a fresh solve (the page's own challenge first, unless it has expired, then fetched
+   * ones). A solve already running is left to finish: restarting it would abort it, and the
+   * widget would then report the aborted run as an error after the new one began.
+   */
   solve(): void {
+    if (this.state === 'verifying') return;
     this.whenMounted(async (w) => {
-      const source = this.first ?? this.url;
-      this.first = null;
+      const source = this.takeFirst() ?? this.url;
       await w.configure({ challenge: source });
       w.reset();
       void w.verify();
@@ -77,7 +81,26 @@ export class HumanCheck {
 
   reset(): void { this.whenMounted((w) => w.reset()); }
 
-  destroy(): void { if (current === this) current = null; }
+  /** Stops any solve (its workers) and forgets the page. */
+  destroy(): void {
+    this.reset();
+    if (current === this) current = null;
+  }
+
+  /** The page's own challenge, once, if it is still good for a while (a tab left in the
+   * background may show the page long after it came). */
+  private takeFirst(): string | null {
+    const first = this.first;
+    this.first = null;
+    if (!first) return null;
+    try {
+      const expiresAt = Number((JSON.parse(first) as { parameters?: { expiresAt?: number } }).parameters?.expiresAt);
+      if (Number.isFinite(expiresAt) && expiresAt * 1000 < Date.now() + 30_000) return null;
+    } catch {
+      return null;
+    }
+    return first;
+  }
 
   /** The widget's methods exist once it is in the document and mounted (its `load` event). */
   private whenMounted(run: (w: AltchaWidgetElement) => void | Promise<void>): void {

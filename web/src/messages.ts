@@ -78,6 +78,11 @@ export function messageFor(err: ApiError, fromVote = false): string {
         ? 'A conexão caiu antes da resposta: este voto pode não ter sido contado. Confira sua internet e toque em “Tentar de novo”.'
         : MSG.network;
     case 'internal':
+      // A gateway's 502 or 504 may come after the vote was recorded: say so, as for a lost
+      // connection. Paredão itself answers 500 only for what it did not count.
+      if (fromVote && (err.status === 502 || err.status === 504)) {
+        return 'A resposta não chegou: este voto pode não ter sido contado. Toque em “Tentar de novo”.';
+      }
       return 'Algo deu errado do nosso lado, e o voto não foi contado. Tente de novo.';
     case 'invalid_json':
     case 'invalid_request':

@@ -59,6 +59,7 @@ export class VotePage {
   private notBefore = 0; // honour Retry-After even if the viewer taps again at once
   private challengeRefused = false;
   private waitTimer: number | undefined;
+  private recheckWaiting = false; // a new check starts when the server's Retry-After has passed
   private countdown: number | undefined;
   private ticker: number | undefined;
   private destroyed = false;
@@ -70,6 +71,9 @@ export class VotePage {
   private readonly statusEl: HTMLElement;
   private readonly progressEl: HTMLElement;
   private readonly errorEl: HTMLElement;
+  private readonly errorText: HTMLElement;
+  private readonly errorAction: HTMLElement;
+  private readonly announceEl: HTMLElement;
   private readonly againEl: HTMLElement;
   private readonly againButton: HTMLButtonElement;
   private readonly checkHost: HTMLElement;
@@ -110,7 +114,11 @@ export class VotePage {
 
     this.statusEl = h('p', { id: 'vote-status', class: 'vote-status', role: 'status', 'aria-live': 'polite' });
     this.progressEl = h('div', { class: 'progress', 'aria-hidden': 'true', hidden: true }, h('span', { class: 'progress-fill' }));
-    this.errorEl = h('div', { id: 'vote-error', class: 'alert', role: 'alert', hidden: true });
+    // Only the text is the alert: the button's countdown must not be read out every second.
+    this.errorText = h('p', { class: 'alert-text', role: 'alert' });
+    this.errorAction = h('div', { class: 'alert-action' });
+    this.errorEl = h('div', { id: 'vote-error', class: 'alert', hidden: true }, this.errorText, this.errorAction);
+    this.announceEl = h('p', { class: 'sr-only', role: 'status' });
     this.againButton = h('button', {
       type: 'button', class: 'btn btn-vote-again', 'data-testid': 'vote-again', onclick: () => this.voteAgain(),
     });
@@ -118,7 +126,7 @@ export class VotePage {
       this.againButton,
       h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => this.changeParticipant() }, 'Trocar participante'));
     this.dock = h('div', { class: 'dock' },
-      h('div', { class: 'dock-inner' }, this.errorEl, this.againEl, this.statusEl, this.progressEl));
+      h('div', { class: 'dock-inner' }, this.errorEl, this.againEl, this.statusEl, this.progressEl, this.announceEl));
     this.checkHost = h('div', { class: 'check-host' });
   }
 
@@ -201,6 +209,11 @@ export class VotePage {
   private requestVote(): void {
     performance.mark('paredao:vote-requested');
     this.pending = true;
+    if (this.recheckWaiting) {
+      // The server asked for a wait before the next check: the vote goes out after it.
+      this.updateDock();
+      return;
+    }
     this.clearError();
     this.autoRedo = 0;
     if (this.payload) void this.submit();
@@ -243,6 +256,7 @@ export class VotePage {
 
   private onCheckState(state: CheckState, payload: string | null): void {
     if (this.destroyed) return;
+    const previous = this.checkState;
     if (state === 'verifying' && this.checkState !== 'verifying') {
       this.solveStarted = performance.now();
       performance.mark('paredao:check-start');
@@ -258,8 +272,9 @@ export class VotePage {
     } else if (state !== 'verified') {
       this.payload = null;
     }
-    // A check solved long ago expires (5 minutes): solve a fresh one, never a dead end.
-    if (state === 'expired' && !this.submitting) this.startCheck();
+    // A check solved long ago expires (5 minutes): solve a fresh one, never a dead end. (One
+    // expiring while it is being solved ends in its own error or refusal, handled below.)
+    if (state === 'expired' && !this.submitting && previous !== 'verifying') this.startCheck();
     if (state === 'error' && !this.challengeRefused && !this.submitting) {
       this.showError(MSG.checkFailed, { label: 'Tentar de novo', run: () => this.retry() });
     }
@@ -335,11 +350,17 @@ export class VotePage {
         void this.reloadPoll(err);
         return;
       case 'rate_limited':
-      case 'unavailable':
+      case 'unavailable': {
+        // The viewer decides now: the vote is not pending until "Tentar de novo" (a check that
+        // expires and is solved again must not send it by itself minutes later).
+        const wanted = this.pending;
+        this.pending = false;
         this.notBefore = Date.now() + Math.min(60, err.retryAfter ?? 0) * 1000;
-        this.showError(busyMessage(this.pending ? this.candidateName(this.selected) : ''),
-          { label: 'Tentar de novo', run: () => this.resume(fromVote), wait: err.retryAfter });
+        this.showError(busyMessage(wanted ? this.candidateName(this.selected) : ''), {
+          label: 'Tentar de novo', run: () => { this.pending = wanted; this.resume(fromVote); }, wait: err.retryAfter,
+        });
         return;
+      }
       case 'unknown_candidate':
         this.pending = false;
         this.showError(messageFor(err, fromVote), { label: 'Atualizar a página', run: () => location.reload() });
@@ -375,10 +396,12 @@ export class VotePage {
     this.notBefore = Date.now() + seconds * 1000;
     window.clearTimeout(this.waitTimer);
     const resend = fromVote && this.payload !== null;
+    this.recheckWaiting = !resend;
     this.showError(resend ? resendingMessage(code, this.candidateName(this.selected), seconds)
       : recheckMessage(code, seconds));
     this.waitTimer = window.setTimeout(() => {
       if (this.destroyed) return;
+      this.recheckWaiting = false;
       this.clearError();
       if (resend && this.payload) void this.submit();
       else if (!resend) this.startCheck();
@@ -406,7 +429,9 @@ export class VotePage {
     if (this.destroyed || this.submitting) return;
     try {
       const poll = await api.getPoll(this.poll.id);
-      if (!this.destroyed && poll.status !== 'open' && !this.submitting) this.nav.showNotOpen(poll);
+      if (!this.destroyed && poll.status !== 'open' && !this.submitting) {
+        this.nav.showNotOpen(poll, this.pending ? this.candidateName(this.selected) : undefined);
+      }
     } catch {
       // Keep the page; a vote would say the poll is closed anyway.
     }
@@ -414,7 +439,10 @@ export class VotePage {
 
   private showReceipt(v: VoteAccepted): void {
     const first = !this.onReceipt;
-    this.receiptEl.replaceChildren(receiptContent(this.poll, v, countSessionVote(this.poll.id)));
+    const count = countSessionVote(this.poll.id);
+    this.receiptEl.replaceChildren(receiptContent(this.poll, v, count));
+    // A repeat keeps the focus on "Votar de novo": this says the new receipt is there.
+    this.announceEl.textContent = `Voto registrado para eliminar ${this.candidateName(v.candidate_id)}.${count > 0 ? ` Seu ${count}º voto nesta sessão.` : ''}`;
     performance.mark('paredao:receipt');
     this.onReceipt = true;
     this.pollEl.hidden = true;
@@ -487,7 +515,7 @@ export class VotePage {
 
   private showError(text: string, action?: { label: string; run: () => void; wait?: number | null }): void {
     window.clearInterval(this.countdown);
-    const parts: Node[] = [h('p', { class: 'alert-text' }, text)];
+    const parts: Node[] = [];
     if (action) {
       const button = h('button', { type: 'button', class: 'btn btn-alert', onclick: () => { if (!button.disabled) action.run(); } }, action.label);
       let left = Math.min(60, Math.max(0, Math.ceil(action.wait ?? 0)));
@@ -501,7 +529,8 @@ export class VotePage {
       if (left >= 0) this.countdown = window.setInterval(tick, 1000);
       parts.push(button);
     }
-    this.errorEl.replaceChildren(...parts);
+    this.errorText.textContent = text;
+    this.errorAction.replaceChildren(...parts);
     this.errorEl.hidden = false;
     this.updateDock();
   }
@@ -509,7 +538,8 @@ export class VotePage {
   private clearError(): void {
     window.clearInterval(this.countdown);
     this.errorEl.hidden = true;
-    this.errorEl.replaceChildren();
+    this.errorText.textContent = '';
+    this.errorAction.replaceChildren();
     this.statusEl.hidden = false;
   }
 }
