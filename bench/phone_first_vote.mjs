@@ -24,7 +24,9 @@ const slowdown = Number(process.env.PHONE_SLOWDOWN ?? 4);
 const lookMs = Number(process.env.LOOK_MS ?? 3000);
 const STEP = { timeout: 120_000 };
 
-const server = await startServer({ pow: 'default', edge: true, difficulty: 2000, args: ['--web-dir', join(repoRoot, 'web', 'dist'), ...serveFlags] });
+// WEB_DIST: another build of the page to measure (e.g. an older commit's), served by this binary.
+const webDist = process.env.WEB_DIST ?? join(repoRoot, 'web', 'dist');
+const server = await startServer({ pow: 'default', edge: true, difficulty: 2000, args: ['--web-dir', webDist, ...serveFlags] });
 const phone = await launchPhone({ cpu: phoneCpu });
 const receiptShown = 'section.receipt:not([hidden]) h1';
 
@@ -93,7 +95,7 @@ try {
     }
   }
   console.log(JSON.stringify({
-    phone_cpu: phoneCpu, cpu_slowdown: slowdown, network: 'Fast 3G', look_ms: lookMs, flags: serveFlags.join(' '),
+    web_dist: webDist, phone_cpu: phoneCpu, cpu_slowdown: slowdown, network: 'Fast 3G', look_ms: lookMs, flags: serveFlags.join(' '),
     processes_capped: phone.processesCapped(),
     first_votes: firstVotes,
     median_tappable_ms: median(firstVotes.map((v) => v.tappable_ms)),

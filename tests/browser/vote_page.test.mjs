@@ -421,7 +421,8 @@ test('a tap while the server asks to wait before the next check waits too, then 
   await page.getByTestId('vote-again').tap();
   const body = await (await accepted).json();
   assert.equal(body.candidate_id, 'bel', 'the tapped vote went out by itself after the wait');
-  assert.equal(asked.length, 2);
+  // (A third may follow at once: the check of the vote after this one, solving in advance.)
+  assert.ok(asked.length >= 2);
   assert.ok(asked[1] - refusedAt >= 2900, `the next challenge waited for Retry-After: ${asked[1] - refusedAt} ms`);
   await page.getByTestId('session-votes').getByText('Seu 2º voto nesta sessão.').waitFor();
   await closePoll(poll.id);
