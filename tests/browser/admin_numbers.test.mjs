@@ -20,6 +20,20 @@ before(async () => {
 });
 after(async () => { await session?.close(); });
 
+/** The console at 1280×800, signed in; uncaught page errors are collected in `errors`. */
+async function signedIn(t) {
+  const context = await browser.newContext({ viewport: WIDE, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+  context.setDefaultTimeout(STEP_MS);
+  t.after(async () => { await context.close().catch(() => {}); });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  await page.goto(`${server.url}/admin`);
+  await page.getByLabel('Token de administrador').fill(server.adminToken);
+  await page.keyboard.press('Enter');
+  return { page, errors };
+}
+
 test('shares equal the API\'s, and a closed paredão is shown as closed', { timeout: 120_000 }, async (t) => {
   // Three equal counts: each share rounded on its own would read 33,33 % three times (99,99 %);
   // the API gives 33,34 % to the first, as the public page does.
@@ -40,15 +54,7 @@ test('shares equal the API\'s, and a closed paredão is shown as closed', { time
   const apiShares = results.candidates.map((c) => `${c.percent.toFixed(2).replace('.', ',')}%`);
   assert.deepEqual(apiShares, ['33,34%', '33,33%', '33,33%']);
 
-  const context = await browser.newContext({ viewport: WIDE, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
-  context.setDefaultTimeout(STEP_MS);
-  t.after(async () => { await context.close().catch(() => {}); });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${server.url}/admin`);
-  await page.getByLabel('Token de administrador').fill(server.adminToken);
-  await page.keyboard.press('Enter');
+  const { page, errors } = await signedIn(t);
   await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
   await page.getByRole('heading', { level: 1, name: 'Parciais iguais' }).waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="grand-total"]')?.textContent === '3');
@@ -64,5 +70,42 @@ test('shares equal the API\'s, and a closed paredão is shown as closed', { time
   assert.equal(await page.getByTestId('votes-per-second').textContent(), '—');
   assert.equal(await page.locator('.kpi-rate .kpi-label').textContent(), 'votação encerrada');
   assert.deepEqual(await page.locator('.cand-pct').allTextContents(), apiShares);
+  assert.deepEqual(errors, []);
+});
+
+test('opening a second paredão warns first and then says which one the public page shows; an open paredão counts down to its closing', { timeout: 120_000 }, async (t) => {
+  const first = await createPoll(server, {
+    title: 'Paredão já aberto',
+    candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }],
+  });
+  await openPoll(server, first.id);
+  const second = await createPoll(server, {
+    title: 'Paredão novo', closes_at: new Date(Date.now() + 2 * 3600_000 + 30_000).toISOString(),
+    candidates: [{ id: 'caio', name: 'Caio' }, { id: 'dani', name: 'Dani' }],
+  });
+  const { page, errors } = await signedIn(t);
+  await page.locator(`a.poll-link[data-poll-id="${second.id}"]`).click();
+  await page.getByRole('heading', { level: 1, name: 'Paredão novo' }).waitFor();
+
+  await page.getByRole('button', { name: 'Abrir votação' }).click();
+  const warning = page.getByTestId('second-open-warning');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /“Paredão já aberto” já está aberto\. A página pública \(\/\) mostra um só paredão aberto/);
+  assert.match(await warning.textContent(), new RegExp(`/p/${first.id}`));
+  await page.getByRole('button', { name: 'Abrir agora' }).click();
+  const shows = page.getByTestId('public-page-shows');
+  await shows.waitFor();
+  // What it says is what / picks: the first open poll of the list.
+  const listed = (await (await fetch(`${server.url}/api/v1/polls`)).json()).polls.find((p) => p.status === 'open');
+  assert.match(await shows.textContent(), new RegExp(`mostra agora “${listed.title}”`));
+
+  // The countdown to the closing ticks.
+  const countdown = page.getByTestId('closing-countdown');
+  const before = await countdown.textContent();
+  assert.match(before, /^ · faltam 02:00:\d\d$/, before);
+  await page.waitForFunction((text) => document.querySelector('[data-testid="closing-countdown"]')?.textContent !== text, before);
+  for (const id of [first.id, second.id]) {
+    await fetch(`${server.url}/api/v1/polls/${id}/close`, { method: 'POST', headers: adminHeaders(server) });
+  }
   assert.deepEqual(errors, []);
 });

@@ -53,6 +53,15 @@ export function formatShort(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : shortFmt().format(d).replace(',', ' às');
 }
 
+/** A countdown's clock: "01:23:45", or "2 d 01:23:45" when a day or more is left. */
+export function countdownClock(secondsLeft: number): string {
+  const left = Math.max(0, Math.floor(secondsLeft));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(left / 86400);
+  const clock = `${two(Math.floor((left % 86400) / 3600))}:${two(Math.floor((left % 3600) / 60))}:${two(left % 60)}`;
+  return days > 0 ? `${days} d ${clock}` : clock;
+}
+
 export function formatPercent(value: number): string {
   return `${percentFmt().format(value)}%`;
 }

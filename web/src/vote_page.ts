@@ -3,7 +3,7 @@
 // once (issue 16). Everything the viewer must see — progress, errors, the next action — is in
 // the dock fixed at the bottom of the screen, within thumb reach and always in view.
 import { api, ApiError, problemFromResponse, type Poll, type VoteAccepted } from './api';
-import { avatar, formatShort, h } from './ui';
+import { avatar, countdownClock, formatShort, h } from './ui';
 import type { CheckState, HumanCheck } from './check';
 import {
   busyMessage, MSG, messageFor, recheckMessage, resendingMessage, statusText,
@@ -177,13 +177,10 @@ export class VotePage {
   /** "Faltam 01:23:45" until closes_at, each second. Not a live region: read when asked. */
   private closingTimer(closesAt: number): HTMLElement {
     const el = h('p', { class: 'poll-countdown', role: 'timer', 'aria-live': 'off' });
-    const two = (n: number) => String(n).padStart(2, '0');
     const tick = () => {
       if (this.destroyed) { window.clearInterval(timer); return; }
       const left = Math.max(0, Math.floor((closesAt - Date.now()) / 1000));
-      const days = Math.floor(left / 86400);
-      const clock = `${two(Math.floor((left % 86400) / 3600))}:${two(Math.floor((left % 3600) / 60))}:${two(left % 60)}`;
-      el.textContent = days > 0 ? `Faltam ${days} d ${clock}` : `Faltam ${clock}`;
+      el.textContent = `Faltam ${countdownClock(left)}`;
       if (left === 0) window.clearInterval(timer);
     };
     const timer = window.setInterval(tick, 1000);

@@ -5,7 +5,7 @@
 import '../style.css';
 import './admin.css';
 import { ApiError, ID_PATTERN, type Poll } from '../api';
-import { formatShort, h } from '../ui';
+import { countdownClock, formatShort, h } from '../ui';
 import { AdminClient } from './client';
 import { createForm } from './create_form';
 import { LiveView } from './live';
@@ -267,6 +267,24 @@ function showCreate(): void {
   focusTitle();
 }
 
+/** " · faltam 01:23:45", ticking each second while on screen (days first when far away). Not
+ * a live region: read when asked, not every second. */
+function closingCountdown(closesAt: string): HTMLElement {
+  const at = Date.parse(closesAt);
+  const el = h('span', { class: 'closing-countdown', role: 'timer', 'aria-live': 'off', 'data-testid': 'closing-countdown' });
+  const tick = () => {
+    const left = (at - Date.now()) / 1000;
+    el.textContent = left < 1 ? ' · encerrando' : ` · faltam ${countdownClock(left)}`;
+  };
+  tick();
+  const timer = window.setInterval(() => {
+    if (!el.isConnected && el.dataset.started) { window.clearInterval(timer); return; }
+    if (el.isConnected) el.dataset.started = '1';
+    tick();
+  }, 1000);
+  return el;
+}
+
 function showPoll(poll: Poll, focus: boolean): void {
   if (!client || !panel) return;
   document.title = `${poll.title} · Console do Paredão`;
@@ -282,7 +300,9 @@ function showPoll(poll: Poll, focus: boolean): void {
     meta.replaceChildren(
       fact('Página de votação', h('a', { href: `/p/${encodeURIComponent(p.id)}`, target: '_blank', rel: 'noopener' }, `/p/${p.id}`)),
       fact('Abertura', p.opens_at ? formatShort(p.opens_at) : 'manual'),
-      fact('Encerramento', p.closes_at ? formatShort(p.closes_at) : 'manual'),
+      fact('Encerramento', p.closes_at
+        ? h('span', {}, formatShort(p.closes_at), p.status === 'open' ? closingCountdown(p.closes_at) : null)
+        : 'manual'),
       fact('Parciais', p.show_partial_results ? 'visíveis ao público' : 'ocultas até o fim'));
     actions.replaceChildren(
       p.status === 'draft' ? h('button', { type: 'button', class: 'btn btn-go', onclick: () => confirmTransition('open') }, 'Abrir votação')
@@ -303,11 +323,21 @@ function showPoll(poll: Poll, focus: boolean): void {
     const yes = h('button', { type: 'button', class: `btn ${closing ? 'btn-stop' : 'btn-go'}` },
       closing ? 'Encerrar definitivamente' : 'Abrir agora');
     const no = h('button', { type: 'button', class: 'btn btn-secondary', autofocus: true, onclick: () => dialog.close() }, 'Cancelar');
+    // Another paredão open already: the public page (/) shows one only, the one created last;
+    // the other goes on taking votes at its own address. Said before, and after (which one).
+    const alsoOpen = closing ? [] : polls.filter((p) => p.status === 'open' && p.id !== poll.id);
     dialog.append(
       h('h2', { id: 'confirm-title', class: 'confirm-title' }, closing ? 'Encerrar a votação?' : 'Abrir a votação?'),
-      h('p', { id: 'confirm-text' }, closing
-        ? `Encerrar “${poll.title}” agora não pode ser desfeito: nenhum voto será aceito depois e o paredão não pode ser reaberto.`
-        : `Abrir “${poll.title}” agora? O público passa a poder votar imediatamente.`),
+      h('div', { id: 'confirm-text' },
+        h('p', {}, closing
+          ? `Encerrar “${poll.title}” agora não pode ser desfeito: nenhum voto será aceito depois e o paredão não pode ser reaberto.`
+          : `Abrir “${poll.title}” agora? O público passa a poder votar imediatamente.`),
+        alsoOpen.length
+          ? h('p', { class: 'confirm-warning', 'data-testid': 'second-open-warning' },
+            `Atenção: ${alsoOpen.map((p) => `“${p.title}”`).join(', ')} ${alsoOpen.length > 1 ? 'já estão abertos' : 'já está aberto'}. `
+            + 'A página pública (/) mostra um só paredão aberto, o criado por último; os outros continuam recebendo votos '
+            + `pelos seus endereços (${alsoOpen.map((p) => `/p/${p.id}`).join(', ')}).`)
+          : null),
       h('div', { class: 'confirm-actions' }, no, yes));
     const opener = document.activeElement as HTMLElement | null;
     dialog.addEventListener('close', () => {
@@ -324,6 +354,7 @@ function showPoll(poll: Poll, focus: boolean): void {
         const updated = await (closing ? client.close(poll.id) : client.open(poll.id));
         applyPoll(updated);
         announce(closing ? `Votação de “${updated.title}” encerrada.` : `Votação de “${updated.title}” aberta.`);
+        if (alsoOpen.length) await sayWhatThePublicPageShows();
       } catch (err) {
         const e = asApiError(err);
         if (e.status === 401) { dialog.close(); expired(); return; }
@@ -336,6 +367,18 @@ function showPoll(poll: Poll, focus: boolean): void {
     });
     document.body.append(dialog);
     dialog.showModal();
+  };
+
+  /** Which open paredão / shows now (the first open one of the list, as the page picks it). */
+  const sayWhatThePublicPageShows = async () => {
+    try {
+      const shown = (await client!.listPolls()).find((p) => p.status === 'open');
+      if (!shown) return;
+      notice.replaceChildren(h('p', { class: 'action-info', 'data-testid': 'public-page-shows' },
+        `A página pública (/) mostra agora “${shown.title}”. Os outros paredões abertos seguem em seus endereços /p/….`));
+    } catch {
+      // The list will say it at the next refresh.
+    }
   };
 
   live = new LiveView(client, poll, {
