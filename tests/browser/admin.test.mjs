@@ -263,7 +263,11 @@ test('a producer runs a whole paredão from /admin', { timeout: TEST_MS }, async
   const csv = readFileSync(await download.path(), 'utf8');
   const lines = csv.split('\r\n');
   assert.equal(lines.pop(), '', 'the file ends with a newline');
-  assert.deepEqual(lines, ['hora,total,Ana,Bruno,Carla', `${stats.by_hour[0].hour},6,3,2,1`]);
+  // Each hour in UTC (as the API gives it) and in the console's local time, its offset written.
+  const utc = new Date(stats.by_hour[0].hour);
+  const local = new Date(utc.getTime() - 3 * 3600_000).toISOString().replace('.000Z', '-03:00');
+  assert.deepEqual(lines, ['hora_utc,hora_local,total,Ana,Bruno,Carla', `${stats.by_hour[0].hour},${local},6,3,2,1`]);
+  assert.equal(await page.locator('.hours-note').textContent(), 'hora local (UTC-03:00)');
 
   // When a fetch fails the console says so and keeps retrying; it recovers on its own.
   const statsUrl = (url) => url.pathname === `/api/v1/polls/${poll.id}/stats`;

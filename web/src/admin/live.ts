@@ -4,7 +4,7 @@
 import { ApiError, type Poll } from '../api';
 import { h } from '../ui';
 import type { AdminClient, Stats } from './client';
-import { perHourCsv, RateMeter, shares } from './stats_math';
+import { perHourCsv, RateMeter, shares, utcOffset } from './stats_math';
 
 const POLL_MS = 1000;
 
@@ -91,7 +91,7 @@ export class LiveView {
       h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
         h('div', { class: 'hours-head' },
           h('h3', { id: 'hours-title', class: 'hours-title' }, 'Votos por hora'),
-          h('span', { class: 'hours-note' }, 'hora local'),
+          h('span', { class: 'hours-note' }, `hora local (UTC${utcOffset(new Date())})`),
           this.csvButton),
         legend,
         this.chart,
@@ -221,7 +221,7 @@ export class LiveView {
     }
     const names = stats.by_candidate.map((c) => c.name);
     this.table.replaceChildren(
-      h('caption', { class: 'sr-only' }, 'Votos por hora, hora local'),
+      h('caption', { class: 'sr-only' }, `Votos por hora, hora local (UTC${utcOffset(new Date())})`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Hora'), h('th', { scope: 'col' }, 'Total'),
         ...names.map((n) => h('th', { scope: 'col' }, n)))),
       h('tbody', {}, ...hours.map((hour) => {

@@ -53,13 +53,32 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** `hora,total,<participants…>` then one row per hour of stats.by_hour (hours as the API gives them). */
+/** "-03:00": the offset from UTC of this browser's time zone at `at`. */
+export function utcOffset(at: Date): string {
+  const minutes = -at.getTimezoneOffset();
+  const two = (n: number) => String(Math.floor(n)).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${two(Math.abs(minutes) / 60)}:${two(Math.abs(minutes) % 60)}`;
+}
+
+/** An instant as RFC 3339 in this browser's time zone, with its offset: "2026-12-07T17:00:00-03:00". */
+export function localRfc3339(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:`
+    + `${two(at.getMinutes())}:${two(at.getSeconds())}${utcOffset(at)}`;
+}
+
+/**
+ * `hora_utc,hora_local,total,<participants…>` then one row per hour of stats.by_hour: each hour
+ * as the API gives it (UTC) and as the chart shows it (this browser's time, its offset written),
+ * so that neither reader has to guess which one the file holds.
+ */
 export function perHourCsv(stats: Stats): string {
   const ids = stats.by_candidate.map((c) => c.candidate_id);
-  const lines = [['hora', 'total', ...stats.by_candidate.map((c) => c.name)].map(csvField).join(',')];
+  const lines = [['hora_utc', 'hora_local', 'total', ...stats.by_candidate.map((c) => c.name)].map(csvField).join(',')];
   for (const hour of stats.by_hour) {
     const votes = new Map(hour.by_candidate.map((c) => [c.candidate_id, c.votes]));
-    lines.push([hour.hour, hour.total, ...ids.map((id) => votes.get(id) ?? 0)].map(csvField).join(','));
+    lines.push([hour.hour, localRfc3339(new Date(hour.hour)), hour.total, ...ids.map((id) => votes.get(id) ?? 0)]
+      .map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
