@@ -239,11 +239,11 @@ test('a producer runs a whole paredão from /admin', { timeout: TEST_MS }, async
   const stats = await apiStats(poll.id);
   assert.equal(stats.total, 6);
   assert.equal(stats.by_hour.length, 1, `all votes in one hour: ${JSON.stringify(stats.by_hour)}`);
-  const columns = await page.locator('.hours-chart .hour-col').evaluateAll((cols) =>
+  const columns = await page.getByTestId('hours-chart').locator('.hour-col').evaluateAll((cols) =>
     cols.map((c) => ({ hour: c.getAttribute('data-hour'), total: c.getAttribute('data-total'), label: c.querySelector('.hour-label').textContent })));
   const hourLabel = (iso) => new Intl.DateTimeFormat('pt-BR', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
   assert.deepEqual(columns, stats.by_hour.map((x) => ({ hour: x.hour, total: String(x.total), label: hourLabel(x.hour) })));
-  const segments = await page.locator('.hours-chart .hour-col').first().locator('.hour-seg').count();
+  const segments = await page.getByTestId('hours-chart').locator('.hour-col').first().locator('.hour-seg').count();
   assert.equal(segments, 3, 'one stacked segment per participant with votes');
 
   // Votes per second: a number (one decimal, pt-BR); the indicator says when the last update arrived.
@@ -267,7 +267,7 @@ test('a producer runs a whole paredão from /admin', { timeout: TEST_MS }, async
   const utc = new Date(stats.by_hour[0].hour);
   const local = new Date(utc.getTime() - 3 * 3600_000).toISOString().replace('.000Z', '-03:00');
   assert.deepEqual(lines, ['hora_utc,hora_local,total,Ana,Bruno,Carla', `${stats.by_hour[0].hour},${local},6,3,2,1`]);
-  assert.equal(await page.locator('.hours-note').textContent(), 'hora local (UTC-03:00)');
+  assert.equal(await page.locator('.hours:not(.minutes) .hours-note').textContent(), 'hora local (UTC-03:00)');
 
   // When a fetch fails the console says so and keeps retrying; it recovers on its own.
   const statsUrl = (url) => url.pathname === `/api/v1/polls/${poll.id}/stats`;

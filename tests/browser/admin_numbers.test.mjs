@@ -109,3 +109,40 @@ test('opening a second paredão warns first and then says which one the public p
   }
   assert.deepEqual(errors, []);
 });
+
+test('the live view counts votes per minute by participant, and says at the top when votes per second drop sharply', { timeout: 180_000 }, async (t) => {
+  const poll = await createPoll(server, {
+    title: 'Paredão ao minuto',
+    candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, errors } = await signedIn(t);
+  await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await page.getByRole('heading', { level: 1, name: 'Paredão ao minuto' }).waitFor();
+  await page.locator('.live-indicator[data-state="ok"]').waitFor();
+  // About three votes a second for 32 s (two for Ana to one for Bia), then none.
+  const cast = { ana: 0, bia: 0 };
+  const start = Date.now();
+  for (let i = 0; Date.now() - start < 32_000; i++) {
+    const candidate = i % 3 === 2 ? 'bia' : 'ana';
+    assert.equal((await vote(server, poll.id, candidate)).status, 202);
+    cast[candidate] += 1;
+    await new Promise((r) => setTimeout(r, Math.max(0, start + (i + 1) * 330 - Date.now())));
+  }
+  assert.equal(await page.getByTestId('live-alerts').textContent(), '', 'no alert while the votes flow');
+  const alert = page.getByTestId('live-alerts').getByText(/^Queda brusca de votos: de \d+,\d para \d+,\d votos por segundo/);
+  await alert.waitFor({ timeout: 20_000 });
+  // Every vote is in the per-minute chart, whichever minutes they fell in.
+  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="minutes-chart"] .hour-col')]
+    .reduce((a, col) => a + Number(col.dataset.total), 0) === n, cast.ana + cast.bia, { timeout: 10_000 });
+  // By participant: each minute's segments add up to what each one got.
+  const byCandidate = await page.locator('[data-testid="minutes-chart"] .hour-seg').evaluateAll((segs) =>
+    segs.reduce((acc, s) => ({ ...acc, [s.dataset.candidate]: (acc[s.dataset.candidate] ?? 0) + Number(s.dataset.votes) }), {}));
+  assert.deepEqual(byCandidate, cast);
+  const columns = await page.locator('[data-testid="minutes-chart"] .hour-col').count();
+  assert.ok(columns >= 1 && columns <= 3, `${columns} minutes`);
+  await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
+  // A closed paredão takes no votes: no alarm about it.
+  await page.waitForFunction(() => document.querySelector('[data-testid="live-alerts"]')?.textContent === '');
+  assert.deepEqual(errors, []);
+});

@@ -4,7 +4,7 @@
 import { ApiError, type Poll } from '../api';
 import { h } from '../ui';
 import type { AdminClient, Stats } from './client';
-import { perHourCsv, RateMeter, shares, utcOffset } from './stats_math';
+import { MinuteSeries, perHourCsv, RateMeter, rateDrop, shares, utcOffset } from './stats_math';
 
 const POLL_MS = 1000;
 
@@ -39,7 +39,13 @@ export class LiveView {
   private readonly rate = h('span', { class: 'kpi-value', 'data-testid': 'votes-per-second' }, '—');
   private readonly rateLabel = h('span', { class: 'kpi-label' }, 'votos por segundo agora');
   private readonly indicator = h('p', { class: 'live-indicator', 'data-state': 'waiting' });
-  private readonly chart = h('div', { class: 'hours-chart', 'aria-hidden': 'true' });
+  private readonly chart = h('div', { class: 'hours-chart', 'aria-hidden': 'true', 'data-testid': 'hours-chart' });
+  private readonly minuteChart = h('div', { class: 'hours-chart minutes-chart', 'aria-hidden': 'true', 'data-testid': 'minutes-chart' });
+  private readonly minutes = new MinuteSeries(30);
+  private readings: { at: number; total: number }[] = []; // the last two minutes, for the alerts
+  // Alerts at the top of the live view; each said once when it starts (a live region).
+  private readonly alerts = h('div', { class: 'live-alerts', role: 'alert', 'data-testid': 'live-alerts' });
+  private dropShown = false;
   private readonly table = h('table', { class: 'hours-table' });
   private readonly csvButton: HTMLButtonElement;
   private stats: Stats | null = null;
@@ -80,6 +86,7 @@ export class LiveView {
     document.addEventListener('fullscreenchange', this.onFullscreen);
 
     this.el = h('section', { class: 'live', 'aria-labelledby': 'live-title' },
+      this.alerts,
       h('div', { class: 'live-head' },
         h('h2', { id: 'live-title', class: 'live-title' }, 'Apuração ao vivo'),
         this.indicator,
@@ -88,6 +95,11 @@ export class LiveView {
         h('div', { class: 'kpi kpi-total' }, this.total, h('span', { class: 'kpi-label' }, 'votos no total')),
         h('div', { class: 'kpi kpi-rate' }, this.rate, this.rateLabel)),
       list,
+      h('section', { class: 'hours minutes', 'aria-labelledby': 'minutes-title' },
+        h('div', { class: 'hours-head' },
+          h('h3', { id: 'minutes-title', class: 'hours-title' }, 'Votos por minuto'),
+          h('span', { class: 'hours-note' }, 'desde que este console abriu · últimos 30 min')),
+        this.minuteChart),
       h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
         h('div', { class: 'hours-head' },
           h('h3', { id: 'hours-title', class: 'hours-title' }, 'Votos por hora'),
@@ -178,6 +190,45 @@ export class LiveView {
     }
     this.csvButton.disabled = false;
     this.renderHours(stats);
+    const now = Date.now();
+    this.minutes.add(now, stats.by_candidate.map((c) => c.votes));
+    this.renderMinutes();
+    this.readings.push({ at: now, total: stats.total });
+    while (this.readings.length > 2 && this.readings[1].at < now - 120_000) this.readings.shift();
+    this.renderAlerts(stats.status === 'open' ? rateDrop(this.readings, now) : null);
+  }
+
+  /** A sharp drop of votes per second, said once when it starts and cleared when it ends. */
+  private renderAlerts(drop: { before: number; now: number } | null): void {
+    if (drop && !this.dropShown) {
+      this.alerts.replaceChildren(h('p', { class: 'live-alert' },
+        `Queda brusca de votos: de ${rateFmt.format(drop.before)} para ${rateFmt.format(drop.now)} votos por segundo `
+        + 'nos últimos 10 s. Confira a página pública e os alertas de operação.'));
+    } else if (!drop && this.dropShown) {
+      this.alerts.replaceChildren();
+    }
+    this.dropShown = drop !== null;
+  }
+
+  private renderMinutes(): void {
+    const ids = this.poll.candidates.map((c) => c.id);
+    const minutes = this.minutes.minutes();
+    if (minutes.length === 0) {
+      this.minuteChart.replaceChildren(h('p', { class: 'hours-empty' }, 'Contando desde agora…'));
+      return;
+    }
+    const totals = minutes.map((m) => m.votes.reduce((a, b) => a + b, 0));
+    const max = Math.max(1, ...totals);
+    const last = minutes.length - 1;
+    this.minuteChart.replaceChildren(...minutes.map((m, i) => {
+      const labelled = (last - i) % 5 === 0;
+      return h('div', { class: `hour-col${i === last && last > 0 ? ' is-last' : ''}`, 'data-minute': new Date(m.start).toISOString(), 'data-total': String(totals[i]) },
+        h('span', { class: 'hour-value' }, labelled && totals[i] > 0 ? compactFmt.format(totals[i]) : ''),
+        h('div', { class: 'hour-area' }, h('div', { class: 'hour-stack', style: `height:${(totals[i] / max) * 100}%` },
+          ...m.votes.map((v, k) => (v > 0 ? h('div', { class: 'hour-seg', style: `--c:${colourOf(k)};flex-grow:${v}`, 'data-candidate': ids[k], 'data-votes': String(v) }) : null)))),
+        h('span', { class: 'hour-label' }, labelled ? hourFmt.format(m.start) : ''),
+        h('span', { class: 'hour-day' }, ''));
+    }));
   }
 
   private renderHours(stats: Stats): void {

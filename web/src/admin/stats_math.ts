@@ -82,3 +82,62 @@ export function perHourCsv(stats: Stats): string {
   }
   return lines.join('\r\n') + '\r\n';
 }
+
+/**
+ * Votes per minute by participant, from the stats the console reads every second since it was
+ * opened: each minute's votes are the change of the counts between the last reading before the
+ * minute and the last one in it. Minutes before the first reading are unknown (the API keeps
+ * totals per hour only), so the series starts when the console does.
+ */
+export class MinuteSeries {
+  private readings: { at: number; counts: number[] }[] = [];
+
+  constructor(private readonly keepMinutes = 30) {}
+
+  add(at: number, counts: readonly number[]): void {
+    const last = this.readings[this.readings.length - 1];
+    // Counts that go down (another server, a reset) start the series again.
+    if (last && counts.some((c, i) => c < (last.counts[i] ?? 0))) this.readings = [];
+    this.readings.push({ at, counts: [...counts] });
+    const horizon = Math.floor(at / 60_000) * 60_000 - this.keepMinutes * 60_000;
+    while (this.readings.length > 2 && this.readings[1].at < horizon) this.readings.shift();
+  }
+
+  /** Oldest first: each minute's start (ms) and votes per participant; the current minute last. */
+  minutes(): { start: number; votes: number[] }[] {
+    if (this.readings.length < 2) return [];
+    const out: { start: number; votes: number[] }[] = [];
+    const first = this.readings[0];
+    let before = first.counts;
+    let k = 1;
+    const lastAt = this.readings[this.readings.length - 1].at;
+    for (let start = Math.floor(first.at / 60_000) * 60_000; start <= lastAt; start += 60_000) {
+      let end = before;
+      while (k < this.readings.length && this.readings[k].at < start + 60_000) end = this.readings[k++].counts;
+      out.push({ start, votes: end.map((c, i) => c - (before[i] ?? 0)) });
+      before = end;
+    }
+    return out.slice(-this.keepMinutes);
+  }
+}
+
+/**
+ * A sharp drop of votes per second: the last `recentMs` against the `baselineMs` before them.
+ * Returns both rates when the recent one fell under `ratio` of a baseline of at least
+ * `minBaseline` votes/s (a quiet paredão is no alarm), else null.
+ */
+export function rateDrop(readings: readonly { at: number; total: number }[], now: number,
+  { recentMs = 10_000, baselineMs = 30_000, ratio = 0.4, minBaseline = 1 } = {}): { before: number; now: number } | null {
+  const totalAt = (t: number) => {
+    let found: { at: number; total: number } | undefined;
+    for (const r of readings) { if (r.at <= t) found = r; else break; }
+    return found;
+  };
+  const a = totalAt(now - recentMs - baselineMs);
+  const b = totalAt(now - recentMs);
+  const c = totalAt(now);
+  if (!a || !b || !c || b.at - a.at < baselineMs / 2 || c.at - b.at < recentMs / 2) return null;
+  const before = ((b.total - a.total) * 1000) / (b.at - a.at);
+  const recent = ((c.total - b.total) * 1000) / (c.at - b.at);
+  return before >= minBaseline && recent < ratio * before ? { before, now: recent } : null;
+}
