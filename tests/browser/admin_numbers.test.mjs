@@ -4,7 +4,8 @@
 // the real `paredao serve`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowserSession } from '../lib/browser.mjs';
+import { join } from 'node:path';
+import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders, vote } from '../lib/harness.mjs';
 
 const WIDE = { width: 1280, height: 800 };
@@ -20,9 +21,9 @@ before(async () => {
 });
 after(async () => { await session?.close(); });
 
-/** The console at 1280×800, signed in; uncaught page errors are collected in `errors`. */
-async function signedIn(t) {
-  const context = await browser.newContext({ viewport: WIDE, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+/** The console at 1280×800 (or `viewport`), signed in; uncaught page errors are collected in `errors`. */
+async function signedIn(t, viewport = WIDE) {
+  const context = await browser.newContext({ viewport, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
   context.setDefaultTimeout(STEP_MS);
   t.after(async () => { await context.close().catch(() => {}); });
   const page = await context.newPage();
@@ -145,4 +146,43 @@ test('the live view counts votes per minute by participant, and says at the top 
   // A closed paredão takes no votes: no alarm about it.
   await page.waitForFunction(() => document.querySelector('[data-testid="live-alerts"]')?.textContent === '');
   assert.deepEqual(errors, []);
+});
+
+test('the on-air view shows the total, names and shares across the screen; the console works on a phone', { timeout: 120_000 }, async (t) => {
+  const poll = await createPoll(server, {
+    title: 'Paredão no telão',
+    candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bia', name: 'Bia' }, { id: 'caio', name: 'Caio' }],
+  });
+  await openPoll(server, poll.id);
+  for (const candidate of ['ana', 'ana', 'bia']) assert.equal((await vote(server, poll.id, candidate)).status, 202);
+  const { page, errors } = await signedIn(t);
+  await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="grand-total"]')?.textContent === '3');
+  await page.getByTestId('on-air').click();
+  const live = page.locator('section.live.on-air');
+  await live.waitFor();
+  const box = await live.boundingBox();
+  assert.ok(box.x <= 0 && box.y <= 0 && box.width >= WIDE.width - 1 && box.height >= WIDE.height - 1, `covers the screen: ${JSON.stringify(box)}`);
+  const sizes = await page.evaluate(() => ({
+    total: parseFloat(getComputedStyle(document.querySelector('[data-testid="grand-total"]')).fontSize),
+    name: parseFloat(getComputedStyle(document.querySelector('.cand-row')).fontSize),
+  }));
+  // From across a studio: the total about a ninth of the screen's width, the names a twentieth.
+  assert.ok(sizes.total >= 0.1 * WIDE.width && sizes.name >= 0.04 * WIDE.width, JSON.stringify(sizes));
+  assert.equal(await page.getByTestId('hours-chart').isVisible(), false, 'the per-hour chart is left out');
+  assert.deepEqual(await page.locator('.cand-pct').allTextContents(), ['66,67%', '33,33%', '0,00%']);
+  await page.screenshot({ path: join(SHOTS, 'admin-on-air.png') });
+  await page.getByRole('button', { name: 'Sair do modo telão' }).click();
+  await page.waitForFunction(() => !document.querySelector('section.live')?.classList.contains('on-air'));
+
+  // The same console on a phone: nothing wider than the screen, the actions reachable.
+  const phone = await signedIn(t, { width: 360, height: 740 });
+  await phone.page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await phone.page.waitForFunction(() => document.querySelector('[data-testid="grand-total"]')?.textContent === '3');
+  const width = await phone.page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling on a phone: ${width} px`);
+  await phone.page.getByRole('button', { name: 'Encerrar votação' }).waitFor();
+  await phone.page.screenshot({ path: join(SHOTS, 'admin-phone.png'), fullPage: true });
+  await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
+  assert.deepEqual([...errors, ...phone.errors], []);
 });

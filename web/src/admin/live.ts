@@ -55,6 +55,8 @@ export class LiveView {
   private stopped = false;
   private status: Poll['status'];
   private readonly onFullscreen: () => void;
+  private readonly onKey: (ev: KeyboardEvent) => void;
+  private readonly onAirButton: HTMLButtonElement;
 
   constructor(private readonly client: AdminClient, private readonly poll: Poll, private readonly hooks: LiveHooks) {
     this.status = poll.status;
@@ -77,12 +79,20 @@ export class LiveView {
       this.rows.set(c.id, row);
       return row.item;
     }));
-    const fullscreen = document.fullscreenEnabled
-      ? h('button', { type: 'button', class: 'btn btn-live', onclick: () => this.toggleFullscreen() }, 'Tela cheia')
-      : null;
+    // The on-air view: for the studio's screen, big names, shares and total only; full screen
+    // where the browser allows it (leaving full screen leaves the view), over the page otherwise.
+    const onAir = h('button', {
+      type: 'button', class: 'btn btn-live', 'aria-pressed': 'false', 'data-testid': 'on-air',
+      onclick: () => this.setOnAir(!this.el.classList.contains('on-air')),
+    }, 'Modo telão');
+    this.onAirButton = onAir;
     this.onFullscreen = () => {
-      if (fullscreen) fullscreen.textContent = document.fullscreenElement === this.el ? 'Sair da tela cheia' : 'Tela cheia';
+      if (document.fullscreenElement !== this.el && this.el.classList.contains('on-air')) this.setOnAir(false);
     };
+    this.onKey = (ev: KeyboardEvent) => {
+      if (ev.key === 'Escape' && this.el.classList.contains('on-air') && !document.fullscreenElement) this.setOnAir(false);
+    };
+    document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
 
     this.el = h('section', { class: 'live', 'aria-labelledby': 'live-title' },
@@ -90,7 +100,7 @@ export class LiveView {
       h('div', { class: 'live-head' },
         h('h2', { id: 'live-title', class: 'live-title' }, 'Apuração ao vivo'),
         this.indicator,
-        fullscreen),
+        onAir),
       h('div', { class: 'kpis' },
         h('div', { class: 'kpi kpi-total' }, this.total, h('span', { class: 'kpi-label' }, 'votos no total')),
         h('div', { class: 'kpi kpi-rate' }, this.rate, this.rateLabel)),
@@ -118,6 +128,7 @@ export class LiveView {
     this.stopped = true;
     clearTimeout(this.timer);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+    document.removeEventListener('keydown', this.onKey);
     if (document.fullscreenElement === this.el) void document.exitFullscreen().catch(() => {});
   }
 
@@ -297,8 +308,15 @@ export class LiveView {
     this.hooks.announce('CSV por hora exportado.');
   }
 
-  private toggleFullscreen(): void {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void this.el.requestFullscreen().catch(() => {});
+  private setOnAir(on: boolean): void {
+    this.el.classList.toggle('on-air', on);
+    this.onAirButton.setAttribute('aria-pressed', String(on));
+    this.onAirButton.textContent = on ? 'Sair do modo telão' : 'Modo telão';
+    if (on && document.fullscreenEnabled && !document.fullscreenElement) {
+      void this.el.requestFullscreen().catch(() => {}); // refused: the view covers the page anyway
+    } else if (!on && document.fullscreenElement === this.el) {
+      void document.exitFullscreen().catch(() => {});
+    }
+    this.onAirButton.focus();
   }
 }
