@@ -10,8 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
-import { AxeBuilder } from '@axe-core/playwright';
+import { startBrowserSession, SHOTS, assertAccessible } from '../lib/browser.mjs';
 import { createPoll, adminHeaders, vote } from '../lib/harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
@@ -50,15 +49,6 @@ async function openConsole(page) {
     'GET /admin answered 404: the server must serve web/dist/admin.html at /admin (route missing, or web/dist built without admin.html)');
   assert.equal(res.status(), 200);
   assert.match(res.headers()['content-type'] ?? '', /^text\/html/);
-}
-
-/** Fails on serious or critical axe-core violations of the current page. */
-async function assertAccessible(page, label) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [], `${label}: accessibility violations`);
 }
 
 async function apiPoll(id) {

@@ -4,8 +4,9 @@
 // the real `paredao serve`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
+import { startBrowserSession, SHOTS, assertAccessible } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders, vote } from '../lib/harness.mjs';
 
 const WIDE = { width: 1280, height: 800 };
@@ -23,7 +24,7 @@ after(async () => { await session?.close(); });
 
 /** The console at 1280×800 (or `viewport`), signed in; uncaught page errors are collected in `errors`. */
 async function signedIn(t, viewport = WIDE) {
-  const context = await browser.newContext({ viewport, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+  const context = await browser.newContext({ viewport, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo', acceptDownloads: true });
   context.setDefaultTimeout(STEP_MS);
   t.after(async () => { await context.close().catch(() => {}); });
   const page = await context.newPage();
@@ -93,6 +94,7 @@ test('opening a second paredão warns first and then says which one the public p
   await warning.waitFor();
   assert.match(await warning.textContent(), /“Paredão já aberto” já está aberto\. A página pública \(\/\) mostra um só paredão aberto/);
   assert.match(await warning.textContent(), new RegExp(`/p/${first.id}`));
+  await assertAccessible(page, 'second-open warning');
   await page.getByRole('button', { name: 'Abrir agora' }).click();
   const shows = page.getByTestId('public-page-shows');
   await shows.waitFor();
@@ -133,6 +135,7 @@ test('the live view counts votes per minute by participant, and says at the top 
   assert.equal(await page.getByTestId('live-alerts').textContent(), '', 'no alert while the votes flow');
   const alert = page.getByTestId('live-alerts').getByText(/^Queda brusca de votos: de \d+,\d para \d+,\d votos por segundo/);
   await alert.waitFor({ timeout: 20_000 });
+  await assertAccessible(page, 'votes-per-second alert and per-minute chart');
   // Every vote is in the per-minute chart, whichever minutes they fell in.
   await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="minutes-chart"] .hour-col')]
     .reduce((a, col) => a + Number(col.dataset.total), 0) === n, cast.ana + cast.bia, { timeout: 10_000 });
@@ -142,6 +145,21 @@ test('the live view counts votes per minute by participant, and says at the top 
   assert.deepEqual(byCandidate, cast);
   const columns = await page.locator('[data-testid="minutes-chart"] .hour-col').count();
   assert.ok(columns >= 1 && columns <= 3, `${columns} minutes`);
+  // The same minutes as CSV, each in UTC and in local time.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Exportar CSV por minuto' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `paredao-${poll.id}-por-minuto.csv`);
+  const rows = readFileSync(await download.path(), 'utf8').split('\r\n').filter(Boolean).map((l) => l.split(','));
+  assert.deepEqual(rows[0], ['minuto_utc', 'minuto_local', 'total', 'Ana', 'Bia']);
+  assert.equal(rows.length - 1, columns);
+  for (const [utc, local] of rows.slice(1)) {
+    assert.match(utc, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
+    assert.equal(new Date(local).getTime(), new Date(utc).getTime(), `${local} is ${utc}`);
+    assert.match(local, /-03:00$/);
+  }
+  assert.deepEqual([3, 4].map((k) => rows.slice(1).reduce((a, r) => a + Number(r[k]), 0)), [cast.ana, cast.bia]);
   await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
   // A closed paredão takes no votes: no alarm about it.
   await page.waitForFunction(() => document.querySelector('[data-testid="live-alerts"]')?.textContent === '');
@@ -172,6 +190,7 @@ test('the on-air view shows the total, names and shares across the screen; the c
   assert.equal(await page.getByTestId('hours-chart').isVisible(), false, 'the per-hour chart is left out');
   assert.deepEqual(await page.locator('.cand-pct').allTextContents(), ['66,67%', '33,33%', '0,00%']);
   await page.screenshot({ path: join(SHOTS, 'admin-on-air.png') });
+  await assertAccessible(page, 'on-air view');
   await page.getByRole('button', { name: 'Sair do modo telão' }).click();
   await page.waitForFunction(() => !document.querySelector('section.live')?.classList.contains('on-air'));
 
@@ -183,6 +202,30 @@ test('the on-air view shows the total, names and shares across the screen; the c
   assert.ok(width <= 360, `no sideways scrolling on a phone: ${width} px`);
   await phone.page.getByRole('button', { name: 'Encerrar votação' }).waitFor();
   await phone.page.screenshot({ path: join(SHOTS, 'admin-phone.png'), fullPage: true });
+  await assertAccessible(phone.page, 'console on a phone');
   await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
   assert.deepEqual([...errors, ...phone.errors], []);
+});
+
+test('when the defences start holding votes, the live view says so at the top', { timeout: 120_000 }, async (t) => {
+  const poll = await createPoll(server, {
+    title: 'Paredão vigiado',
+    candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }],
+  });
+  await openPoll(server, poll.id);
+  const { page, errors } = await signedIn(t);
+  await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await page.getByText('Nenhum voto retido agora.').waitFor();
+  // This machine's network is watched: its votes are held (answered 202, not counted yet).
+  const watched = await fetch(`${server.url}/api/v1/polls/${poll.id}/watch`, {
+    method: 'PUT', headers: adminHeaders(server), body: JSON.stringify({ networks: ['127.0.0.1/32'] }),
+  });
+  assert.equal(watched.status, 200);
+  for (let i = 0; i < 12; i++) assert.equal((await vote(server, poll.id, 'bia')).status, 202);
+  const alert = page.getByTestId('live-alerts').getByText('Votos retidos subindo: +12 no último minuto (12 retidos agora). Veja “Votos retidos” abaixo.');
+  await alert.waitFor({ timeout: 15_000 });
+  await assertAccessible(page, 'held-votes alert');
+  assert.equal(await page.getByTestId('grand-total').textContent(), '0', 'held votes are not counted');
+  await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
+  assert.deepEqual(errors, []);
 });

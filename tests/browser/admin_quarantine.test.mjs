@@ -12,8 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
+import { startBrowserSession, SHOTS, assertAccessible } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders, solve } from '../lib/harness.mjs';
 
 const WIDE = { width: 1440, height: 900 };
@@ -73,13 +72,6 @@ async function voteAs(pollId, from, candidate) {
   });
   await res.arrayBuffer();
   return res.status;
-}
-
-async function assertAccessible(page, label) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [], `${label}: accessibility violations`);
 }
 
 /** "07/12, 14:03:09": how the console writes a time, in TZ. */

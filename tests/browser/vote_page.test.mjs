@@ -8,8 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startBrowserSession, SHOTS } from '../lib/browser.mjs';
-import { AxeBuilder } from '@axe-core/playwright';
+import { startBrowserSession, SHOTS, assertAccessible } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders } from '../lib/harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
@@ -63,15 +62,6 @@ async function statsCounting(pollId, total) {
     s = await stats(pollId);
   }
   return s;
-}
-
-/** Fails on serious or critical axe-core violations of the current page. */
-async function assertAccessible(page, label) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [], `${label}: accessibility violations`);
 }
 
 function voteButton(page, name) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { startServer, repoRoot, binaryPath } from './harness.mjs';
 
 export const WEB_DIST = join(repoRoot, 'web', 'dist');
@@ -40,4 +41,13 @@ export async function startBrowserSession(page, serverOptions = {}) {
       server.cleanup();
     },
   };
+}
+
+/** Fails on serious or critical axe-core violations of the page as it is now. */
+export async function assertAccessible(page, label) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [], `${label}: accessibility violations`);
 }

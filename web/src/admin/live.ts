@@ -4,9 +4,11 @@
 import { ApiError, type Poll } from '../api';
 import { h } from '../ui';
 import type { AdminClient, Stats } from './client';
-import { MinuteSeries, perHourCsv, RateMeter, rateDrop, shares, utcOffset } from './stats_math';
+import { MinuteSeries, perHourCsv, perMinuteCsv, RateMeter, rateDrop, shares, utcOffset } from './stats_math';
 
 const POLL_MS = 1000;
+/** A rise of the held votes within a minute that makes an alert. */
+const HELD_RISE = 10;
 
 /** One colour per participant (creation order), all at least 3:1 against the dark panel. */
 const COLOURS = ['#ff5c93', '#4fd1ff', '#ffd54a', '#6ee787', '#b79bff', '#ff9e4f', '#3ee0c4', '#ff7a7a',
@@ -45,7 +47,9 @@ export class LiveView {
   private readings: { at: number; total: number }[] = []; // the last two minutes, for the alerts
   // Alerts at the top of the live view; each said once when it starts (a live region).
   private readonly alerts = h('div', { class: 'live-alerts', role: 'alert', 'data-testid': 'live-alerts' });
-  private dropShown = false;
+  private drop: string | null = null; // the alerts on now
+  private heldRise: string | null = null;
+  private held: { at: number; total: number }[] = [];
   private readonly table = h('table', { class: 'hours-table' });
   private readonly csvButton: HTMLButtonElement;
   private stats: Stats | null = null;
@@ -108,7 +112,8 @@ export class LiveView {
       h('section', { class: 'hours minutes', 'aria-labelledby': 'minutes-title' },
         h('div', { class: 'hours-head' },
           h('h3', { id: 'minutes-title', class: 'hours-title' }, 'Votos por minuto'),
-          h('span', { class: 'hours-note' }, 'desde que este console abriu · últimos 30 min')),
+          h('span', { class: 'hours-note' }, 'desde que este console abriu · últimos 30 min'),
+          h('button', { type: 'button', class: 'btn btn-live', onclick: () => this.exportMinutesCsv() }, 'Exportar CSV por minuto')),
         this.minuteChart),
       h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
         h('div', { class: 'hours-head' },
@@ -209,16 +214,33 @@ export class LiveView {
     this.renderAlerts(stats.status === 'open' ? rateDrop(this.readings, now) : null);
   }
 
-  /** A sharp drop of votes per second, said once when it starts and cleared when it ends. */
+  /** A sharp drop of votes per second: said once when it starts, cleared when it ends. */
   private renderAlerts(drop: { before: number; now: number } | null): void {
-    if (drop && !this.dropShown) {
-      this.alerts.replaceChildren(h('p', { class: 'live-alert' },
-        `Queda brusca de votos: de ${rateFmt.format(drop.before)} para ${rateFmt.format(drop.now)} votos por segundo `
-        + 'nos últimos 10 s. Confira a página pública e os alertas de operação.'));
-    } else if (!drop && this.dropShown) {
-      this.alerts.replaceChildren();
-    }
-    this.dropShown = drop !== null;
+    const text = drop
+      ? `Queda brusca de votos: de ${rateFmt.format(drop.before)} para ${rateFmt.format(drop.now)} votos por segundo `
+        + 'nos últimos 10 s. Confira a página pública e os alertas de operação.'
+      : null;
+    if ((text === null) !== (this.drop === null)) { this.drop = text; this.showAlerts(); }
+  }
+
+  /**
+   * The votes held now (from the review below): an alert while they rose by HELD_RISE or more
+   * within the last minute — the bot defences are holding a new wave.
+   */
+  noteHeld(total: number): void {
+    const now = Date.now();
+    this.held.push({ at: now, total });
+    while (this.held.length > 1 && this.held[0].at < now - 60_000) this.held.shift();
+    const rise = total - Math.min(...this.held.map((x) => x.total));
+    const text = rise >= HELD_RISE
+      ? `Votos retidos subindo: +${intFmt.format(rise)} no último minuto (${intFmt.format(total)} retidos agora). Veja “Votos retidos” abaixo.`
+      : null;
+    if ((text === null) !== (this.heldRise === null)) { this.heldRise = text; this.showAlerts(); }
+  }
+
+  private showAlerts(): void {
+    this.alerts.replaceChildren(...[this.drop, this.heldRise].filter((x): x is string => x !== null)
+      .map((text) => h('p', { class: 'live-alert' }, text)));
   }
 
   private renderMinutes(): void {
@@ -298,14 +320,23 @@ export class LiveView {
 
   private exportCsv(): void {
     if (!this.stats) return;
-    const blob = new Blob([perHourCsv(this.stats)], { type: 'text/csv;charset=utf-8' });
+    this.download(perHourCsv(this.stats), 'por-hora');
+    this.hooks.announce('CSV por hora exportado.');
+  }
+
+  private exportMinutesCsv(): void {
+    this.download(perMinuteCsv(this.minutes.minutes(), this.poll.candidates.map((c) => c.name)), 'por-minuto');
+    this.hooks.announce('CSV por minuto exportado (desde que este console abriu).');
+  }
+
+  private download(text: string, what: string): void {
+    const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
-    const link = h('a', { href: url, download: `paredao-${this.poll.id}-por-hora.csv`, hidden: true });
+    const link = h('a', { href: url, download: `paredao-${this.poll.id}-${what}.csv`, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.hooks.announce('CSV por hora exportado.');
   }
 
   private setOnAir(on: boolean): void {

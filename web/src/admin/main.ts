@@ -391,7 +391,7 @@ function showPoll(poll: Poll, focus: boolean): void {
     onUnauthorized: expired,
     announce,
   });
-  review = new ReviewView(client, poll, { onUnauthorized: expired });
+  review = new ReviewView(client, poll, { onUnauthorized: expired, onHeld: (n) => live?.noteHeld(n) });
   renderHead(poll);
   panel.replaceChildren(h('section', { class: 'poll-panel', 'aria-labelledby': 'panel-title' },
     h('div', { class: 'poll-head card-surface' },

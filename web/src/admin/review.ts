@@ -52,6 +52,8 @@ const groupKey = (g: { network: string; reason: string }) => `${g.network} ${g.r
 
 export interface ReviewHooks {
   onUnauthorized(): void;
+  /** The votes held now, at each reading (the live view's alerts follow them). */
+  onHeld?(total: number): void;
 }
 
 export class ReviewView {
@@ -194,6 +196,7 @@ export class ReviewView {
   private render(held: Quarantine): void {
     this.held = held;
     const groups = [...held.groups].sort((a, b) => b.votes - a.votes);
+    this.hooks.onHeld?.(groups.reduce((s, g) => s + g.votes, 0));
     const signature = JSON.stringify([groups, held.decisions]);
     if (signature === this.signature) return;
     this.signature = signature;

@@ -67,6 +67,16 @@ export function localRfc3339(at: Date): string {
     + `${two(at.getMinutes())}:${two(at.getSeconds())}${utcOffset(at)}`;
 }
 
+/** CSV lines: the header, then each row; every field quoted when it needs to be; CRLF. */
+function csv(header: (string | number)[], rows: (string | number)[][]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A time column pair: the instant in UTC (as the API gives it) and in this browser's time. */
+function whenFields(at: Date): string[] {
+  return [at.toISOString().replace('.000Z', 'Z'), localRfc3339(at)];
+}
+
 /**
  * `hora_utc,hora_local,total,<participants…>` then one row per hour of stats.by_hour: each hour
  * as the API gives it (UTC) and as the chart shows it (this browser's time, its offset written),
@@ -74,13 +84,17 @@ export function localRfc3339(at: Date): string {
  */
 export function perHourCsv(stats: Stats): string {
   const ids = stats.by_candidate.map((c) => c.candidate_id);
-  const lines = [['hora_utc', 'hora_local', 'total', ...stats.by_candidate.map((c) => c.name)].map(csvField).join(',')];
-  for (const hour of stats.by_hour) {
-    const votes = new Map(hour.by_candidate.map((c) => [c.candidate_id, c.votes]));
-    lines.push([hour.hour, localRfc3339(new Date(hour.hour)), hour.total, ...ids.map((id) => votes.get(id) ?? 0)]
-      .map(csvField).join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
+  return csv(['hora_utc', 'hora_local', 'total', ...stats.by_candidate.map((c) => c.name)],
+    stats.by_hour.map((hour) => {
+      const votes = new Map(hour.by_candidate.map((c) => [c.candidate_id, c.votes]));
+      return [...whenFields(new Date(hour.hour)), hour.total, ...ids.map((id) => votes.get(id) ?? 0)];
+    }));
+}
+
+/** The same per minute, from a MinuteSeries (`names` in the order of its counts). */
+export function perMinuteCsv(minutes: { start: number; votes: number[] }[], names: string[]): string {
+  return csv(['minuto_utc', 'minuto_local', 'total', ...names],
+    minutes.map((m) => [...whenFields(new Date(m.start)), m.votes.reduce((a, b) => a + b, 0), ...m.votes]));
 }
 
 /**
