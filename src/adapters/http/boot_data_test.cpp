@@ -8,8 +8,9 @@ namespace {
 
 TEST(BootData, ReplacesTheMarkerWithAJsonScript) {
   const auto page = with_boot_data("<head><!--paredao-boot--></head>", R"({"poll":{"id":"p"}})");
-  EXPECT_EQ(page,
-            R"(<head><script id="paredao-boot" type="application/json">{"poll":{"id":"p"}}</script></head>)");
+  EXPECT_EQ(
+      page,
+      R"(<head><script id="paredao-boot" type="application/json">{"poll":{"id":"p"}}</script></head>)");
 }
 
 TEST(BootData, NoValueCanCloseTheScript) {
@@ -50,7 +51,8 @@ TEST(VotePageTemplate, GzipDecodesToThePlainPageWithItsCrcAndSize) {
   for (int i = 0; i < 2000; ++i) html += "<p>participante " + std::to_string(i) + "</p>";
   html += "<!--paredao-boot--><script>go()</script></body>";
   const VotePageTemplate page(html);
-  for (const std::string json : {std::string(R"({"poll":{"id":"p","title":"</script>"}})"), std::string("{}")}) {
+  for (const std::string json :
+       {std::string(R"({"poll":{"id":"p","title":"</script>"}})"), std::string("{}")}) {
     const auto plain = page.plain(json);
     EXPECT_EQ(plain, with_boot_data(html, json));
     const auto coded = page.gzip(json);
