@@ -51,7 +51,7 @@ TEST(VotePageTemplate, GzipDecodesToThePlainPageWithItsCrcAndSize) {
   for (int i = 0; i < 2000; ++i) html += "<p>participante " + std::to_string(i) + "</p>";
   html += "<!--paredao-boot--><script>go()</script></body>";
   const VotePageTemplate page(html);
-  for (const std::string json :
+  for (const std::string& json :
        {std::string(R"({"poll":{"id":"p","title":"</script>"}})"), std::string("{}")}) {
     const auto plain = page.plain(json);
     EXPECT_EQ(plain, with_boot_data(html, json));
