@@ -5,7 +5,7 @@
 #   make run-distributed / make stop   the distributed mode on this machine
 .PHONY: run test deps test-deps build web lint unit-test node-test bench microbench fuzz sanitize clean \
         servers integration-test node-test-distributed fault-test run-distributed stop \
-        bench-distributed bench-edge bench-bots
+        bench-distributed bench-edge bench-bots rules-test
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc)
 run: deps build web
 	./$(BUILD_DIR)/paredao serve --data-dir $(DATA_DIR) $(ARGS)
 
-test: test-deps build web lint unit-test node-test servers integration-test node-test-distributed \
+test: test-deps build web lint unit-test rules-test node-test servers integration-test node-test-distributed \
       fault-test
 
 deps:
@@ -39,6 +39,13 @@ lint: build
 
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# The monitoring's own files: Prometheus' configuration and rules (every alert's promtool tests),
+# Alertmanager's configuration.
+rules-test: test-deps
+	promtool check config deploy/prometheus/prometheus.yml
+	cd deploy/prometheus/tests && promtool test rules *.test.yml
+	amtool check-config deploy/alertmanager/alertmanager.yml
 
 node-test: build web
 	cd tests && PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao node --test --test-concurrency=1 \

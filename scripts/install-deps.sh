@@ -14,7 +14,7 @@ run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
 # reference server and load balancer, the servers of the distributed mode and what runs them
 # (supervisor; envsubst from gettext-base fills in their configuration), CLI tools.
 test_packages=(chromium wrk nginx-light haproxy curl sqlite3 procps postgresql redis-server
-  rabbitmq-server supervisor gettext-base prometheus clang-format clang-tidy)
+  rabbitmq-server supervisor gettext-base prometheus prometheus-alertmanager clang-format clang-tidy)
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")

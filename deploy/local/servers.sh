@@ -402,6 +402,8 @@ print_env() {
   echo "PAREDAO_POSTGRES_URL=$(pg_url)"
   echo "PAREDAO_REDIS_URL=$(redis_url)"
   echo "PAREDAO_AMQP_URL=$(amqp_url)"
+  # Not a setting of paredao: where Prometheus scrapes the broker (rabbitmq_prometheus).
+  echo "PAREDAO_RABBITMQ_METRICS=127.0.0.1:$RABBITMQ_PROMETHEUS_PORT"
 }
 
 # Serialise concurrent invocations on the same run directory (fd 9; closed for the servers).

@@ -1,6 +1,9 @@
 #pragma once
 // The worker's use case: batches from the queue into the history, then into the live counters.
+#include <chrono>
+#include <functional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "app/ports/live_counters.hpp"
@@ -21,8 +24,12 @@ enum class BatchOutcome {
 // transactions: the history's cost is mostly per transaction); each keeps its own outcome.
 class RecordBatch {
  public:
-  RecordBatch(VoteHistory& history, LiveCounters& counters)
-      : history_(history), counters_(counters) {}
+  // Told how long each step took: "history" (the transaction of every batch) and "counters"
+  // (each batch applied), so that an operator sees which store is slow.
+  using StepObserver = std::function<void(std::string_view step, std::chrono::duration<double>)>;
+
+  RecordBatch(VoteHistory& history, LiveCounters& counters, StepObserver observe = nullptr)
+      : history_(history), counters_(counters), observe_(std::move(observe)) {}
 
   // One outcome per batch, in order.
   std::vector<BatchOutcome> handle_all(std::span<const VoteBatch> batches);
@@ -31,6 +38,7 @@ class RecordBatch {
  private:
   VoteHistory& history_;
   LiveCounters& counters_;
+  StepObserver observe_;
 };
 
 }  // namespace paredao

@@ -89,5 +89,20 @@ TEST_F(RecordBatchTest, CountersDownLeaveEveryBatchOfTheGroupForLater) {
   EXPECT_EQ(counters.counts("p").by_candidate.at("a"), 2);
 }
 
+TEST_F(RecordBatchTest, TellsHowLongEachStoreTook) {
+  std::vector<std::string> steps;
+  RecordBatch observed(history, counters, [&](std::string_view step, auto seconds) {
+    EXPECT_GE(seconds.count(), 0.0);
+    steps.emplace_back(step);
+  });
+  EXPECT_EQ(observed.handle(batch_of("b1", {"v1"})), BatchOutcome::kCounted);
+  EXPECT_EQ(steps, (std::vector<std::string>{"history", "counters"}));
+  // The history down: only its step, since the counters are never asked.
+  history.reachable = false;
+  steps.clear();
+  EXPECT_EQ(observed.handle(batch_of("b2", {"v2"})), BatchOutcome::kRetryLater);
+  EXPECT_EQ(steps, (std::vector<std::string>{"history"}));
+}
+
 }  // namespace
 }  // namespace paredao

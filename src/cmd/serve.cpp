@@ -113,14 +113,19 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   auto& front = components.keep(
       "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
                                                    snapshots, pace, config.http));
-  components.add(
-      "http",
-      std::make_unique<HttpFront>(
-          config.http, executable, front.services(admin, review, metrics, readiness, admin_token),
-          boost::json::object{{"mode", "embedded"},
-                              {"data_dir", config.data_dir.string()},
-                              {"recovered_votes", recovered.votes},
-                              {"recovered_challenges", recovered.burned_challenges}}));
+  auto services = front.services(admin, review, metrics, readiness, admin_token);
+  services.measure_at_scrape = [&data_dir](Metrics& measured) {
+    if (const auto space = data_dir.space()) {
+      measured.set_data_dir_space(double(space->free_bytes), double(space->size_bytes));
+    }
+  };
+  components.add("http",
+                 std::make_unique<HttpFront>(
+                     config.http, executable, services,
+                     boost::json::object{{"mode", "embedded"},
+                                         {"data_dir", config.data_dir.string()},
+                                         {"recovered_votes", recovered.votes},
+                                         {"recovered_challenges", recovered.burned_challenges}}));
   wait_for_stop_signal();
   components.stop();
   log::info("stopped");

@@ -99,7 +99,9 @@ class ConsumerPool {
       threads_.emplace_back([this, &metrics, redis, url = config.servers.postgres_url] {
         PgVoteHistory history(url);
         RedisLiveCounters counters(redis);
-        RecordBatch record(history, counters);
+        RecordBatch record(history, counters, [&metrics](std::string_view step, auto seconds) {
+          metrics.observe_step(step, seconds.count());
+        });
         amqp::consume(
             settings_, stopping_,
             [&](std::span<const amqp::Message> messages) {

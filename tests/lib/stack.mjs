@@ -16,7 +16,8 @@ let cachedUrls;
 export function serverUrls() {
   if (cachedUrls) return cachedUrls;
   const fromScript = {};
-  if (!process.env.PAREDAO_POSTGRES_URL || !process.env.PAREDAO_REDIS_URL || !process.env.PAREDAO_AMQP_URL) {
+  if (!process.env.PAREDAO_POSTGRES_URL || !process.env.PAREDAO_REDIS_URL || !process.env.PAREDAO_AMQP_URL ||
+      !process.env.PAREDAO_RABBITMQ_METRICS) {
     for (const line of execFileSync(serversScript, ['env']).toString().split('\n')) {
       const m = /^(PAREDAO_[A-Z_]+)=(.*)$/.exec(line.trim());
       if (m) fromScript[m[1]] = m[2];
@@ -27,6 +28,7 @@ export function serverUrls() {
     postgres: pick('PAREDAO_POSTGRES_URL'),
     redis: pick('PAREDAO_REDIS_URL'),
     amqp: pick('PAREDAO_AMQP_URL'),
+    rabbitmqMetrics: pick('PAREDAO_RABBITMQ_METRICS'),
   };
   return cachedUrls;
 }
@@ -75,8 +77,8 @@ export async function startStack(options = {}) {
   ];
   const apis = [];
   for (let i = 0; i < (options.apiCopies ?? 2); i++) apis.push(await spawnParedao(apiArgs(), { env: options.env }));
-  const startWorker = () => spawnParedao(['worker', ...common, '--amqp-url', urls.amqp, '--consumers', '2',
-    '--metrics-listen', '127.0.0.1:0'], { readyEvent: 'worker_started' });
+  const startWorker = (metricsPort = 0) => spawnParedao(['worker', ...common, '--amqp-url', urls.amqp,
+    '--consumers', '2', '--metrics-listen', `127.0.0.1:${metricsPort}`], { readyEvent: 'worker_started' });
   const startReconciler = () => spawnParedao(
     ['reconcile', ...common, '--interval-ms', String(options.reconcileIntervalMs ?? 200),
       '--double-use-interval-ms', '500',
@@ -107,6 +109,13 @@ export async function startStack(options = {}) {
       apis[index] = await spawnParedao(args, { env: options.env });
     },
     async addWorker() { workers.push(await startWorker()); return workers.at(-1); },
+    /** Restarts worker `index` with its metrics on the same port (Prometheus keeps its target). */
+    async restartWorker(index, { kill = false } = {}) {
+      const port = workers[index].ready.metrics_port;
+      await (kill ? workers[index].kill() : workers[index].stop());
+      workers[index] = await startWorker(port);
+      return workers[index];
+    },
     async addReconciler() { reconcilers.push(await startReconciler()); return reconcilers.at(-1); },
     async stop() {
       try { execFileSync(lbScript, ['stop', String(port)]); } catch { /* already stopped */ }

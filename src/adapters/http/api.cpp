@@ -102,6 +102,27 @@ std::optional<Response> Api::precheck(const RequestHeader& header, const RouteMa
   return std::nullopt;
 }
 
+void Api::measure_at_scrape() {
+  services_.metrics.set_counts_age(services_.results.counts_age().count());
+  services_.metrics.set_ready(services_.readiness.report()->ready);
+  for (const auto& view : services_.polls.list(true)) {
+    const auto& closes_at = view.poll->closes_at;
+    services_.metrics.set_poll(
+        view.poll->id, view.status == PollStatus::kOpen,
+        closes_at ? std::optional<std::int64_t>(unix_seconds(*closes_at)) : std::nullopt);
+    if (view.status == PollStatus::kDraft) continue;
+    const auto stats = services_.results.stats(view.poll->id);
+    if (!stats.ok()) continue;
+    const auto& candidates = view.poll->candidates;
+    const auto& votes = stats.value().counts.by_candidate;
+    for (std::size_t i = 0; i < candidates.size() && i < votes.size(); ++i) {
+      services_.metrics.set_candidate_votes(view.poll->id, candidates[i].id, candidates[i].name,
+                                            votes[i]);
+    }
+  }
+  if (services_.measure_at_scrape) services_.measure_at_scrape(services_.metrics);
+}
+
 Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const Network& client) {
   const unsigned version = request.version();
   // A route that takes JSON needs the media type even for an empty body; any other route only
@@ -128,8 +149,7 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
       Response response{status::ok, version};
       response.set(field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       response.set(field::cache_control, "no-store");
-      // Measured at the scrape, not by the refresher: a refresher that stalls cannot report it.
-      services_.metrics.set_counts_age(services_.results.counts_age().count());
+      measure_at_scrape();
       response.body() = services_.metrics.render();
       response.prepare_payload();
       co_return response;

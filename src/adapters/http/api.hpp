@@ -37,6 +37,8 @@ struct ApiServices {
   // Whether votes can be accepted now, and what is down or degraded (for /readyz).
   const Readiness& readiness;
   std::string admin_token;
+  // What only this mode measures, just before each scrape (the embedded data dir's space).
+  std::function<void(Metrics&)> measure_at_scrape = nullptr;
 };
 
 // Thread-safe: handlers only call thread-safe use cases. Blocking use cases (poll
@@ -58,6 +60,8 @@ class Api {
 
  private:
   bool has_admin_token(const RequestHeader& header) const;
+  // What is measured at the scrape, not by a refresher: a refresher that stalls cannot report it.
+  void measure_at_scrape();
   Task<Response> create_poll(const Request& request);
   Task<Response> transition(const Request& request, const RouteMatch& match);
   // A challenge for a client, counted in the metrics (the challenge route, the vote page).

@@ -98,12 +98,49 @@ Metrics::Metrics()
                                         "mode take the max over the api copies)")
                                   .Register(*registry_)
                                   .Add({})),
+      busiest_networks_(prometheus::BuildGauge()
+                            .Name("paredao_network_challenges_over_pace")
+                            .Help("The ten networks issued the most challenges past the human "
+                                  "pace, as this process saw them: challenges since the network "
+                                  "was last quiet for a minute (sum over the api copies)")
+                            .Register(*registry_)),
       batches_given_up_(prometheus::BuildCounter()
                             .Name("paredao_review_batches_given_up_total")
                             .Help("Batches answered 202 but never recorded in PostgreSQL after 10 "
                                   "minutes (dead-lettered?): the review stopped waiting for them")
                             .Register(*registry_)
-                            .Add({})) {}
+                            .Add({})),
+      ready_(prometheus::BuildGauge()
+                 .Name("paredao_ready")
+                 .Help("1 when this process can take votes now (GET /readyz answers 200)")
+                 .Register(*registry_)
+                 .Add({})),
+      poll_open_(prometheus::BuildGauge()
+                     .Name("paredao_poll_open")
+                     .Help("1 while the poll is open by this process's clock, else 0")
+                     .Register(*registry_)),
+      poll_closes_at_(prometheus::BuildGauge()
+                          .Name("paredao_poll_closes_at_seconds")
+                          .Help("The poll's closes_at in Unix seconds (absent when it has none)")
+                          .Register(*registry_)),
+      candidate_votes_(prometheus::BuildGauge()
+                           .Name("paredao_poll_votes")
+                           .Help("Votes counted for the candidate, as results and stats serve "
+                                 "them (shared by every copy: take the max over copies)")
+                           .Register(*registry_)),
+      data_dir_bytes_(prometheus::BuildGauge()
+                          .Name("paredao_data_dir_bytes")
+                          .Help("The embedded data dir's file system: kind free (to this "
+                                "process) or size")
+                          .Register(*registry_)) {
+  // The series the alerting rules divide, at 0 from the first scrape: a counter that first
+  // appears with its value already up (a flood between two scrapes) loses those increments to
+  // rate(), and its alert would never fire.
+  for (const auto* kind : {"challenge", "vote"}) labelled(rate_limited_, "kind", kind);
+  for (const auto* reason : {"pace", "watched"}) labelled(votes_held_, "reason", reason);
+  for (const unsigned status : {202u, 429u, 503u}) request_handle("votes", status);
+  for (const unsigned status : {200u, 429u, 503u}) request_handle("challenge", status);
+}
 
 Metrics::RequestHandle Metrics::request_handle(std::string_view route, unsigned status) {
   std::string key(route);
@@ -174,6 +211,26 @@ void Metrics::set_open_connections(double value) { open_connections_.Set(value);
 
 void Metrics::set_counts_age(double seconds) { counts_age_.Set(seconds); }
 
+void Metrics::set_ready(bool ready) { ready_.Set(ready ? 1 : 0); }
+
+void Metrics::set_poll(const std::string& poll_id, bool open,
+                       std::optional<std::int64_t> closes_at) {
+  poll_open_.Add({{"poll_id", poll_id}}).Set(open ? 1 : 0);
+  if (closes_at) poll_closes_at_.Add({{"poll_id", poll_id}}).Set(double(*closes_at));
+}
+
+void Metrics::set_candidate_votes(const std::string& poll_id, const std::string& candidate_id,
+                                  const std::string& candidate_name, std::int64_t votes) {
+  candidate_votes_
+      .Add({{"poll_id", poll_id}, {"candidate_id", candidate_id}, {"candidate", candidate_name}})
+      .Set(double(votes));
+}
+
+void Metrics::set_data_dir_space(double free_bytes, double size_bytes) {
+  data_dir_bytes_.Add({{"kind", "free"}}).Set(free_bytes);
+  data_dir_bytes_.Add({{"kind", "size"}}).Set(size_bytes);
+}
+
 void Metrics::count_connection_refused(bool over_network) {
   (over_network ? refused_over_network_ : refused_over_total_).Increment();
 }
@@ -185,8 +242,21 @@ void Metrics::note_network_over_human_pace(const Network& network) {
 }
 
 std::string Metrics::render() {
-  networks_over_pace_now_.Set(
-      double(over_pace_.count_within(std::chrono::seconds(60), std::chrono::steady_clock::now())));
+  constexpr std::size_t kBusiest = 10;
+  const auto now = std::chrono::steady_clock::now();
+  networks_over_pace_now_.Set(double(over_pace_.count_within(std::chrono::seconds(60), now)));
+  {
+    // Only the busiest now: the networks that left the ten are removed, so that the series stay
+    // few (and a network is named only while it is past the pace).
+    std::lock_guard lock(render_mutex_);
+    for (auto* gauge : busiest_exported_) busiest_networks_.Remove(gauge);
+    busiest_exported_.clear();
+    for (const auto& busy : over_pace_.busiest(kBusiest, std::chrono::seconds(60), now)) {
+      auto& gauge = busiest_networks_.Add({{"network", busy.network.cidr()}});
+      gauge.Set(double(busy.challenges));
+      busiest_exported_.push_back(&gauge);
+    }
+  }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

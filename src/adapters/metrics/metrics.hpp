@@ -7,10 +7,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "adapters/metrics/recent_networks.hpp"
 
@@ -57,6 +60,18 @@ class Metrics {
   void count_connection_refused(bool over_network);
   // The age of the counts that results and stats serve (set just before each scrape).
   void set_counts_age(double seconds);
+  // Whether /readyz would answer 200 now (set just before each scrape).
+  void set_ready(bool ready);
+  // A poll as this process sees it now (set just before each scrape): open or not, and its
+  // closing time in Unix seconds when it has one. Compared with Prometheus' own clock, a copy
+  // whose clock lags shows as a poll open past its closing time.
+  void set_poll(const std::string& poll_id, bool open, std::optional<std::int64_t> closes_at);
+  // The votes counted for a candidate as results and stats serve them (set just before each
+  // scrape; every copy reads the same shared counts, so take the max over copies, not the sum).
+  void set_candidate_votes(const std::string& poll_id, const std::string& candidate_id,
+                           const std::string& candidate_name, std::int64_t votes);
+  // The embedded mode's data dir: bytes free to this process, and the size of its file system.
+  void set_data_dir_space(double free_bytes, double size_bytes);
 
   // The text exposition format (text/plain; version=0.0.4).
   // Renders after measuring what is measured at the scrape (the networks over the pace now).
@@ -82,7 +97,15 @@ class Metrics {
   prometheus::Counter& refused_over_total_;
   prometheus::Gauge& counts_age_;
   prometheus::Gauge& networks_over_pace_now_;
+  prometheus::Family<prometheus::Gauge>& busiest_networks_;
+  std::vector<prometheus::Gauge*> busiest_exported_;  // guarded by render_mutex_
+  std::mutex render_mutex_;
   prometheus::Counter& batches_given_up_;
+  prometheus::Gauge& ready_;
+  prometheus::Family<prometheus::Gauge>& poll_open_;
+  prometheus::Family<prometheus::Gauge>& poll_closes_at_;
+  prometheus::Family<prometheus::Gauge>& candidate_votes_;
+  prometheus::Family<prometheus::Gauge>& data_dir_bytes_;
   RecentNetworks over_pace_;
 
   mutable std::shared_mutex mutex_;

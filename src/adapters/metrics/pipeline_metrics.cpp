@@ -3,6 +3,12 @@
 #include <prometheus/text_serializer.h>
 
 namespace paredao {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries kStoreBuckets{0.001, 0.002, 0.005, 0.01, 0.02,
+                                                            0.05,  0.1,   0.25,  1,    5};
+
+}  // namespace
 
 PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -15,13 +21,19 @@ PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
                           .Help("Votes in batches the worker counted")
                           .Register(*registry_)
                           .Add({})),
-      batch_seconds_(
-          prometheus::BuildHistogram()
-              .Name("paredao_worker_batch_seconds")
-              .Help("Time to record one batch in PostgreSQL and Redis")
-              .Register(*registry_)
-              .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02,
-                                                               0.05, 0.1, 0.25, 1, 5})),
+      batch_seconds_(prometheus::BuildHistogram()
+                         .Name("paredao_worker_batch_seconds")
+                         .Help("Time to record one batch in PostgreSQL and Redis")
+                         .Register(*registry_)
+                         .Add({}, kStoreBuckets)),
+      steps_(prometheus::BuildHistogram()
+                 .Name("paredao_worker_step_seconds")
+                 .Help("Time of one step of recording batches: step history (the PostgreSQL "
+                       "transaction of the batches handled together) or counters (applying them "
+                       "to Redis)")
+                 .Register(*registry_)),
+      history_seconds_(steps_.Add({{"step", "history"}}, kStoreBuckets)),
+      counters_seconds_(steps_.Add({{"step", "counters"}}, kStoreBuckets)),
       up_(prometheus::BuildGauge()
               .Name("paredao_dependency_up")
               .Help("1 when the dependency answered the last call")
@@ -45,6 +57,10 @@ PipelineMetrics::PipelineMetrics(const std::optional<std::string>& listen)
                       .Help("Challenges found recorded by more than one vote (human checks "
                             "accepted twice); must stay 0")
                       .Register(*registry_)) {
+  // At 0 from the first scrape, so that rate() sees their first increments (the alerts).
+  for (const auto* outcome : {"counted", "already_done", "retry_later", "dead_letter"}) {
+    batches_.Add({{"outcome", outcome}});
+  }
   if (listen) {
     exposer_ = std::make_unique<prometheus::Exposer>(*listen);
     exposer_->RegisterCollectable(registry_);
@@ -55,6 +71,10 @@ void PipelineMetrics::observe_batch(const std::string& outcome, std::size_t vote
   batches_.Add({{"outcome", outcome}}).Increment();
   if (outcome == "counted") votes_recorded_.Increment(double(votes));
   batch_seconds_.Observe(seconds);
+}
+
+void PipelineMetrics::observe_step(std::string_view step, double seconds) {
+  (step == "history" ? history_seconds_ : counters_seconds_).Observe(seconds);
 }
 
 void PipelineMetrics::set_connected(const std::string& dependency, bool up) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace paredao {
 
@@ -22,6 +23,8 @@ class PipelineMetrics {
   // Worker: one message handled, its outcome ("counted", "already_done", "retry_later",
   // "dead_letter"), its votes and how long it took.
   void observe_batch(const std::string& outcome, std::size_t votes, double seconds);
+  // Worker: one step of recording batches ("history": PostgreSQL, "counters": Redis).
+  void observe_step(std::string_view step, double seconds);
   void set_connected(const std::string& dependency, bool up);
   // Reconciler: one round's drift per poll, whether it repaired, whether it was complete.
   void observe_drift(const std::string& poll_id, std::int64_t drift, bool repaired);
@@ -38,6 +41,9 @@ class PipelineMetrics {
   prometheus::Family<prometheus::Counter>& batches_;
   prometheus::Counter& votes_recorded_;
   prometheus::Histogram& batch_seconds_;
+  prometheus::Family<prometheus::Histogram>& steps_;
+  prometheus::Histogram& history_seconds_;
+  prometheus::Histogram& counters_seconds_;
   prometheus::Family<prometheus::Gauge>& up_;
   prometheus::Family<prometheus::Gauge>& drift_;
   prometheus::Counter& repairs_;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "app/ports/health_probe.hpp"
 
@@ -15,6 +16,13 @@ class DataDirProbe final : public HealthProbe {
   DataDirProbe(std::filesystem::path dir, std::uint64_t reserve_bytes = 8u << 20)
       : dir_(std::move(dir)), reserve_bytes_(reserve_bytes) {}
   DependencyHealth probe() override;
+
+  struct Space {
+    std::uint64_t free_bytes;  // what this process may still write
+    std::uint64_t size_bytes;  // the whole file system
+  };
+  // The data dir's file system now; nullopt when it cannot be read.
+  std::optional<Space> space() const;
 
  private:
   const std::filesystem::path dir_;
