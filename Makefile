@@ -49,7 +49,7 @@ rules-test: test-deps
 
 node-test: build web
 	cd tests && PAREDAO_BIN=$(CURDIR)/$(BUILD_DIR)/paredao node --test --test-concurrency=1 \
-	  api/ interop/ browser/
+	  api/ interop/ browser/ ops/
 
 # The servers of the distributed mode, as local processes on loopback (deploy/local/servers.sh).
 SERVERS_ENV = eval "$$(deploy/local/servers.sh env | sed 's/^/export /')"

@@ -6,7 +6,8 @@
 #   stack.sh stop    stop everything
 #   stack.sh status  one line per process
 # Settings (environment): PAREDAO_BIN (default build/paredao), LB_PORT (8080), API_PORTS
-# ("8081 8082"), WORKER_METRICS_PORTS ("9101 9102"), RECONCILE_METRICS_PORT (9103), plus those
+# ("8081 8082"), WORKER_METRICS_PORTS ("9101 9102"), RECONCILE_METRICS_PORT (9103),
+# PROMETHEUS_PORT (9090), ALERTMANAGER_PORT (9093), plus those
 # of servers.sh and every PAREDAO_* setting of the services (PAREDAO_ADMIN_TOKEN, …).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +20,7 @@ read -r -a api_ports <<<"${API_PORTS:-8081 8082}"
 read -r -a worker_metrics_ports <<<"${WORKER_METRICS_PORTS:-9101 9102}"
 reconcile_metrics_port=${RECONCILE_METRICS_PORT:-9103}
 prometheus_port=${PROMETHEUS_PORT:-9090}
+alertmanager_port=${ALERTMANAGER_PORT:-9093}
 
 running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -73,7 +75,8 @@ Paredão (distributed) is running:
   api copies          $(printf 'http://%s/metrics ' "${upstreams[@]}")
   worker metrics      $(printf 'http://127.0.0.1:%s/metrics ' "${worker_metrics_ports[@]}")
   reconciler metrics  http://127.0.0.1:$reconcile_metrics_port/metrics
-  Prometheus          http://127.0.0.1:$prometheus_port/  (e.g. rate(paredao_votes_accepted_total[10s]))
+  Prometheus          http://127.0.0.1:$prometheus_port/  (alerts: /alerts; e.g. rate(paredao_votes_accepted_total[10s]))
+  Alertmanager        http://127.0.0.1:$alertmanager_port/  (deploy/alertmanager/alertmanager.yml)
   admin token         ${PAREDAO_ADMIN_TOKEN:-$token}
   logs                $services_dir/*.log
   servers             $PAREDAO_POSTGRES_URL  $PAREDAO_REDIS_URL  $PAREDAO_AMQP_URL
@@ -81,25 +84,41 @@ Stop with: make stop
 EOT
 }
 
-# Prometheus (Debian's package) scraping every process once a second, data under the run dir.
+# Prometheus (Debian's package) scraping every process and the broker once a second with the
+# alerting rules of deploy/prometheus/, and Alertmanager (Debian's prometheus-alertmanager) with
+# deploy/alertmanager/alertmanager.yml; their data under the run dir.
 start_prometheus() {
   command -v prometheus >/dev/null || { echo "prometheus not installed: skipping it" >&2; return 0; }
-  local pid_file=$services_dir/prometheus.pid targets="" metrics_targets=""
+  local pid_file=$services_dir/prometheus.pid api="" workers=""
   running "$pid_file" && return 0
-  for u in "$@"; do targets+="'$u', "; done
-  for p in "${worker_metrics_ports[@]}" "$reconcile_metrics_port"; do metrics_targets+="'127.0.0.1:$p', "; done
+  for u in "$@"; do api+="'$u', "; done
+  for p in "${worker_metrics_ports[@]}"; do workers+="'127.0.0.1:$p', "; done
   cat >"$services_dir/prometheus.yml" <<EOT
 global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: ['$repo/deploy/prometheus/paredao.rules.yml']
+alerting: { alertmanagers: [{ static_configs: [{ targets: ['127.0.0.1:$alertmanager_port'] }] }] }
 scrape_configs:
   - job_name: api
-    static_configs: [{ targets: [${targets%, }] }]
-  - job_name: pipeline
-    static_configs: [{ targets: [${metrics_targets%, }] }]
+    static_configs: [{ targets: [${api%, }] }]
+  - job_name: worker
+    static_configs: [{ targets: [${workers%, }] }]
+  - job_name: reconcile
+    static_configs: [{ targets: ['127.0.0.1:$reconcile_metrics_port'] }]
+  - job_name: rabbitmq
+    metrics_path: /metrics/detailed
+    params: { vhost: ['/'], family: [queue_coarse_metrics, queue_consumer_count] }
+    static_configs: [{ targets: ['$PAREDAO_RABBITMQ_METRICS'] }]
 EOT
   nohup prometheus --config.file="$services_dir/prometheus.yml" \
     --storage.tsdb.path="$run_dir/prometheus" --web.listen-address="127.0.0.1:$prometheus_port" \
     >"$services_dir/prometheus.log" 2>&1 &
   echo $! >"$pid_file"
+  if command -v prometheus-alertmanager >/dev/null && ! running "$services_dir/alertmanager.pid"; then
+    nohup prometheus-alertmanager --config.file="$repo/deploy/alertmanager/alertmanager.yml" \
+      --storage.path="$run_dir/alertmanager" --web.listen-address="127.0.0.1:$alertmanager_port" \
+      --cluster.listen-address= >"$services_dir/alertmanager.log" 2>&1 &
+    echo $! >"$services_dir/alertmanager.pid"
+  fi
 }
 
 stop() {

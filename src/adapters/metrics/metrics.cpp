@@ -138,6 +138,7 @@ Metrics::Metrics()
   // rate(), and its alert would never fire.
   for (const auto* kind : {"challenge", "vote"}) labelled(rate_limited_, "kind", kind);
   for (const auto* reason : {"pace", "watched"}) labelled(votes_held_, "reason", reason);
+  for (const auto* action : {"release", "void"}) labelled(votes_reviewed_, "action", action);
   for (const unsigned status : {202u, 429u, 503u}) request_handle("votes", status);
   for (const unsigned status : {200u, 429u, 503u}) request_handle("challenge", status);
 }

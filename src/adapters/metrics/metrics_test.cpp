@@ -35,6 +35,8 @@ TEST(Metrics, ExportsTheAlertedSeriesAtZeroBeforeTheirFirstUse) {
                              R"(paredao_rate_limited_total{kind="vote"} 0)",
                              R"(paredao_votes_held_total{reason="pace"} 0)",
                              R"(paredao_votes_held_total{reason="watched"} 0)",
+                             R"(paredao_votes_reviewed_total{action="release"} 0)",
+                             R"(paredao_votes_reviewed_total{action="void"} 0)",
                              R"(paredao_http_requests_total{route="votes",status="202"} 0)",
                              R"(paredao_http_requests_total{route="votes",status="429"} 0)",
                              R"(paredao_http_requests_total{route="votes",status="503"} 0)",

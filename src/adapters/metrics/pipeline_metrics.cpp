@@ -83,6 +83,8 @@ void PipelineMetrics::set_connected(const std::string& dependency, bool up) {
 
 void PipelineMetrics::observe_drift(const std::string& poll_id, std::int64_t drift, bool repaired) {
   drift_.Add({{"poll_id", poll_id}}).Set(double(drift));
+  // Every poll looked at has its count of challenges used twice, at 0 until one is found.
+  used_twice_.Add({{"poll_id", poll_id}});
   if (repaired) repairs_.Increment();
 }
 
