@@ -9,12 +9,17 @@ cd "$(dirname "$0")/.."
 run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libboost-url1.81-dev libssl-dev zlib1g-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev libpq-dev libhiredis-dev
-  librabbitmq-dev)
+  librabbitmq-dev opentelemetry-cpp-dev libabsl-dev libgrpc++-dev libprotobuf-dev
+  protobuf-compiler-grpc)
+# Only in bookworm-backports (decision 0015): the OpenTelemetry C++ SDK. Its CMake package asks
+# for Abseil, gRPC and protobuf's development files, listed above.
+backports_packages=(opentelemetry-cpp-dev opentelemetry-proto)
 # What the tests, benchmarks and the distributed mode add: a real browser, load generator,
 # reference server and load balancer, the servers of the distributed mode and what runs them
 # (supervisor; envsubst from gettext-base fills in their configuration), CLI tools.
 test_packages=(chromium wrk nginx-light haproxy curl sqlite3 procps postgresql redis-server
-  rabbitmq-server supervisor gettext-base prometheus prometheus-alertmanager clang-format clang-tidy)
+  rabbitmq-server supervisor gettext-base prometheus prometheus-alertmanager clang-format clang-tidy
+  opentelemetry-proto)
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")
@@ -31,6 +36,16 @@ if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
   echo "Installing Debian packages: ${missing[*]}"
+  for package in "${missing[@]}"; do
+    if [[ " ${backports_packages[*]} " == *" $package "* ]] &&
+      ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo "Adding Debian's bookworm-backports (for ${backports_packages[*]})"
+      printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+        'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+        $sudo tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+      break
+    fi
+  done
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

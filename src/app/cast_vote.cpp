@@ -42,10 +42,10 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
   if (policy_.limit == 0 && policy_.quarantine_pace == 0) {
     // Neither defence: the network's votes need not be counted.
     return submit(std::move(poll), now, std::move(*request.candidate_id), std::move(proof).value(),
-                  {.network = network}, std::move(done));
+                  {.network = network}, request.trace, std::move(done));
   }
   auto admitted = [this, poll = std::move(poll), now, candidate = std::move(*request.candidate_id),
-                   proof = std::move(proof).value(), network,
+                   proof = std::move(proof).value(), network, trace = request.trace,
                    done = std::move(done)](Result<std::vector<PaceAdmission>> answers) mutable {
     if (!answers.ok()) return done(answers.error());
     const auto& admission = answers.value().front();
@@ -66,13 +66,14 @@ void CastVote::cast(VoteRequest request, VoteCallback done) {
             .reason = past_pace ? "pace" : "",
             .admission = PaceRecord{PaceEvent::kVote, network, admission.second},
             .crossing = crossing},
-           std::move(done));
+           trace, std::move(done));
   };
   pace_.admit({{PaceEvent::kVote, network, policy_.limit}}, std::move(admitted));
 }
 
 void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id,
-                      HumanProof proof, EdgeVerdict verdict, VoteCallback done) {
+                      HumanProof proof, EdgeVerdict verdict, const TraceContext& trace,
+                      VoteCallback done) {
   // The pace first (the contract's order), then production's watch list.
   if (verdict.state == VoteState::kCounted && poll->watches(verdict.network)) {
     verdict.state = VoteState::kQuarantined;
@@ -86,7 +87,8 @@ void CastVote::submit(PollCatalog::PollPtr poll, TimePoint now, std::string cand
                     .challenge_expires_at = proof.expires_at,
                     .network = verdict.network.cidr(),
                     .state = verdict.state,
-                    .reason = std::move(verdict.reason)};
+                    .reason = std::move(verdict.reason),
+                    .trace = trace};
   const auto admission = verdict.admission;
   VoteReceipt receipt{.vote_id = vote.vote_id,
                       .poll = std::move(poll),

@@ -9,6 +9,7 @@
 #include "app/ports/human_verifier.hpp"
 #include "app/ports/id_generator.hpp"
 #include "app/ports/pace_ledger.hpp"
+#include "app/ports/tracer.hpp"
 #include "app/read_results.hpp"
 #include "app/result.hpp"
 #include "app/vote_pipeline.hpp"
@@ -20,7 +21,8 @@ struct VoteRequest {
   std::string poll_id;
   std::optional<std::string> candidate_id;
   std::optional<std::string> altcha;
-  Network network;  // the client's (the contract's "The edge")
+  Network network;     // the client's (the contract's "The edge")
+  TraceContext trace;  // the request's span: the vote's batch continues its trace
 };
 
 struct VoteReceipt {
@@ -68,7 +70,7 @@ class CastVote {
   };
   // Hands a vote that passed every check to the pipeline.
   void submit(PollCatalog::PollPtr poll, TimePoint now, std::string candidate_id, HumanProof proof,
-              EdgeVerdict verdict, VoteCallback done);
+              EdgeVerdict verdict, const TraceContext& trace, VoteCallback done);
 
   const PollCatalog& catalog_;
   const HumanVerifier& verifier_;

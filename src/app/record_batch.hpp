@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/ports/live_counters.hpp"
+#include "app/ports/tracer.hpp"
 #include "app/ports/vote_history.hpp"
 
 namespace paredao {
@@ -28,8 +29,12 @@ class RecordBatch {
   // (each batch applied), so that an operator sees which store is slow.
   using StepObserver = std::function<void(std::string_view step, std::chrono::duration<double>)>;
 
-  RecordBatch(VoteHistory& history, LiveCounters& counters, StepObserver observe = nullptr)
-      : history_(history), counters_(counters), observe_(std::move(observe)) {}
+  // With a tracer, each batch is a span continuing the trace its message carried (the api's
+  // publish), with a span for its PostgreSQL transaction and one for its Redis step; log lines
+  // written meanwhile carry the batch's trace.
+  RecordBatch(VoteHistory& history, LiveCounters& counters, StepObserver observe = nullptr,
+              Tracer* tracer = nullptr)
+      : history_(history), counters_(counters), observe_(std::move(observe)), tracer_(tracer) {}
 
   // One outcome per batch, in order.
   std::vector<BatchOutcome> handle_all(std::span<const VoteBatch> batches);
@@ -39,6 +44,7 @@ class RecordBatch {
   VoteHistory& history_;
   LiveCounters& counters_;
   StepObserver observe_;
+  Tracer* tracer_;
 };
 
 }  // namespace paredao

@@ -79,10 +79,40 @@ void VotePipeline::submit(AcceptedVote vote, AppendCallback done) {
   }
 }
 
+namespace {
+
+// The span of a batch: it continues the trace of its first sampled vote (else of its first vote)
+// and links the other sampled ones, so that each vote's trace reaches its batch.
+std::unique_ptr<Span> batch_span(Tracer* tracer, const std::vector<VoteBatcher::Pending>& batch,
+                                 const std::string& batch_id) {
+  if (!tracer) return nullptr;
+  TraceContext parent = batch.empty() ? TraceContext{} : batch.front().vote.trace;
+  std::vector<TraceContext> links;
+  bool parent_sampled = parent.sampled;
+  for (const auto& pending : batch) {
+    const auto& trace = pending.vote.trace;
+    if (!trace.sampled) continue;
+    if (!parent_sampled) {
+      parent = trace;
+      parent_sampled = true;
+    } else if (trace.trace_id != parent.trace_id) {
+      links.push_back(trace);
+    }
+  }
+  auto span = tracer->start("vote batch commit", SpanKind::kInternal, parent, links);
+  span->set_attribute("paredao.batch_id", batch_id);
+  span->set_attribute("paredao.batch_votes", std::int64_t(batch.size()));
+  return span;
+}
+
+}  // namespace
+
 void VotePipeline::write(Batch& batch, std::vector<AppendStatus>& statuses) {
   const auto start = std::chrono::steady_clock::now();
   const auto now = ports_.clock.now();
   BatchReport report{.batch_id = ports_.ids.vote_id(now)};
+  const auto span = batch_span(ports_.tracer, batch, report.batch_id);
+  if (span) report.trace = span->context();
   statuses.assign(batch.size(), AppendStatus::kUnavailable);
 
   // Which votes go to the log: all of them, or those the shared guard burned first.
@@ -127,7 +157,7 @@ void VotePipeline::write(Batch& batch, std::vector<AppendStatus>& statuses) {
     }
   }
 
-  VoteBatch message{std::move(report.batch_id), {}};
+  VoteBatch message{.batch_id = std::move(report.batch_id), .votes = {}, .trace = report.trace};
   message.votes.reserve(kept.size());
   for (const auto i : kept) message.votes.push_back(std::move(batch[i].vote));
   report.votes = message.votes.size();
@@ -153,6 +183,13 @@ void VotePipeline::write(Batch& batch, std::vector<AppendStatus>& statuses) {
   release(not_counted, shared_burned, report);
   report.batch_id = std::move(message.batch_id);
   report.seconds = seconds_since(start);
+  if (span) {
+    span->set_attribute("paredao.batch_written", std::int64_t(report.votes));
+    if (report.written && report.fate != BatchFate::kDurable)
+      span->set_error(fate_name(report.fate));
+    if (report.guard_failed) span->set_error("the shared guard failed");
+    span->end();
+  }
   if (observer_) observer_(report);
 }
 

@@ -34,6 +34,7 @@
 #include "app/ports/inflight_batches.hpp"
 #include "app/ports/replay_guard.hpp"
 #include "app/ports/tally_store.hpp"
+#include "app/ports/tracer.hpp"
 #include "app/tally_snapshots.hpp"
 #include "app/vote_batcher.hpp"
 
@@ -65,6 +66,8 @@ struct VotePipelinePorts {
   InflightBatches* inflight = nullptr;
   TallyStore* counts = nullptr;         // embedded: counted here once durable
   TallySnapshots* snapshots = nullptr;  // embedded: a receipt then counts its own vote
+  // A span per batch, continuing its votes' traces (none: no span).
+  Tracer* tracer = nullptr;
 };
 
 // What one batch did, for metrics and logs.
@@ -81,6 +84,7 @@ struct BatchReport {
   std::size_t releases_pending = 0;  // shared releases still waiting for the store
   std::size_t releases_dropped = 0;  // given up (max_pending_releases)
   bool guard_failed = false;         // the shared guard failed (burn or pending release)
+  TraceContext trace;                // the batch's span (for its log lines)
 };
 
 // Thread-safe: submit() from any thread. The callbacks run on the pipeline's thread, except a

@@ -17,6 +17,7 @@
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
+#include "adapters/tracing/otel_tracer.hpp"
 #include "app/inflight_barrier.hpp"
 #include "app/poll_admin.hpp"
 #include "app/readiness.hpp"
@@ -64,10 +65,11 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
   RedisReplayGuard shared_guard(redis);
   MemoryReplayGuard local_guard(kMaxLocalChallenges);
   Metrics metrics;
+  OtelTracer tracer(tracing_settings("paredao-api", config.tracing));
   TallySnapshots snapshots(tallies, clock);
   amqp::ConfirmedPublisher publisher(servers.amqp, queues);
   publisher.connect();
-  AmqpBatchLog batch_log(publisher);
+  AmqpBatchLog batch_log(publisher, tracer);
   // A short deadline per attempt: the pipeline retries the settlement for 10 s in all.
   PgVoteHistory settlement(servers.postgres_url, std::chrono::milliseconds(2000));
   AltchaVerifier verifier(AltchaSettings{.secret = challenge_secret,
@@ -140,17 +142,18 @@ int run_api(const ApiConfig& config, const std::filesystem::path& executable) {
                                              .clock = clock,
                                              .shared_guard = &shared_guard,
                                              .settlement = &settlement,
-                                             .inflight = &inflight},
+                                             .inflight = &inflight,
+                                             .tracer = &tracer},
                            VotePipelineSettings{.max_batch = 5000}, observe_pipeline(metrics)));
   auto& front = components.keep(
       "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
                                                    snapshots, pace, config.http));
-  components.add(
-      "http",
-      std::make_unique<HttpFront>(
-          config.http, executable, front.services(admin, review, metrics, readiness, admin_token),
-          boost::json::object{
-              {"mode", "distributed"}, {"role", "api"}, {"deployment", servers.deployment}}));
+  components.add("http", std::make_unique<HttpFront>(
+                             config.http, executable,
+                             front.services(admin, review, metrics, readiness, admin_token), tracer,
+                             boost::json::object{{"mode", "distributed"},
+                                                 {"role", "api"},
+                                                 {"deployment", servers.deployment}}));
   wait_for_stop_signal();
   components.stop();
   log::info("stopped");

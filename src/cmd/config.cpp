@@ -25,6 +25,7 @@ struct Settings {
   unsigned reconcile_interval_ms = 1000;
   unsigned double_use_interval_ms = 30000;
   bool check_only = false;
+  TracingConfig tracing;
   std::optional<std::int64_t> scrypt_cost;  // --pow-scrypt-cost, whichever order the flags come in
   bool pow_difficulty_given = false;        // else the algorithm's default
 };
@@ -45,6 +46,7 @@ constexpr unsigned kPostgres =
     bit(Command::kApi) | bit(Command::kWorker) | bit(Command::kReconcile) | bit(Command::kMigrate);
 constexpr unsigned kRedis = bit(Command::kApi) | bit(Command::kWorker) | bit(Command::kReconcile);
 constexpr unsigned kAmqp = bit(Command::kApi) | bit(Command::kWorker);
+constexpr unsigned kTraced = kHttp | bit(Command::kWorker) | bit(Command::kReconcile);
 
 // One setting: the commands that take it, its flag, its environment variable, how to apply a
 // value, and its help line.
@@ -269,6 +271,25 @@ std::vector<Setting> settings() {
        number_setting([](Settings& c) -> unsigned& { return c.double_use_interval_ms; }, 10,
                       3'600'000),
        "pause between two searches for a challenge used twice (default 30000)"},
+      {kTraced, "--otlp-endpoint", "PAREDAO_OTLP_ENDPOINT", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) {
+           return "must be an http:// or https:// URL, e.g. http://127.0.0.1:4318/v1/traces";
+         }
+         c.tracing.otlp_endpoint = v;
+         return std::nullopt;
+       },
+       "where spans are sent with OTLP over HTTP, e.g. an OpenTelemetry Collector's "
+       "http://host:4318/v1/traces (default: not sent)"},
+      {kTraced, "--trace-sample-ratio", "PAREDAO_TRACE_SAMPLE_RATIO", true,
+       [](Settings& c, const std::string& v) -> std::optional<std::string> {
+         const auto ratio = parse_number<double>(v);
+         if (!ratio || !(*ratio >= 0 && *ratio <= 1)) return "must be a number from 0 to 1";
+         c.tracing.sample_ratio = *ratio;
+         return std::nullopt;
+       },
+       "share of the traces starting here that are recorded (default 0.01; a request whose "
+       "traceparent is sampled always is)"},
       {bit(Command::kReconcile), "--check", "PAREDAO_RECONCILE_CHECK", false,
        [](Settings& c, const std::string& v) -> std::optional<std::string> {
          if (v != "1" && v != "true" && v != "0" && v != "false" && !v.empty()) {
@@ -282,6 +303,12 @@ std::vector<Setting> settings() {
 }
 
 }  // namespace
+
+TracingSettings tracing_settings(std::string service, const TracingConfig& config) {
+  return {.service = std::move(service),
+          .endpoint = config.otlp_endpoint,
+          .sample_ratio = config.sample_ratio};
+}
 
 ChallengePolicy HttpConfig::challenge_policy() const {
   const std::uint64_t max =
@@ -342,16 +369,19 @@ std::variant<CommandConfig, std::string> to_command_config(Command command,
   }
   switch (command) {
     case Command::kServe:
-      return ServeConfig{.http = settings.http, .data_dir = settings.data_dir};
+      return ServeConfig{
+          .http = settings.http, .data_dir = settings.data_dir, .tracing = settings.tracing};
     case Command::kApi:
-      return ApiConfig{.http = settings.http, .servers = servers};
+      return ApiConfig{.http = settings.http, .servers = servers, .tracing = settings.tracing};
     case Command::kWorker:
       return WorkerConfig{.servers = servers,
+                          .tracing = settings.tracing,
                           .metrics_listen = settings.metrics_listen,
                           .consumers = settings.consumers};
     case Command::kReconcile:
       return ReconcileConfig{
           .servers = servers,
+          .tracing = settings.tracing,
           .metrics_listen = settings.metrics_listen,
           .interval = std::chrono::milliseconds(settings.reconcile_interval_ms),
           .double_use_interval = std::chrono::milliseconds(settings.double_use_interval_ms),

@@ -14,6 +14,7 @@
 #include "adapters/altcha/altcha_crypto.hpp"
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/redis/redis_connection.hpp"
+#include "adapters/tracing/otel_tracer.hpp"
 #include "app/issue_challenge.hpp"
 #include "domain/network.hpp"
 
@@ -65,9 +66,19 @@ struct HttpConfig {
   ChallengePolicy challenge_policy() const;
 };
 
+// Tracing (adapters/tracing): where spans are exported, and how many traces are sampled.
+struct TracingConfig {
+  std::optional<std::string> otlp_endpoint;  // an OTLP/HTTP traces URL; none: no export
+  double sample_ratio = 0.01;                // of the traces that start in this process
+};
+
+// The tracer's settings for a process named `service` (service.name).
+TracingSettings tracing_settings(std::string service, const TracingConfig& config);
+
 struct ServeConfig {
   HttpConfig http;
   std::filesystem::path data_dir = "paredao-data";
+  TracingConfig tracing;
 };
 
 // Where the distributed mode's servers are, parsed and checked. The defaults are the servers
@@ -82,16 +93,19 @@ struct ServerAddresses {
 struct ApiConfig {
   HttpConfig http;
   ServerAddresses servers;
+  TracingConfig tracing;
 };
 
 struct WorkerConfig {
   ServerAddresses servers;
+  TracingConfig tracing;
   std::optional<ListenAddress> metrics_listen;
   unsigned consumers = 2;
 };
 
 struct ReconcileConfig {
   ServerAddresses servers;
+  TracingConfig tracing;
   std::optional<ListenAddress> metrics_listen;
   std::chrono::milliseconds interval{1000};              // between two rounds
   std::chrono::milliseconds double_use_interval{30000};  // between two double-use searches

@@ -156,6 +156,31 @@ TEST(DistributedConfig, AMalformedUrlIsRefusedAtStartNamingItsSetting) {
             0u);
 }
 
+TEST(TracingConfig, EveryServingCommandTakesTheEndpointAndTheRatio) {
+  EXPECT_FALSE(config_of<ServeConfig>(Command::kServe, {}).tracing.otlp_endpoint);
+  EXPECT_DOUBLE_EQ(config_of<ServeConfig>(Command::kServe, {}).tracing.sample_ratio, 0.01);
+  const auto api =
+      config_of<ApiConfig>(Command::kApi, {"--otlp-endpoint", "http://127.0.0.1:4318/v1/traces"},
+                           {{"PAREDAO_TRACE_SAMPLE_RATIO", "0.25"}});
+  EXPECT_EQ(api.tracing.otlp_endpoint, "http://127.0.0.1:4318/v1/traces");
+  EXPECT_DOUBLE_EQ(api.tracing.sample_ratio, 0.25);
+  EXPECT_DOUBLE_EQ(
+      config_of<WorkerConfig>(Command::kWorker, {"--trace-sample-ratio", "1"}).tracing.sample_ratio,
+      1.0);
+  EXPECT_EQ(
+      config_of<ReconcileConfig>(Command::kReconcile, {"--otlp-endpoint", "https://c/v1/traces"})
+          .tracing.otlp_endpoint,
+      "https://c/v1/traces");
+  for (const auto* bad : {"1.5", "-0.1", "nan", "half", ""}) {
+    EXPECT_EQ(error_of(Command::kApi, {"--trace-sample-ratio", bad}).rfind("--trace-sample", 0), 0u)
+        << bad;
+  }
+  EXPECT_EQ(error_of(Command::kWorker, {"--otlp-endpoint", "127.0.0.1:4318"}).rfind("--otlp", 0),
+            0u);
+  EXPECT_EQ(error_of(Command::kMigrate, {"--otlp-endpoint", "http://c"}).rfind("unknown option", 0),
+            0u);
+}
+
 TEST(ParseListen, AcceptsHostPortForms) {
   EXPECT_EQ(parse_listen("localhost:0")->port, 0);
   EXPECT_FALSE(parse_listen("127.0.0.1:70000"));

@@ -21,18 +21,6 @@ std::optional<fs::path> find_web_dir(const HttpConfig& config, const fs::path& e
   return std::nullopt;
 }
 
-const char* fate_name(BatchFate fate) {
-  switch (fate) {
-    case BatchFate::kDurable:
-      return "durable";
-    case BatchFate::kNotDurable:
-      return "not_durable";
-    case BatchFate::kInDoubt:
-      return "in_doubt";
-  }
-  return "";
-}
-
 }  // namespace
 
 void log_generated_admin_token(const std::string& token, const std::string& where) {
@@ -43,6 +31,8 @@ void log_generated_admin_token(const std::string& token, const std::string& wher
 
 VotePipeline::Observer observe_pipeline(Metrics& metrics) {
   return [&metrics](const BatchReport& report) {
+    // On the pipeline's thread, synchronously: every line below is the batch's.
+    const log::TraceScope trace(report.trace);
     if (report.written) {
       metrics.observe_batch(report.votes, report.seconds, report.fate == BatchFate::kDurable);
     }
@@ -68,7 +58,8 @@ VotePipeline::Observer observe_pipeline(Metrics& metrics) {
 }
 
 HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
-                     http::ApiServices services, const boost::json::object& started) {
+                     http::ApiServices services, Tracer& tracer,
+                     const boost::json::object& started) {
   const auto web_dir = find_web_dir(config, executable);
   web_ = std::make_unique<http::StaticFiles>(web_dir);
   if (!web_dir) log::warn("web_not_built", {{"hint", "run: make web"}});
@@ -93,7 +84,7 @@ HttpFront::HttpFront(const HttpConfig& config, const fs::path& executable,
                          .max_connections_per_network = config.max_connections_per_network,
                          .client_prefixes = {config.client_prefix_v4, config.client_prefix_v6},
                          .trusted_proxies = config.trusted_proxies},
-      *api_, metrics);
+      *api_, metrics, tracer);
   server_->start();
 
   const auto endpoint = server_->local_endpoint();

@@ -59,7 +59,7 @@ struct FrontUseCases {
 class HttpFront {
  public:
   HttpFront(const HttpConfig& config, const std::filesystem::path& executable,
-            http::ApiServices services, const boost::json::object& started);
+            http::ApiServices services, Tracer& tracer, const boost::json::object& started);
   void stop();
 
  private:

@@ -15,6 +15,7 @@
 #include "adapters/system/random_ids.hpp"
 #include "adapters/system/secret_file.hpp"
 #include "adapters/system/system_clock.hpp"
+#include "adapters/tracing/otel_tracer.hpp"
 #include "app/poll_admin.hpp"
 #include "app/readiness.hpp"
 #include "app/review_ports.hpp"
@@ -69,6 +70,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
       });
 
   Metrics metrics;
+  OtelTracer tracer(tracing_settings("paredao", config.tracing));
   TallySnapshots snapshots(tallies, clock);
   SqliteBatchLog batch_log(database);
   MemoryPaceLedger pace(clock, kMaxPaceWindows);
@@ -108,7 +110,8 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
                                                        .ids = ids,
                                                        .clock = clock,
                                                        .counts = &tallies,
-                                                       .snapshots = &snapshots},
+                                                       .snapshots = &snapshots,
+                                                       .tracer = &tracer},
                                      VotePipelineSettings{}, observe_pipeline(metrics)));
   auto& front = components.keep(
       "use cases", std::make_unique<FrontUseCases>(catalog, verifier, pipeline, ids, clock,
@@ -121,7 +124,7 @@ int run_serve(const ServeConfig& config, const fs::path& executable) {
   };
   components.add("http",
                  std::make_unique<HttpFront>(
-                     config.http, executable, services,
+                     config.http, executable, services, tracer,
                      boost::json::object{{"mode", "embedded"},
                                          {"data_dir", config.data_dir.string()},
                                          {"recovered_votes", recovered.votes},

@@ -10,6 +10,8 @@
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
+#include "adapters/tracing/otel_tracer.hpp"
+#include "adapters/tracing/traceparent.hpp"
 #include "app/periodic_task.hpp"
 #include "app/record_batch.hpp"
 #include "cmd/distributed.hpp"
@@ -47,13 +49,16 @@ std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetr
   std::vector<VoteBatch> batches;
   std::vector<std::size_t> readable;  // the message of each batch
   for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto trace = parse_traceparent(messages[i].traceparent).value_or(TraceContext{});
     auto batch = decode_vote_batch(messages[i].body);
     if (!batch) {
+      const TraceScope scope(trace);
       log::error("unreadable_message",
                  {{"message_id", messages[i].message_id}, {"bytes", messages[i].body.size()}});
       metrics.observe_batch("dead_letter", 0, 0);
       continue;
     }
+    batch->trace = trace;
     batches.push_back(std::move(*batch));
     readable.push_back(i);
   }
@@ -89,19 +94,22 @@ std::vector<amqp::Disposition> handle_messages(RecordBatch& record, PipelineMetr
 // the queue.
 class ConsumerPool {
  public:
-  ConsumerPool(const WorkerConfig& config, PipelineMetrics& metrics)
+  ConsumerPool(const WorkerConfig& config, PipelineMetrics& metrics, Tracer& tracer)
       : settings_{.endpoint = config.servers.amqp,
                   .queues = amqp::QueueNames::for_deployment(config.servers.deployment)} {
     const RedisSettings redis{.endpoint = config.servers.redis,
                               .prefix = config.servers.deployment};
     threads_.reserve(config.consumers);
     for (unsigned i = 0; i < config.consumers; ++i) {
-      threads_.emplace_back([this, &metrics, redis, url = config.servers.postgres_url] {
+      threads_.emplace_back([this, &metrics, &tracer, redis, url = config.servers.postgres_url] {
         PgVoteHistory history(url);
         RedisLiveCounters counters(redis);
-        RecordBatch record(history, counters, [&metrics](std::string_view step, auto seconds) {
-          metrics.observe_step(step, seconds.count());
-        });
+        RecordBatch record(
+            history, counters,
+            [&metrics](std::string_view step, auto seconds) {
+              metrics.observe_step(step, seconds.count());
+            },
+            &tracer);
         amqp::consume(
             settings_, stopping_,
             [&](std::span<const amqp::Message> messages) {
@@ -135,6 +143,7 @@ int run_worker(const WorkerConfig& config) {
   }
   prepare_partitions(servers.postgres_url);
 
+  OtelTracer tracer(tracing_settings("paredao-worker", config.tracing));  // outlives the threads
   // Started in this order, stopped in the reverse one.
   Lifecycle components;
   components.add("repeated log lines", std::make_unique<RepeatedLogLines>());
@@ -144,7 +153,7 @@ int run_worker(const WorkerConfig& config) {
                                    "partitions", kPartitionCheckPeriod,
                                    [url = servers.postgres_url] { prepare_partitions(url); }));
   const auto& consumers =
-      components.add("consumers", std::make_unique<ConsumerPool>(config, metrics));
+      components.add("consumers", std::make_unique<ConsumerPool>(config, metrics, tracer));
   log::info("worker_started", {{"deployment", servers.deployment},
                                {"consumers", config.consumers},
                                {"queue", consumers.queue()},

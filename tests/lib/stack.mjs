@@ -53,19 +53,25 @@ async function freePort() {
   });
 }
 
-/** Options as startServer's, plus apiCopies (default 2) and reconcileIntervalMs (default 200). */
+/**
+ * Options as startServer's, plus apiCopies (default 2), reconcileIntervalMs (default 200) and
+ * tracing ({ endpoint, ratio }: every process exports its spans there).
+ */
 export async function startStack(options = {}) {
   const urls = serverUrls();
   const name = `t${randomBytes(5).toString('hex')}`;
   psql(`CREATE DATABASE ${name}`);
   const postgresUrl = databaseUrl(name);
   const common = ['--postgres-url', postgresUrl, '--redis-url', urls.redis, '--deployment', name];
+  const tracing = options.tracing
+    ? ['--otlp-endpoint', options.tracing.endpoint, '--trace-sample-ratio', String(options.tracing.ratio ?? 0.01)]
+    : [];
   const adminToken = options.adminToken ?? ADMIN_TOKEN;
   const migrate = await spawnParedao(['migrate', '--postgres-url', postgresUrl], { readyEvent: 'migrated' });
   await migrate.exited;
 
   const apiArgs = () => [
-    'api', '--listen', '127.0.0.1:0', ...common, '--amqp-url', urls.amqp,
+    'api', '--listen', '127.0.0.1:0', ...common, ...tracing, '--amqp-url', urls.amqp,
     '--admin-token', adminToken,
     '--pow-difficulty', String(options.difficulty ?? 1000),
     ...powArgs(options),
@@ -77,10 +83,10 @@ export async function startStack(options = {}) {
   ];
   const apis = [];
   for (let i = 0; i < (options.apiCopies ?? 2); i++) apis.push(await spawnParedao(apiArgs(), { env: options.env }));
-  const startWorker = (metricsPort = 0) => spawnParedao(['worker', ...common, '--amqp-url', urls.amqp,
+  const startWorker = (metricsPort = 0) => spawnParedao(['worker', ...common, ...tracing, '--amqp-url', urls.amqp,
     '--consumers', '2', '--metrics-listen', `127.0.0.1:${metricsPort}`], { readyEvent: 'worker_started' });
   const startReconciler = () => spawnParedao(
-    ['reconcile', ...common, '--interval-ms', String(options.reconcileIntervalMs ?? 200),
+    ['reconcile', ...common, ...tracing, '--interval-ms', String(options.reconcileIntervalMs ?? 200),
       '--double-use-interval-ms', '500',
       '--metrics-listen', '127.0.0.1:0'],
     { readyEvent: 'reconciler_started' });

@@ -20,6 +20,19 @@ std::string_view view(const amqp_bytes_t& bytes) {
   return {static_cast<const char*>(bytes.bytes), bytes.len};
 }
 
+// The text of header `name` of a message, or empty.
+std::string_view header_text(const amqp_basic_properties_t& properties, std::string_view name) {
+  if (!(properties._flags & AMQP_BASIC_HEADERS_FLAG)) return {};
+  for (int i = 0; i < properties.headers.num_entries; ++i) {
+    const auto& entry = properties.headers.entries[i];
+    if (view(entry.key) == name &&
+        (entry.value.kind == AMQP_FIELD_KIND_UTF8 || entry.value.kind == AMQP_FIELD_KIND_BYTES)) {
+      return view(entry.value.value.bytes);
+    }
+  }
+  return {};
+}
+
 // Waits up to `wait` for the next message, and adds it to `envelopes`; false on timeout.
 bool next_message(Connection& connection, std::vector<amqp_envelope_t>& envelopes,
                   std::chrono::microseconds wait) {
@@ -70,10 +83,11 @@ void consume_on(Connection& connection, const ConsumerSettings& settings,
       messages.clear();
       for (const auto& envelope : envelopes) {
         const auto& properties = envelope.message.properties;
-        messages.push_back(
-            Message{view(envelope.message.body), properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG
+        messages.push_back(Message{.body = view(envelope.message.body),
+                                   .message_id = properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG
                                                      ? view(properties.message_id)
-                                                     : std::string_view{}});
+                                                     : std::string_view{},
+                                   .traceparent = header_text(properties, "traceparent")});
       }
       const auto dispositions = handle(messages);
       // The acknowledgements of a group go as one (multiple=true, up to the last acknowledged

@@ -31,6 +31,7 @@ struct ConsumerSettings {
 struct Message {
   std::string_view body;
   std::string_view message_id;
+  std::string_view traceparent;  // its header of that name (W3C Trace Context), or empty
 };
 
 // One disposition per message, in order.

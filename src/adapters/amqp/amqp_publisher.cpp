@@ -91,7 +91,8 @@ bool ConfirmedPublisher::connect() {
   }
 }
 
-PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::string_view body) {
+PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::string_view body,
+                                          std::string_view traceparent) {
   // One retry on a fresh connection: a connection that died while idle (a broker restart) is
   // only noticed when used. Publishing a batch twice is harmless — the worker records each
   // batch id once — while giving up would refuse votes that could be kept.
@@ -103,7 +104,7 @@ PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::stri
     // A blocked broker would not read the message: say so at once rather than wait for nothing.
     if (blocked_) return result;
     if (!connection_) continue;  // the poll found the connection dead
-    const auto outcome = publish_once(message_id, body);
+    const auto outcome = publish_once(message_id, body, traceparent);
     if (outcome == PublishResult::kConfirmed) return outcome;
     if (watchdog_.fired()) {
       // The broker stopped reading: a second connection would be held the same way.
@@ -119,13 +120,22 @@ PublishResult ConfirmedPublisher::publish(std::string_view message_id, std::stri
   return result;
 }
 
-PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std::string_view body) {
+PublishResult ConfirmedPublisher::publish_once(std::string_view message_id, std::string_view body,
+                                               std::string_view traceparent) {
   amqp_basic_properties_t properties{};
   properties._flags =
       AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
   properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
   properties.message_id = bytes(message_id);
   properties.content_type = amqp_cstring_bytes("application/json");
+  amqp_table_entry_t trace_header{};
+  if (!traceparent.empty()) {
+    trace_header.key = amqp_cstring_bytes("traceparent");
+    trace_header.value.kind = AMQP_FIELD_KIND_UTF8;
+    trace_header.value.value.bytes = bytes(traceparent);
+    properties._flags |= AMQP_BASIC_HEADERS_FLAG;
+    properties.headers = amqp_table_t{1, &trace_header};
+  }
   int sent = AMQP_STATUS_OK;
   {
     const auto armed = watchdog_.arm(amqp_get_sockfd(connection_->state()),

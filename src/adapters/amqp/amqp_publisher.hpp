@@ -35,7 +35,9 @@ class ConfirmedPublisher {
   // blocks publishers (a memory or disk alarm) nothing is sent: kNotSent at once. After a
   // failure the connection is dropped and the next call opens a new one. Blocking; one thread
   // at a time (also for connect() and poll()).
-  PublishResult publish(std::string_view message_id, std::string_view body);
+  // `traceparent`, when not empty, goes in the message's headers (W3C Trace Context).
+  PublishResult publish(std::string_view message_id, std::string_view body,
+                        std::string_view traceparent = {});
   // Opens the connection now if needed; false when the broker cannot be reached.
   bool connect();
   // Reads what the broker said meanwhile (connection.blocked, connection.unblocked) without
@@ -47,7 +49,8 @@ class ConfirmedPublisher {
   std::chrono::microseconds confirm_deadline() const;
 
  private:
-  PublishResult publish_once(std::string_view message_id, std::string_view body);
+  PublishResult publish_once(std::string_view message_id, std::string_view body,
+                             std::string_view traceparent);
   PublishResult await_confirm(std::uint64_t tag, std::string_view message_id);
   // Handles a connection-level notification; true when `frame` was one.
   bool notification(const amqp_frame_t& frame);

@@ -123,7 +123,8 @@ void Api::measure_at_scrape() {
   if (services_.measure_at_scrape) services_.measure_at_scrape(services_.metrics);
 }
 
-Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const Network& client) {
+Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const Network& client,
+                        const TraceContext& trace) {
   const unsigned version = request.version();
   // A route that takes JSON needs the media type even for an empty body; any other route only
   // when a body is sent (it is then ignored).
@@ -165,9 +166,9 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
                               version);
     }
     case Route::kChallenge:
-      co_return co_await issue_challenge(request, match, client);
+      co_return co_await issue_challenge(request, match, client, trace);
     case Route::kVotes:
-      co_return co_await cast_vote(request, match, client);
+      co_return co_await cast_vote(request, match, client, trace);
     case Route::kResults: {
       const auto results = services_.results.results(match.poll_id);
       if (!results.ok()) co_return error_response(results.error(), version);
@@ -227,15 +228,16 @@ Task<Response> Api::transition(const Request& request, const RouteMatch& match) 
                           request.version());
 }
 
-Task<Result<IssuedChallenge>> Api::challenge_for(const std::string& poll_id,
-                                                 const Network& client) {
+Task<Result<IssuedChallenge>> Api::challenge_for(const std::string& poll_id, const Network& client,
+                                                 const TraceContext& trace) {
   auto issued = co_await resume_here<IssuedChallenge>(
       [&](auto done) { services_.challenges.issue(poll_id, client, std::move(done)); });
   if (!issued.ok()) {
     if (issued.error().code == ErrorCode::kRateLimited) {
       services_.metrics.count_rate_limited("challenge");
       // Aggregated per network by the log's repeat filter: a line, then one per interval.
-      log::warn("rate_limited", {{"network", client.cidr()}, {"kind", "challenge"}});
+      log::warn("rate_limited",
+                log::traced(trace, {{"network", client.cidr()}, {"kind", "challenge"}}));
     }
     co_return issued;
   }
@@ -244,14 +246,14 @@ Task<Result<IssuedChallenge>> Api::challenge_for(const std::string& poll_id,
   if (issued.value().crossed_human_pace) {
     services_.metrics.count_network_over_human_pace();
     log::warn("network_over_human_pace",
-              {{"network", client.cidr()}, {"pace", issued.value().pace}});
+              log::traced(trace, {{"network", client.cidr()}, {"pace", issued.value().pace}}));
   }
   co_return issued;
 }
 
 Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& match,
-                                    const Network& client) {
-  auto issued = co_await challenge_for(match.poll_id, client);
+                                    const Network& client, const TraceContext& trace) {
+  auto issued = co_await challenge_for(match.poll_id, client, trace);
   if (!issued.ok()) co_return error_response(issued.error(), request.version());
   auto response = json_response(status::ok, std::move(issued.value().document), request.version());
   response.set("Paredao-Work", std::to_string(issued.value().work));
@@ -259,7 +261,7 @@ Task<Response> Api::issue_challenge(const Request& request, const RouteMatch& ma
 }
 
 Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
-                              const Network& client) {
+                              const Network& client, const TraceContext& trace) {
   const unsigned version = request.version();
   // A vote body is under 1 KiB of JSON: parse it into an arena in this coroutine's frame.
   unsigned char arena[2048];
@@ -271,6 +273,7 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
   }
   auto vote = parse_vote(body.value(), match.poll_id);
   vote.network = client;
+  vote.trace = trace;
   auto outcome = co_await resume_here<VoteReceipt>(
       [&](auto done) { services_.votes.cast(std::move(vote), std::move(done)); });
   if (!outcome.ok()) {
@@ -278,11 +281,11 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
     services_.metrics.count_vote_refused(code);
     if (outcome.error().code == ErrorCode::kRateLimited) {
       services_.metrics.count_rate_limited("vote");
-      log::warn("rate_limited", {{"network", client.cidr()}, {"kind", "vote"}});
+      log::warn("rate_limited", log::traced(trace, {{"network", client.cidr()}, {"kind", "vote"}}));
     }
     if (outcome.error().code == ErrorCode::kHumanCheckFailed) {
       log::write(log::Level::kWarn, "human_check_refused",
-                 {{"code", code}, {"detail", outcome.error().detail}});
+                 log::traced(trace, {{"code", code}, {"detail", outcome.error().detail}}));
     }
     co_return error_response(outcome.error(), version);
   }
@@ -290,9 +293,9 @@ Task<Response> Api::cast_vote(const Request& request, const RouteMatch& match,
   if (const auto& receipt = outcome.value(); !receipt.held_reason.empty()) {
     services_.metrics.count_vote_held(receipt.held_reason);
     if (receipt.first_held) {
-      log::warn("network_quarantined", {{"network", client.cidr()},
-                                        {"poll_id", receipt.poll->id},
-                                        {"reason", receipt.held_reason}});
+      log::warn("network_quarantined", log::traced(trace, {{"network", client.cidr()},
+                                                           {"poll_id", receipt.poll->id},
+                                                           {"reason", receipt.held_reason}}));
     }
   }
   co_return json_response(status::accepted, receipt_json(outcome.value()), version);

@@ -56,7 +56,9 @@ class Api {
 
   // The response to a complete request that passed precheck(), from a client of `client`.
   // A streamed reply (the audit) carries its body in `stream`.
-  Task<Reply> handle(const Request& request, const RouteMatch& match, const Network& client);
+  // `trace`: the request's span, which the vote's batch and log lines continue.
+  Task<Reply> handle(const Request& request, const RouteMatch& match, const Network& client,
+                     const TraceContext& trace = {});
 
  private:
   bool has_admin_token(const RequestHeader& header) const;
@@ -65,10 +67,12 @@ class Api {
   Task<Response> create_poll(const Request& request);
   Task<Response> transition(const Request& request, const RouteMatch& match);
   // A challenge for a client, counted in the metrics (the challenge route, the vote page).
-  Task<Result<IssuedChallenge>> challenge_for(const std::string& poll_id, const Network& client);
+  Task<Result<IssuedChallenge>> challenge_for(const std::string& poll_id, const Network& client,
+                                              const TraceContext& trace = {});
   Task<Response> issue_challenge(const Request& request, const RouteMatch& match,
-                                 const Network& client);
-  Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client);
+                                 const Network& client, const TraceContext& trace);
+  Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client,
+                           const TraceContext& trace);
   Response web(const Request& request, const RouteMatch& match) const;
   // The vote page with its first data inlined (api_vote_page.cpp).
   Task<Response> vote_page(const Request& request, const RouteMatch& match, const Network& client);

@@ -22,6 +22,7 @@
 #include "adapters/http/proxy_protocol.hpp"
 #include "adapters/http/request_parsing.hpp"
 #include "adapters/logging/json_log.hpp"
+#include "adapters/tracing/traceparent.hpp"
 
 namespace paredao::http {
 namespace {
@@ -127,10 +128,11 @@ struct HttpServer::Worker {
   }
 };
 
-HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics)
+HttpServer::HttpServer(HttpSettings settings, Api& api, Metrics& metrics, Tracer& tracer)
     : settings_(std::move(settings)),
       api_(api),
       metrics_(metrics),
+      tracer_(tracer),
       caps_(settings_.max_connections, settings_.max_connections_per_network) {
   tcp::endpoint endpoint{asio::ip::make_address(settings_.host), settings_.port};
   for (unsigned i = 0; i < std::max(1u, settings_.threads); ++i) {
@@ -387,7 +389,22 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
   }
 
   const auto& request = parser.get();
-  auto reply = co_await api_.handle(request, exchange.match, client_network(connection, request));
+  // The request's span: a child of the caller's, when its traceparent is one.
+  const auto route = route_name(exchange.match.route);
+  const auto traceparent = request.find("traceparent");
+  const auto parent =
+      traceparent == request.end()
+          ? std::nullopt
+          : parse_traceparent({traceparent->value().data(), traceparent->value().size()});
+  const auto span = tracer_.start(std::string(request.method_string()) + " " + std::string(route),
+                                  SpanKind::kServer, parent.value_or(TraceContext{}));
+  span->set_attribute("http.route", route);
+  auto reply = co_await api_.handle(request, exchange.match, client_network(connection, request),
+                                    span->context());
+  const unsigned code = reply.response.result_int();
+  span->set_attribute("http.response.status_code", std::int64_t(code));
+  if (code >= 500) span->set_error(reply.response.reason());
+  span->end();
   exchange.response = std::move(reply.response);
   exchange.stream = std::move(reply.stream);
   exchange.response.keep_alive(request.keep_alive() && !draining_);

@@ -43,7 +43,8 @@ class HttpServer {
  public:
   // Binds at once (throws std::system_error if the address is taken or invalid); serves nothing
   // until start().
-  HttpServer(HttpSettings settings, Api& api, Metrics& metrics);
+  // Each request is a span of `tracer` (a child of its `traceparent`, when it has one).
+  HttpServer(HttpSettings settings, Api& api, Metrics& metrics, Tracer& tracer);
   // Stops first, if still serving.
   ~HttpServer();
 
@@ -94,6 +95,7 @@ class HttpServer {
   HttpSettings settings_;
   Api& api_;
   Metrics& metrics_;
+  Tracer& tracer_;
   ConnectionCaps caps_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;  // one per worker, while started

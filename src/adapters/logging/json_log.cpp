@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "adapters/logging/repeat_filter.hpp"
+#include "adapters/tracing/traceparent.hpp"
 
 namespace paredao::log {
 namespace {
@@ -70,8 +71,20 @@ const RepeatFilter::Sink& repeat_sink() {
 
 }  // namespace
 
+boost::json::object traced(const TraceContext& context, boost::json::object fields) {
+  if (!context.valid()) return fields;
+  fields["trace_id"] = trace_id_hex(context);
+  fields["span_id"] = span_id_hex(context);
+  return fields;
+}
+
 void write(Level level, std::string_view event, boost::json::object fields) {
   if (!logger().should_log(to_spdlog(level))) return;
+  if (const auto* trace = TraceScope::current();
+      trace && trace->valid() && !fields.contains("trace_id")) {
+    fields["trace_id"] = trace_id_hex(*trace);
+    fields["span_id"] = span_id_hex(*trace);
+  }
   if (level < Level::kWarn) return emit(level, event, std::move(fields));
   repeats().offer(int(level), event, std::move(fields), RepeatFilter::Clock::now(), repeat_sink());
 }

@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <string_view>
 
+#include "app/ports/tracer.hpp"
+
 namespace paredao::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
@@ -19,6 +21,14 @@ void write(Level level, std::string_view event, boost::json::object fields = {})
 // Writes the counts of repeated lines whose interval has ended (all of them when `all`, at
 // shutdown). Call it now and then: a flood that stops is summed up without waiting for a line.
 void flush_repeats(bool all = false);
+
+// Every line written inside a TraceScope (app/ports/tracer.hpp) carries "trace_id" and
+// "span_id".
+using paredao::TraceScope;
+
+// `fields` with "trace_id" and "span_id" of `context` (unchanged when it is not valid): a
+// coroutine's line.
+boost::json::object traced(const TraceContext& context, boost::json::object fields);
 
 inline void debug(std::string_view event, boost::json::object fields = {}) {
   write(Level::kDebug, event, std::move(fields));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/ports/tracer.hpp"
 #include "domain/tally.hpp"
 #include "domain/time.hpp"
 
@@ -21,6 +22,7 @@ struct AcceptedVote {
   std::string network;             // the client's network, as a CIDR (the edge; the audit)
   VoteState state = VoteState::kCounted;  // quarantined when the edge holds it apart
   std::string reason;                     // why it is held ("pace", "watched"); empty if counted
+  TraceContext trace;                     // the request that carried it; tracing only, never stored
 };
 
 // Votes made durable together: one transaction, one message of the queue. `batch_id` is unique
@@ -28,6 +30,9 @@ struct AcceptedVote {
 struct VoteBatch {
   std::string batch_id;
   std::vector<AcceptedVote> votes;
+  // The span that made it durable, which the worker's spans continue (a message header; not part
+  // of the batch's identity: a redelivery may carry another).
+  TraceContext trace;
 };
 
 enum class BatchFate {
@@ -35,6 +40,19 @@ enum class BatchFate {
   kNotDurable,  // certainly not stored: none of its votes can ever count
   kInDoubt,     // may or may not be stored (sent, then no confirmation): claim neither outcome
 };
+
+// For logs and spans: "durable", "not_durable", "in_doubt".
+constexpr const char* fate_name(BatchFate fate) {
+  switch (fate) {
+    case BatchFate::kDurable:
+      return "durable";
+    case BatchFate::kNotDurable:
+      return "not_durable";
+    case BatchFate::kInDoubt:
+      return "in_doubt";
+  }
+  return "";
+}
 
 // Makes one batch durable as a unit (all its votes or none). Blocking; called from one thread
 // at a time (the pipeline's).
