@@ -81,7 +81,8 @@ class FakeHistory final : public VoteHistory {
     }
     for (const auto& id : order_) {
       if (recorded_at_[id] < since) continue;
-      RecordedBatch batch{id, recorded_at_[id], {}};
+      RecordedBatch batch{
+          .batch_id = id, .recorded_at = recorded_at_[id], .deltas = {}, .trace = traces_[id]};
       for (const auto& delta : batches_[id]) {
         if (delta.poll_id == poll_id) batch.deltas.push_back(delta);
       }
@@ -110,6 +111,7 @@ class FakeHistory final : public VoteHistory {
       tallies_[poll].add(candidate, hour, n);
     }
     batches_[batch.batch_id] = deltas;
+    traces_[batch.batch_id] = batch.trace;
     recorded_at_[batch.batch_id] = clock_.now();
     order_.push_back(batch.batch_id);
     return deltas;
@@ -122,6 +124,7 @@ class FakeHistory final : public VoteHistory {
   const Clock& clock_;
   std::vector<Use> uses_;
   std::map<std::string, TimePoint> recorded_at_;
+  std::map<std::string, TraceContext> traces_;
   std::vector<UsedChallenge> challenges_;
   std::set<std::string> votes_;
   std::map<std::string, std::vector<TallyDelta>> batches_;

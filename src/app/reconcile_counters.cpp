@@ -168,6 +168,18 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
   if (result.drift == 0 || !settings_.repair) return result;
   result.repaired = counters_.replace_if_unchanged(poll_id, live->counts, history->counts,
                                                    pending) == ReplaceStatus::kReplaced;
+  if (result.repaired && tracer_) {
+    // The batches this repair counted, each in the trace of the message that carried it.
+    for (const auto& batch : history->recent) {
+      if (std::find(pending.begin(), pending.end(), batch.batch_id) == pending.end()) continue;
+      const auto span =
+          tracer_->start("count batch from history", SpanKind::kInternal, batch.trace);
+      span->set_attribute("paredao.batch_id", batch.batch_id);
+      span->set_attribute("paredao.poll_id", poll_id);
+      span->set_attribute("paredao.drift_votes", result.drift);
+      span->end();
+    }
+  }
   return result;
 }
 

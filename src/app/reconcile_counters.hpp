@@ -12,6 +12,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/live_counters.hpp"
 #include "app/ports/replay_guard.hpp"
+#include "app/ports/tracer.hpp"
 #include "app/ports/vote_history.hpp"
 
 namespace paredao {
@@ -56,13 +57,16 @@ struct ReconcileSettings {
 class ReconcileCounters {
  public:
   // `replay_guard` is the shared one whose memory lives in the same store as the counters.
+  // With a tracer, each batch a repair counts (its worker had not) is a span continuing the trace
+  // of the message that carried it: a vote's trace then shows the sync service counting it.
   ReconcileCounters(VoteHistory& history, LiveCounters& counters, SharedReplayGuard& replay_guard,
-                    const Clock& clock, ReconcileSettings settings)
+                    const Clock& clock, ReconcileSettings settings, Tracer* tracer = nullptr)
       : history_(history),
         counters_(counters),
         replay_guard_(replay_guard),
         clock_(clock),
-        settings_(settings) {}
+        settings_(settings),
+        tracer_(tracer) {}
 
   ReconcileReport run_once();
 
@@ -84,6 +88,7 @@ class ReconcileCounters {
   SharedReplayGuard& replay_guard_;
   const Clock& clock_;
   const ReconcileSettings settings_;
+  Tracer* tracer_;
   std::optional<TimePoint> searched_until_;  // recording time of the last double-use search
   std::optional<TimePoint> next_search_;
   std::set<std::pair<std::string, std::string>> reported_;  // (poll, challenge) used twice

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "app/distributed_fakes_test.hpp"
 #include "app/record_batch.hpp"
 #include "app/test_fakes.hpp"
@@ -184,6 +186,64 @@ TEST_F(Fixture, TheSyncServiceReportsEachDoubleUseOnceAndSearchesOnlyWhenDue) {
   report = reconcile.run_once();
   ASSERT_TRUE(report.used_twice);
   EXPECT_TRUE(report.used_twice->empty()) << "already reported";
+}
+
+// A batch the sync service counts itself (its worker had not: the counters lost it) is a span
+// in the trace of the message that carried it; batches it did not count have none.
+TEST_F(Fixture, ABatchCountedByARepairIsASpanInItsMessagesTrace) {
+  testing::FakeTracer tracer;
+  ReconcileCounters traced{history, counters, guard, clock, ReconcileSettings{}, &tracer};
+  auto carried = batch_of("b1", 3);
+  carried.trace = testing::sampled_context(7, 70);
+  ASSERT_EQ(record.handle(carried), BatchOutcome::kCounted);
+  EXPECT_EQ(traced.run_once().total_drift(), 0);
+  EXPECT_TRUE(tracer.spans.empty()) << "in sync: nothing counted by the sync service";
+  clock.advance(std::chrono::seconds(6));
+  counters.wipe();
+  ASSERT_TRUE(traced.run_once().polls.at(0).repaired);
+  ASSERT_EQ(tracer.spans.size(), 1u);
+  const auto& span = tracer.spans[0];
+  EXPECT_EQ(span.name, "count batch from history");
+  EXPECT_EQ(span.parent, testing::sampled_context(7, 70));
+  EXPECT_TRUE(span.ended);
+  EXPECT_NE(std::find(span.attributes.begin(), span.attributes.end(),
+                      std::pair<std::string, std::string>{"paredao.batch_id", "b1"}),
+            span.attributes.end());
+}
+
+// The worker's spans: one per batch continuing its message's trace, the PostgreSQL transaction
+// under the first (linked to the others), each Redis step under its own batch.
+TEST_F(Fixture, TheWorkersSpansContinueEachMessagesTrace) {
+  testing::FakeTracer tracer;
+  RecordBatch traced{history, counters, nullptr, &tracer};
+  auto first = batch_of("b1", 2);
+  first.trace = testing::sampled_context(1, 10);
+  auto second = batch_of("b2", 1);
+  second.trace = testing::sampled_context(2, 20);
+  const std::vector<VoteBatch> batches{first, second};
+  ASSERT_EQ(traced.handle_all(batches),
+            (std::vector<BatchOutcome>{BatchOutcome::kCounted, BatchOutcome::kCounted}));
+  ASSERT_EQ(tracer.spans.size(), 5u);
+  const auto& record1 = tracer.spans[0];
+  const auto& record2 = tracer.spans[1];
+  EXPECT_EQ(record1.name, "record votes");
+  EXPECT_EQ(record1.kind, SpanKind::kConsumer);
+  EXPECT_EQ(record1.parent, first.trace);
+  EXPECT_EQ(record2.parent, second.trace);
+  const auto& postgres = tracer.named("postgres record batches");
+  EXPECT_EQ(postgres.parent, record1.context);
+  EXPECT_EQ(postgres.links, (std::vector<TraceContext>{record2.context}));
+  EXPECT_EQ(tracer.spans[3].name, "redis apply batch");
+  EXPECT_EQ(tracer.spans[3].parent, record1.context);
+  EXPECT_EQ(tracer.spans[4].parent, record2.context);
+  for (const auto& span : tracer.spans) EXPECT_TRUE(span.ended) << span.name;
+  // PostgreSQL down: each batch's span says it failed.
+  testing::FakeTracer down_tracer;
+  RecordBatch down{history, counters, nullptr, &down_tracer};
+  history.reachable = false;
+  EXPECT_EQ(down.handle(batch_of("b3", 1)), BatchOutcome::kRetryLater);
+  EXPECT_TRUE(down_tracer.named("record votes").failed);
+  EXPECT_TRUE(down_tracer.named("postgres record batches").failed);
 }
 
 }  // namespace

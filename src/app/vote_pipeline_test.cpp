@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "adapters/memory/memory_replay_guard.hpp"
 #include "adapters/memory/memory_tally_store.hpp"
@@ -23,8 +25,11 @@ using SharedMode = testing::FakeSharedGuard::Mode;
 class ScriptedLog final : public BatchLog {
  public:
   BatchFate write(const VoteBatch& batch) override {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    ++entered_;
+    opened_.wait(lock, [this] { return !held_; });
     ++writes_;
+    traces_.push_back(batch.trace);
     if (fate_ == BatchFate::kDurable) {
       for (const auto& vote : batch.votes) stored_.push_back(vote.challenge_id);
     }
@@ -42,9 +47,30 @@ class ScriptedLog final : public BatchLog {
     std::lock_guard lock(mutex_);
     return writes_;
   }
+  // The trace context each written batch carried, in order.
+  std::vector<TraceContext> traces() {
+    std::lock_guard lock(mutex_);
+    return traces_;
+  }
+  int entered() {
+    std::lock_guard lock(mutex_);
+    return entered_;
+  }
+  // Writes wait while held (so that votes queue up into one batch).
+  void hold(bool held) {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = held;
+    }
+    opened_.notify_all();
+  }
 
  private:
   std::mutex mutex_;
+  std::condition_variable opened_;
+  bool held_ = false;                     // guarded by mutex_
+  int entered_ = 0;                       // guarded by mutex_
+  std::vector<TraceContext> traces_;      // guarded by mutex_
   BatchFate fate_ = BatchFate::kDurable;  // guarded by mutex_
   std::vector<std::string> stored_;       // guarded by mutex_
   int writes_ = 0;                        // guarded by mutex_
@@ -82,6 +108,16 @@ class VotePipelineTest : public ::testing::Test {
                         .challenge_id = challenge,
                         .challenge_expires_at = clock.now() + seconds(300)};
   }
+  // Submits one vote carrying `trace`; its answer comes later.
+  std::future<AppendStatus> submit(VotePipeline& pipeline, const std::string& challenge,
+                                   TraceContext trace) {
+    auto promise = std::make_shared<std::promise<AppendStatus>>();
+    auto answer = promise->get_future();
+    auto accepted = vote(challenge);
+    accepted.trace = trace;
+    pipeline.submit(std::move(accepted), [promise](AppendStatus s) { promise->set_value(s); });
+    return answer;
+  }
   // Submits one vote and waits for its answer.
   AppendStatus cast(VotePipeline& pipeline, const std::string& challenge) {
     auto promise = std::make_shared<std::promise<AppendStatus>>();
@@ -93,13 +129,15 @@ class VotePipelineTest : public ::testing::Test {
     }
     return answer.get();
   }
-  std::unique_ptr<VotePipeline> embedded(VotePipelineSettings settings = {}) {
+  std::unique_ptr<VotePipeline> embedded(VotePipelineSettings settings = {},
+                                         Tracer* tracer = nullptr) {
     return std::make_unique<VotePipeline>(VotePipelinePorts{.local_guard = local,
                                                             .log = log,
                                                             .ids = ids,
                                                             .clock = clock,
                                                             .counts = &tallies,
-                                                            .snapshots = &snapshots},
+                                                            .snapshots = &snapshots,
+                                                            .tracer = tracer},
                                           settings, [this](const BatchReport& r) {
                                             std::lock_guard lock(reports_mutex);
                                             reports.push_back(r);
@@ -143,6 +181,44 @@ TEST_F(VotePipelineTest, ADurableBatchAnswersItsVotesAndCountsEachOnce) {
   EXPECT_EQ(cast(*pipeline, "c2"), AppendStatus::kDurable);
   EXPECT_EQ(counted(), 2);
   EXPECT_EQ(log.stored(), (std::vector<std::string>{"c1", "c2"}));
+}
+
+// A batch continues the trace of its first sampled vote and links the other sampled ones; the
+// log gets the batch's span as the context to carry on.
+TEST_F(VotePipelineTest, ABatchSpanContinuesItsFirstSampledVoteAndLinksTheOthers) {
+  testing::FakeTracer tracer;
+  auto pipeline = embedded({}, &tracer);
+  log.hold(true);
+  auto first = submit(*pipeline, "c1", {});  // a batch of its own, held in the log
+  while (log.entered() == 0) std::this_thread::sleep_for(milliseconds(1));
+  auto unsampled = submit(*pipeline, "c2", {});
+  auto second = submit(*pipeline, "c3", testing::sampled_context(2, 20));
+  auto third = submit(*pipeline, "c4", testing::sampled_context(3, 30));
+  log.hold(false);
+  for (auto* answer : {&first, &unsampled, &second, &third}) {
+    ASSERT_EQ(answer->get(), AppendStatus::kDurable);
+  }
+  pipeline->stop();
+  ASSERT_EQ(tracer.spans.size(), 2u);
+  const auto& batch = tracer.spans[1];
+  EXPECT_EQ(batch.name, "vote batch commit");
+  EXPECT_EQ(batch.parent, testing::sampled_context(2, 20));
+  EXPECT_EQ(batch.links, (std::vector<TraceContext>{testing::sampled_context(3, 30)}));
+  EXPECT_TRUE(batch.ended);
+  EXPECT_FALSE(batch.failed);
+  EXPECT_EQ(log.traces().at(1), batch.context);
+  EXPECT_EQ(log.traces().at(0), tracer.spans[0].context);
+}
+
+TEST_F(VotePipelineTest, AFailedBatchsSpanSaysSo) {
+  testing::FakeTracer tracer;
+  auto pipeline = embedded({}, &tracer);
+  log.answer(BatchFate::kNotDurable);
+  EXPECT_EQ(cast(*pipeline, "c1"), AppendStatus::kUnavailable);
+  pipeline->stop();
+  ASSERT_EQ(tracer.spans.size(), 1u);
+  EXPECT_TRUE(tracer.spans[0].failed);
+  EXPECT_TRUE(tracer.spans[0].ended);
 }
 
 TEST_F(VotePipelineTest, AReplayOnThisProcessIsRefusedAtOnce) {

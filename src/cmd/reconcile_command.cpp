@@ -5,6 +5,7 @@
 #include "adapters/postgres/pg_vote_history.hpp"
 #include "adapters/redis/redis_counters.hpp"
 #include "adapters/system/system_clock.hpp"
+#include "adapters/tracing/otel_tracer.hpp"
 #include "app/periodic_task.hpp"
 #include "app/reconcile_counters.hpp"
 #include "cmd/distributed.hpp"
@@ -50,9 +51,11 @@ int run_reconcile(const ReconcileConfig& config) {
   const RedisSettings redis{.endpoint = servers.redis, .prefix = servers.deployment};
   RedisLiveCounters counters(redis);
   RedisReplayGuard replay_guard(redis);
+  OtelTracer tracer(tracing_settings("paredao-reconcile", config.tracing));
   ReconcileCounters reconcile(history, counters, replay_guard, clock,
                               ReconcileSettings{.repair = !config.check_only,
-                                                .double_use_every = config.double_use_interval});
+                                                .double_use_every = config.double_use_interval},
+                              &tracer);
 
   if (config.check_only) {
     const auto report = reconcile.run_once();

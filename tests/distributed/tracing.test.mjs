@@ -1,16 +1,22 @@
 // Tracing, end to end: a distributed stack exporting its spans with OTLP/HTTP to a receiver that
 // decodes them with the official protobuf definitions (tests/lib/otlp_receiver.mjs). One vote,
-// sent with a W3C traceparent, is followed from the api copy's HTTP span through its batch and
-// the publish to RabbitMQ, into the worker's record and its PostgreSQL and Redis steps: every
-// parent/child link checked, and the log lines written for a request carry its trace id.
+// sent with a W3C traceparent, is followed across three processes: from the api copy's HTTP span
+// through its batch and the publish to RabbitMQ, into the worker's record and its PostgreSQL and
+// Redis steps, and, once Redis has lost its counts, into the sync service counting it again from
+// PostgreSQL: every parent/child link checked. The log lines written for a request carry its
+// trace id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createPoll, fetchChallenge, openPoll, solve } from '../lib/harness.mjs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createPoll, fetchChallenge, openPoll, repoRoot, solve } from '../lib/harness.mjs';
 import { startOtlpReceiver } from '../lib/otlp_receiver.mjs';
 import { startStack } from '../lib/stack.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const servers = (...args) => promisify(execFile)(join(repoRoot, 'deploy', 'local', 'servers.sh'), args);
 
 async function castVote(stack, poll, headers = {}, altcha = undefined) {
   const payload = altcha ?? await solve(await fetchChallenge(stack, poll.id));
@@ -21,7 +27,7 @@ async function castVote(stack, poll, headers = {}, altcha = undefined) {
   });
 }
 
-test('one vote traced across the api copy and the worker, parent by parent', { timeout: 120000 }, async () => {
+test('one vote traced across the api copy, the worker and the sync service, parent by parent', { timeout: 120000 }, async () => {
   const receiver = await startOtlpReceiver();
   // Ratio 0: only what a caller asks to sample is recorded, so every span received is this vote's.
   const stack = await startStack({ tracing: { endpoint: receiver.url, ratio: 0 } });
@@ -65,6 +71,16 @@ test('one vote traced across the api copy and the worker, parent by parent', { t
     // Nothing else was sampled at ratio 0: the other votes and the challenges were not recorded.
     await sleep(1500);
     assert.deepEqual([...new Set(receiver.spans.map((s) => s.traceId))], [traceId]);
+
+    // Redis loses its data (a restart without persistence): the sync service counts the batch
+    // again from PostgreSQL, in the trace of the message that carried it.
+    await servers('restart', 'redis');
+    await receiver.waitFor('the sync service\'s span', (spans) =>
+      spans.some((s) => s.traceId === traceId && s.name === 'count batch from history'));
+    const recount = span('count batch from history');
+    assert.equal(recount.service, 'paredao-reconcile');
+    assert.equal(recount.parentSpanId, publish.spanId, 'the sync service continues the message\'s trace');
+    assert.equal(recount.attributes['paredao.batch_id'], batch.attributes['paredao.batch_id']);
   } finally {
     await stack.stop();
     stack.cleanup();

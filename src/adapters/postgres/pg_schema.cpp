@@ -151,6 +151,11 @@ CREATE TABLE review_decisions (
 );
 CREATE INDEX review_decisions_by_poll ON review_decisions (poll_id, at);
 )SQL"},
+    {5, "tracing: the trace context of the message that carried each batch", R"SQL(
+-- W3C traceparent of the message that carried the batch (null: none). The sync service
+-- continues that trace when it counts the batch into Redis itself (a repair).
+ALTER TABLE applied_batches ADD COLUMN traceparent text;
+)SQL"},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "adapters/logging/json_log.hpp"
+#include "adapters/tracing/traceparent.hpp"
 
 namespace paredao {
 namespace {
@@ -26,7 +27,8 @@ namespace {
 // (what `/ 1000.0` alone gives) cost twice as much per row, for the same correctly rounded double.
 constexpr const char* kRecordBatches = R"SQL(
 WITH batches AS (
-  SELECT batch_id, position FROM unnest($1::uuid[]) WITH ORDINALITY AS b (batch_id, position)
+  SELECT batch_id, nullif(traceparent, '') AS traceparent, position
+  FROM unnest($1::uuid[], $12::text[]) WITH ORDINALITY AS b (batch_id, traceparent, position)
 ), done AS (
   SELECT b.batch_id, b.position, a.delta
   FROM batches b JOIN applied_batches a ON a.batch_id = b.batch_id
@@ -60,7 +62,8 @@ WITH batches AS (
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
 ), recorded AS (
-  INSERT INTO applied_batches (batch_id, delta, votes, first_accepted_at, last_accepted_at)
+  INSERT INTO applied_batches (batch_id, delta, votes, first_accepted_at, last_accepted_at,
+                               traceparent)
   SELECT b.batch_id,
          coalesce(jsonb_agg(jsonb_build_object('p', c.poll_id, 'c', c.candidate_id,
                                                'h', extract(epoch FROM c.hour)::bigint, 'n', c.n))
@@ -68,10 +71,11 @@ WITH batches AS (
                   '[]'::jsonb),
          coalesce(sum(c.n), 0),
          (SELECT first_at FROM spans s WHERE s.batch_id = b.batch_id),
-         (SELECT last_at FROM spans s WHERE s.batch_id = b.batch_id)
+         (SELECT last_at FROM spans s WHERE s.batch_id = b.batch_id),
+         b.traceparent
   FROM batches b LEFT JOIN counts c ON c.batch_id = b.batch_id
   WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.batch_id = b.batch_id)
-  GROUP BY b.batch_id ORDER BY b.batch_id
+  GROUP BY b.batch_id, b.traceparent ORDER BY b.batch_id
   RETURNING batch_id, delta
 )
 SELECT position, delta::text FROM done
@@ -108,8 +112,10 @@ std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
   std::vector<std::string> states;
   std::vector<std::string_view> batch_ids, vote_batches, vote_ids, polls, candidates, challenges,
       networks, reasons;
+  std::vector<std::string> traceparents;
   for (const auto* batch : sorted) {
     batch_ids.push_back(batch->batch_id);
+    traceparents.push_back(format_traceparent(batch->trace));
     for (const auto& vote : batch->votes) {
       vote_batches.push_back(batch->batch_id);
       vote_ids.push_back(vote.vote_id);
@@ -126,11 +132,12 @@ std::optional<std::vector<std::vector<TallyDelta>>> PgVoteHistory::record_all(
   const std::vector<std::string_view> state_texts(states.begin(), states.end());
   const std::vector<std::string_view> times(accepted_ms.begin(), accepted_ms.end());
   const std::vector<std::string_view> expiries(expires_ms.begin(), expires_ms.end());
+  const std::vector<std::string_view> traces(traceparents.begin(), traceparents.end());
   const std::vector<pg::Param> params{
       pg::text_array(batch_ids),   pg::text_array(vote_batches), pg::text_array(vote_ids),
       pg::text_array(times),       pg::text_array(polls),        pg::text_array(candidates),
       pg::text_array(challenges),  pg::text_array(expiries),     pg::text_array(networks),
-      pg::text_array(state_texts), pg::text_array(reasons)};
+      pg::text_array(state_texts), pg::text_array(reasons),      pg::text_array(traces)};
   // A unique violation means that a batch of the group was recorded by another worker since this
   // statement's snapshot; the retry reads it back. Each batch can do that once.
   for (std::size_t attempt = 0; attempt <= sorted.size(); ++attempt) {
@@ -289,15 +296,18 @@ std::optional<PollHistory> PgVoteHistory::history_of(std::string_view poll_id, T
                            counts.integer(row, 2));
       }
       const auto recent = connection.exec(
-          "SELECT batch_id::text, (extract(epoch FROM applied_at) * 1000)::bigint, delta::text"
+          "SELECT batch_id::text, (extract(epoch FROM applied_at) * 1000)::bigint, delta::text,"
+          " coalesce(traceparent, '')"
           " FROM applied_batches WHERE applied_at >= to_timestamp($2::bigint / 1000.0)"
           " AND delta @> jsonb_build_array(jsonb_build_object('p', $1::text))"
           " ORDER BY applied_at",
           {poll, std::to_string(since.time_since_epoch().count())});
       for (int row = 0; row < recent.rows(); ++row) {
-        RecordedBatch batch{std::string(recent.text(row, 0)),
-                            TimePoint{std::chrono::milliseconds{recent.integer(row, 1)}},
-                            {}};
+        RecordedBatch batch{
+            .batch_id = std::string(recent.text(row, 0)),
+            .recorded_at = TimePoint{std::chrono::milliseconds{recent.integer(row, 1)}},
+            .deltas = {},
+            .trace = parse_traceparent(recent.text(row, 3)).value_or(TraceContext{})};
         for (auto& delta : parse_stored_deltas(recent.text(row, 2))) {
           if (delta.poll_id == poll) batch.deltas.push_back(std::move(delta));
         }

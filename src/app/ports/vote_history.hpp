@@ -17,6 +17,7 @@ struct RecordedBatch {
   std::string batch_id;
   TimePoint recorded_at;
   std::vector<TallyDelta> deltas;
+  TraceContext trace;  // of the message that carried it, when recorded with one
 };
 
 // What the history knows of one poll at one instant.
