@@ -5,7 +5,7 @@
 #   make run-distributed / make stop   the distributed mode on this machine
 .PHONY: run test deps test-deps build web lint unit-test node-test bench microbench fuzz sanitize clean \
         servers integration-test node-test-distributed fault-test run-distributed stop \
-        bench-distributed bench-edge bench-bots rules-test
+        bench-distributed bench-edge bench-bots bench-tracing rules-test
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -87,6 +87,10 @@ bench-distributed: test-deps build
 # What a bot farm on one core gets at the defaults, from 1, 16 and 256 networks, beside a fan.
 bench-bots: test-deps build
 	bench/bots_bench.sh
+
+# Tracing's cost: votes/s without export, exported at the default ratio, and everything sampled.
+bench-tracing: test-deps build
+	bench/tracing_bench.sh
 
 # The edge's cost: defences on (many networks through a trusted proxy) against off, same run.
 bench-edge: test-deps build

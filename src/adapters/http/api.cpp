@@ -156,7 +156,7 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
       co_return response;
     }
     case Route::kPolls:
-      if (request.method() == verb::post) co_return co_await create_poll(request);
+      if (request.method() == verb::post) co_return co_await create_poll(request, trace);
       co_return json_response(status::ok,
                               polls_json(services_.polls.list(has_admin_token(request))), version);
     case Route::kPoll: {
@@ -181,16 +181,16 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
     }
     case Route::kOpen:
     case Route::kClose:
-      co_return co_await transition(request, match);
+      co_return co_await transition(request, match, trace);
     case Route::kQuarantine:
       co_return co_await quarantine(request, match);
     case Route::kQuarantineRelease:
     case Route::kQuarantineVoid:
-      co_return co_await decide(request, match);
+      co_return co_await decide(request, match, trace);
     case Route::kWatch:
-      co_return co_await watch(request, match);
+      co_return co_await watch(request, match, trace);
     case Route::kAudit:
-      co_return co_await audit(request, match);
+      co_return co_await audit(request, match, trace);
     case Route::kWebPage:
       co_return co_await vote_page(request, match, client);
     case Route::kAdminPage:
@@ -202,7 +202,7 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
   co_return error_response({ErrorCode::kNotFound, "no route"}, version);
 }
 
-Task<Response> Api::create_poll(const Request& request) {
+Task<Response> Api::create_poll(const Request& request, const TraceContext& trace) {
   const unsigned version = request.version();
   const auto body = parse_json_body(request.body());
   if (!body.ok()) co_return error_response(body.error(), version);
@@ -212,18 +212,19 @@ Task<Response> Api::create_poll(const Request& request) {
   auto created = co_await run_blocking(blocking_, std::move(create));
   if (!created.ok()) co_return error_response(created.error(), version);
   const auto& view = created.value();
-  log::info("poll_created", {{"poll_id", view.poll->id}});
+  log::info("poll_created", log::traced(trace, {{"poll_id", view.poll->id}}));
   co_return json_response(status::created, poll_json(*view.poll, view.status), version);
 }
 
-Task<Response> Api::transition(const Request& request, const RouteMatch& match) {
+Task<Response> Api::transition(const Request& request, const RouteMatch& match,
+                               const TraceContext& trace) {
   const bool open = match.route == Route::kOpen;
   auto change = [this, open, id = match.poll_id] {
     return open ? services_.admin.open(id) : services_.admin.close(id);
   };
   auto changed = co_await run_blocking(blocking_, std::move(change));
   if (!changed.ok()) co_return error_response(changed.error(), request.version());
-  log::info(open ? "poll_opened" : "poll_closed", {{"poll_id", match.poll_id}});
+  log::info(open ? "poll_opened" : "poll_closed", log::traced(trace, {{"poll_id", match.poll_id}}));
   co_return json_response(status::ok, poll_json(*changed.value().poll, changed.value().status),
                           request.version());
 }

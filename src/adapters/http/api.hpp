@@ -64,8 +64,10 @@ class Api {
   bool has_admin_token(const RequestHeader& header) const;
   // What is measured at the scrape, not by a refresher: a refresher that stalls cannot report it.
   void measure_at_scrape();
-  Task<Response> create_poll(const Request& request);
-  Task<Response> transition(const Request& request, const RouteMatch& match);
+  // The handlers that log take the request's trace for their lines (log::traced).
+  Task<Response> create_poll(const Request& request, const TraceContext& trace);
+  Task<Response> transition(const Request& request, const RouteMatch& match,
+                            const TraceContext& trace);
   // A challenge for a client, counted in the metrics (the challenge route, the vote page).
   Task<Result<IssuedChallenge>> challenge_for(const std::string& poll_id, const Network& client,
                                               const TraceContext& trace = {});
@@ -78,10 +80,10 @@ class Api {
   Task<Response> vote_page(const Request& request, const RouteMatch& match, const Network& client);
   // The review of held votes (api_review.cpp).
   Task<Response> quarantine(const Request& request, const RouteMatch& match);
-  Task<Response> decide(const Request& request, const RouteMatch& match);
-  Task<Response> watch(const Request& request, const RouteMatch& match);
+  Task<Response> decide(const Request& request, const RouteMatch& match, const TraceContext& trace);
+  Task<Response> watch(const Request& request, const RouteMatch& match, const TraceContext& trace);
   Response watch_list(const Request& request, const RouteMatch& match) const;
-  Task<Reply> audit(const Request& request, const RouteMatch& match);
+  Task<Reply> audit(const Request& request, const RouteMatch& match, const TraceContext& trace);
 
   ApiServices services_;
   boost::asio::thread_pool& blocking_;

@@ -43,12 +43,13 @@ struct OpenedAudit {
 class AuditStream final : public BodyStream {
  public:
   AuditStream(OpenedAudit opened, std::unique_ptr<AuditSlot> slot, boost::asio::thread_pool& pool,
-              std::string poll_id)
+              std::string poll_id, const TraceContext& trace)
       : reader_(std::move(opened.reader)),
         first_page_(std::move(opened.first_page)),
         slot_(std::move(slot)),
         pool_(pool),
-        poll_id_(std::move(poll_id)) {}
+        poll_id_(std::move(poll_id)),
+        trace_(trace) {}
 
   Task<std::optional<std::string>> next() override {
     if (!reader_) co_return std::string();
@@ -61,7 +62,7 @@ class AuditStream final : public BodyStream {
       page = co_await run_blocking(pool_, std::move(read));
     }
     if (!page) {
-      log::error("audit_cut", {{"poll_id", poll_id_}, {"votes", listed_}});
+      log::error("audit_cut", log::traced(trace_, {{"poll_id", poll_id_}, {"votes", listed_}}));
       co_return std::nullopt;
     }
     std::string piece;
@@ -71,7 +72,7 @@ class AuditStream final : public BodyStream {
     if (page->empty()) {
       reader_.reset();
       slot_.reset();
-      log::info("audit_listed", {{"poll_id", poll_id_}, {"votes", listed_}});
+      log::info("audit_listed", log::traced(trace_, {{"poll_id", poll_id_}, {"votes", listed_}}));
     }
     co_return piece;
   }
@@ -82,6 +83,7 @@ class AuditStream final : public BodyStream {
   std::unique_ptr<AuditSlot> slot_;
   boost::asio::thread_pool& pool_;
   const std::string poll_id_;
+  const TraceContext trace_;  // the request's, for the lines written as the body goes
   std::size_t listed_ = 0;
 };
 
@@ -94,7 +96,8 @@ Task<Response> Api::quarantine(const Request& request, const RouteMatch& match) 
   co_return json_response(status::ok, quarantine_json(view.value()), request.version());
 }
 
-Task<Response> Api::decide(const Request& request, const RouteMatch& match) {
+Task<Response> Api::decide(const Request& request, const RouteMatch& match,
+                           const TraceContext& trace) {
   const unsigned version = request.version();
   // The contract's order: JSON syntax, the poll, then the fields.
   boost::json::value body = boost::json::object();
@@ -115,12 +118,14 @@ Task<Response> Api::decide(const Request& request, const RouteMatch& match) {
   auto moved = co_await run_blocking(review_, std::move(decision));
   if (!moved.ok()) co_return error_response(moved.error(), version);
   services_.metrics.count_votes_reviewed(to_string(action), moved.value());
-  log::info("held_votes_decided",
-            {{"poll_id", match.poll_id}, {"action", to_string(action)}, {"votes", moved.value()}});
+  log::info("held_votes_decided", log::traced(trace, {{"poll_id", match.poll_id},
+                                                      {"action", to_string(action)},
+                                                      {"votes", moved.value()}}));
   co_return json_response(status::ok, decision_json(moved.value()), version);
 }
 
-Task<Response> Api::watch(const Request& request, const RouteMatch& match) {
+Task<Response> Api::watch(const Request& request, const RouteMatch& match,
+                          const TraceContext& trace) {
   const unsigned version = request.version();
   if (request.method() != beast_http::verb::put) co_return watch_list(request, match);
   auto body = parse_json_body(request.body());
@@ -134,7 +139,8 @@ Task<Response> Api::watch(const Request& request, const RouteMatch& match) {
   };
   auto stored = co_await run_blocking(blocking_, std::move(change));
   if (!stored.ok()) co_return error_response(stored.error(), version);
-  log::info("watch_list_set", {{"poll_id", match.poll_id}, {"networks", stored.value().size()}});
+  log::info("watch_list_set",
+            log::traced(trace, {{"poll_id", match.poll_id}, {"networks", stored.value().size()}}));
   co_return json_response(status::ok, watch_json(stored.value()), version);
 }
 
@@ -144,7 +150,7 @@ Response Api::watch_list(const Request& request, const RouteMatch& match) const 
   return json_response(status::ok, watch_json(poll.value().poll->watch), request.version());
 }
 
-Task<Reply> Api::audit(const Request& request, const RouteMatch& match) {
+Task<Reply> Api::audit(const Request& request, const RouteMatch& match, const TraceContext& trace) {
   const unsigned version = request.version();
   Response response{status::ok, version};
   response.set(field::content_type, "application/x-ndjson");
@@ -177,7 +183,7 @@ Task<Reply> Api::audit(const Request& request, const RouteMatch& match) {
   if (!opened.ok()) co_return error_response(opened.error(), version);
   co_return Reply(std::move(response),
                   std::make_shared<AuditStream>(std::move(opened).value(), std::move(slot), review_,
-                                                match.poll_id));
+                                                match.poll_id, trace));
 }
 
 }  // namespace paredao::http
