@@ -330,6 +330,9 @@ TEST_F(RedisTest, TwoLedgersShareEachNetworksPaceAndLimit) {
   EXPECT_EQ(batch.value()[3].before, 0u);
   // A vote taken back frees its place, for every copy.
   one.forget({{PaceEvent::kVote, network, batch.value()[1].second}});
+  // forget() only queues: ledger one's next answer comes after the forget reached Redis (its
+  // commands go in order). Without this, copy two could ask first (seen failing in CI).
+  ASSERT_TRUE(admit(one, {{PaceEvent::kChallenge, other, 3}}).ok());
   const auto again = admit(two, {{PaceEvent::kVote, network, 2}});
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again.value().front().admitted);
