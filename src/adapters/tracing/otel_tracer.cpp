@@ -7,8 +7,7 @@
 #include <opentelemetry/sdk/resource/resource.h>
 #include <opentelemetry/sdk/trace/batch_span_processor_factory.h>
 #include <opentelemetry/sdk/trace/batch_span_processor_options.h>
-#include <opentelemetry/sdk/trace/samplers/parent_factory.h>
-#include <opentelemetry/sdk/trace/samplers/trace_id_ratio_factory.h>
+#include <opentelemetry/sdk/trace/samplers/always_on_factory.h>
 #include <opentelemetry/sdk/trace/tracer_provider.h>
 #include <opentelemetry/sdk/trace/tracer_provider_factory.h>
 #include <opentelemetry/trace/span_context.h>
@@ -17,6 +16,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -110,11 +110,54 @@ class LogHandler final : public otel::sdk::common::internal_log::LogHandler {
 // At most this many links on a span (a batch links the traces of its votes).
 constexpr std::size_t kMaxLinks = 64;
 
+// This thread's generator of ids and sampling draws: seeded once from the system's entropy.
+std::mt19937_64& thread_random() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return random;
+}
+
+template <std::size_t N>
+void fill_nonzero(std::array<std::uint8_t, N>& bytes) {
+  do {
+    for (std::size_t i = 0; i < N; i += 8) {
+      auto value = thread_random()();
+      for (std::size_t j = i; j < std::min(N, i + 8); ++j, value >>= 8) {
+        bytes[j] = std::uint8_t(value);
+      }
+    }
+  } while (std::all_of(bytes.begin(), bytes.end(), [](auto b) { return b == 0; }));
+}
+
+// A span that is not recorded: only its context, for the log lines and the children. Most spans
+// are these (1 % sampled by default), so they never reach the SDK: no allocation of its own, no
+// lock, a few random numbers.
+class UnsampledSpan final : public Span {
+ public:
+  explicit UnsampledSpan(const TraceContext& parent) {
+    if (parent.valid()) {
+      context_.trace_id = parent.trace_id;
+    } else {
+      fill_nonzero(context_.trace_id);
+    }
+    fill_nonzero(context_.span_id);
+    context_.sampled = false;
+  }
+  const TraceContext& context() const override { return context_; }
+  void set_attribute(std::string_view, std::string_view) override {}
+  void set_attribute(std::string_view, std::int64_t) override {}
+  void set_error(std::string_view) override {}
+  void end() override {}
+
+ private:
+  TraceContext context_;
+};
+
 }  // namespace
 
 struct OtelTracer::Impl {
   std::shared_ptr<sdktrace::TracerProvider> provider;
   otel::nostd::shared_ptr<otel::trace::Tracer> tracer;
+  double sample_ratio = 0;
 };
 
 OtelTracer::OtelTracer(const TracingSettings& settings) : impl_(std::make_unique<Impl>()) {
@@ -134,8 +177,9 @@ OtelTracer::OtelTracer(const TracingSettings& settings) : impl_(std::make_unique
         otel::exporter::otlp::OtlpHttpExporterFactory::Create(options), batching));
   }
   const auto resource = otel::sdk::resource::Resource::Create({{"service.name", settings.service}});
-  auto sampler = sdktrace::ParentBasedSamplerFactory::Create(std::shared_ptr<sdktrace::Sampler>(
-      sdktrace::TraceIdRatioBasedSamplerFactory::Create(settings.sample_ratio)));
+  // The sampling is decided before the SDK is asked (start()): it records whatever reaches it.
+  auto sampler = sdktrace::AlwaysOnSamplerFactory::Create();
+  impl_->sample_ratio = settings.sample_ratio;
   impl_->provider = std::shared_ptr<sdktrace::TracerProvider>(
       sdktrace::TracerProviderFactory::Create(std::move(processors), resource, std::move(sampler)));
   impl_->tracer = impl_->provider->GetTracer("paredao");
@@ -149,6 +193,12 @@ OtelTracer::~OtelTracer() {
 std::unique_ptr<Span> OtelTracer::start(std::string_view name, SpanKind kind,
                                         const TraceContext& parent,
                                         std::span<const TraceContext> links) {
+  // Parent-based: a child is sampled when its parent is; a new trace at the ratio.
+  const bool sampled = parent.valid()
+                           ? parent.sampled
+                           : impl_->sample_ratio > 0 &&
+                                 double(thread_random()() >> 11) * 0x1.0p-53 < impl_->sample_ratio;
+  if (!sampled) return std::make_unique<UnsampledSpan>(parent);
   otel::trace::StartSpanOptions options;
   options.kind = to_otel(kind);
   if (parent.valid()) {

@@ -1,8 +1,9 @@
 #pragma once
 // The Tracer port on the OpenTelemetry C++ SDK (Debian's opentelemetry-cpp, decision 0015):
-// spans sampled by trace id at a ratio (a sampled parent is always followed), exported with OTLP
-// over HTTP (protobuf) in batches when an endpoint is set. Without an endpoint every span still
-// has a context, which the log lines carry.
+// parent-based sampling (a child follows its parent; a new trace is sampled at a ratio), sampled
+// spans recorded by the SDK and exported with OTLP over HTTP (protobuf) in batches when an
+// endpoint is set. An unsampled span never reaches the SDK: it only has a context (random ids),
+// which the log lines carry.
 #include <memory>
 #include <optional>
 #include <string>
