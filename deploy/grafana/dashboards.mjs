@@ -67,7 +67,7 @@ function dashboard({ uid, title, description, tags, panels, variables = [] }) {
       targets: targets(p.queries).map((t) => (p.instant ? { ...t, instant: true, range: false } : t)),
     })),
     refresh: '5s',
-    schemaVersion: 41,
+    schemaVersion: 42, // what @grafana/schema's Dashboard defaults to (tests/ops/dashboards.test.mjs)
     tags: ['paredao', ...tags],
     templating: {
       list: [

@@ -178,6 +178,7 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
       span->set_attribute("paredao.poll_id", poll_id);
       span->set_attribute("paredao.drift_votes", result.drift);
       span->end();
+      result.counted.push_back({batch.batch_id, span->context()});
     }
   }
   return result;

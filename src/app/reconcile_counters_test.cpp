@@ -209,6 +209,14 @@ TEST_F(Fixture, ABatchCountedByARepairIsASpanInItsMessagesTrace) {
   EXPECT_NE(std::find(span.attributes.begin(), span.attributes.end(),
                       std::pair<std::string, std::string>{"paredao.batch_id", "b1"}),
             span.attributes.end());
+  // The report names the batches counted, with the spans of their counts (for the log).
+  tracer.spans.clear();
+  counters.wipe();
+  clock.advance(std::chrono::seconds(1));
+  const auto report = traced.run_once();
+  ASSERT_EQ(report.polls.at(0).counted.size(), 1u);
+  EXPECT_EQ(report.polls.at(0).counted[0].batch_id, "b1");
+  EXPECT_EQ(report.polls.at(0).counted[0].trace, tracer.spans.at(0).context);
 }
 
 // The worker's spans: one per batch continuing its message's trace, the PostgreSQL transaction

@@ -81,6 +81,12 @@ test('one vote traced across the api copy, the worker and the sync service, pare
     assert.equal(recount.service, 'paredao-reconcile');
     assert.equal(recount.parentSpanId, publish.spanId, 'the sync service continues the message\'s trace');
     assert.equal(recount.attributes['paredao.batch_id'], batch.attributes['paredao.batch_id']);
+
+    // One grep of the trace id finds the sync service's line about it too.
+    const line = stack.reconcilers[0].logs.find((l) => l.event === 'batch_counted_by_sync' && l.trace_id === traceId);
+    assert.ok(line, 'the sync service logged the batch it counted, in its trace');
+    assert.equal(line.span_id, recount.spanId);
+    assert.equal(line.batch_id, batch.attributes['paredao.batch_id']);
   } finally {
     await stack.stop();
     stack.cleanup();
