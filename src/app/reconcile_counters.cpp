@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
+#include <unordered_set>
 
 namespace paredao {
 namespace {
@@ -169,9 +171,11 @@ PollDrift ReconcileCounters::reconcile(const std::string& poll_id, bool& complet
   result.repaired = counters_.replace_if_unchanged(poll_id, live->counts, history->counts,
                                                    pending) == ReplaceStatus::kReplaced;
   if (result.repaired && tracer_) {
-    // The batches this repair counted, each in the trace of the message that carried it.
+    // The batches of sampled votes this repair counted, each in the trace of the message that
+    // carried it (after Redis lost its data, `pending` is every batch of the lookback: a set).
+    const std::unordered_set<std::string_view> counted(pending.begin(), pending.end());
     for (const auto& batch : history->recent) {
-      if (std::find(pending.begin(), pending.end(), batch.batch_id) == pending.end()) continue;
+      if (!batch.trace.sampled || !counted.contains(batch.batch_id)) continue;
       const auto span =
           tracer_->start("count batch from history", SpanKind::kInternal, batch.trace);
       span->set_attribute("paredao.batch_id", batch.batch_id);

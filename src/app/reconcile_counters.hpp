@@ -22,8 +22,8 @@ struct PollDrift {
   // Sum over every candidate total and every (hour, candidate) cell of |history − counters|.
   std::int64_t drift = 0;
   bool repaired = false;
-  // The batches the repair counted (their workers had not), each with the span of that count:
-  // a sampled one is a line of the log in its vote's trace.
+  // The batches of sampled votes the repair counted (their workers had not), each with the span
+  // of that count, for a line of the log in its vote's trace.
   struct Counted {
     std::string batch_id;
     TraceContext trace;

@@ -245,6 +245,19 @@ TEST_F(Fixture, TheWorkersSpansContinueEachMessagesTrace) {
   EXPECT_EQ(tracer.spans[3].parent, record1.context);
   EXPECT_EQ(tracer.spans[4].parent, record2.context);
   for (const auto& span : tracer.spans) EXPECT_TRUE(span.ended) << span.name;
+  // The first batch not sampled: the transaction's span is the sampled one's child.
+  testing::FakeTracer mixed_tracer;
+  RecordBatch mixed{history, counters, nullptr, &mixed_tracer};
+  auto unsampled = batch_of("b4", 1);
+  unsampled.trace = testing::sampled_context(4, 40);
+  unsampled.trace.sampled = false;
+  auto sampled = batch_of("b5", 1);
+  sampled.trace = testing::sampled_context(5, 50);
+  const std::vector<VoteBatch> group{unsampled, sampled};
+  ASSERT_EQ(mixed.handle_all(group),
+            (std::vector<BatchOutcome>{BatchOutcome::kCounted, BatchOutcome::kCounted}));
+  EXPECT_EQ(mixed_tracer.named("postgres record batches").parent, mixed_tracer.spans[1].context);
+  EXPECT_TRUE(mixed_tracer.named("postgres record batches").links.empty());
   // PostgreSQL down: each batch's span says it failed.
   testing::FakeTracer down_tracer;
   RecordBatch down{history, counters, nullptr, &down_tracer};

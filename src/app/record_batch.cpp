@@ -63,14 +63,20 @@ std::vector<BatchOutcome> RecordBatch::handle_all(std::span<const VoteBatch> bat
   };
   const auto deltas = [&] {
     const StepTimer timer(observe_, "history");
-    // One transaction for every batch: a child of the first batch's span, linked to the others.
+    // One transaction for every batch: a child of the first sampled batch's span (else of the
+    // first's), linked to the other sampled ones, so that each sampled vote's trace reaches it.
     std::unique_ptr<Span> step;
     std::optional<TraceScope> scope;
     if (!spans.empty()) {
+      std::size_t parent = 0;
+      while (parent < spans.size() && !spans[parent]->context().sampled) ++parent;
+      if (parent == spans.size()) parent = 0;
       std::vector<TraceContext> others;
-      for (std::size_t i = 1; i < spans.size(); ++i) others.push_back(spans[i]->context());
-      step =
-          tracer_->start("postgres record batches", SpanKind::kClient, spans[0]->context(), others);
+      for (std::size_t i = 0; i < spans.size(); ++i) {
+        if (i != parent && spans[i]->context().sampled) others.push_back(spans[i]->context());
+      }
+      step = tracer_->start("postgres record batches", SpanKind::kClient, spans[parent]->context(),
+                            others);
       step->set_attribute("db.system", "postgresql");
       step->set_attribute("paredao.batches", std::int64_t(batches.size()));
       scope.emplace(step->context());

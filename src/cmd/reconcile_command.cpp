@@ -21,10 +21,9 @@ void log_report(const ReconcileReport& report, bool audit_only) {
                         {"drift_votes", poll.drift},
                         {"repaired", poll.repaired},
                         {"audit_only", audit_only}});
-    // The batches of sampled votes it counted, one line each in their trace (the others, a
+    // The batches of sampled votes it counted, one line each in their trace (all of them, a
     // whole lost Redis' worth, would be too many lines: the drift line sums them up).
     for (const auto& counted : poll.counted) {
-      if (!counted.trace.sampled) continue;
       const TraceScope scope(counted.trace);
       log::info("batch_counted_by_sync",
                 {{"poll_id", poll.poll_id}, {"batch_id", counted.batch_id}});

@@ -392,10 +392,12 @@ Task<std::optional<HttpServer::Exchange>> HttpServer::next_exchange(Connection& 
   // The request's span: a child of the caller's, when its traceparent is one.
   const auto route = route_name(exchange.match.route);
   const auto traceparent = request.find("traceparent");
-  const auto parent =
-      traceparent == request.end()
-          ? std::nullopt
-          : parse_traceparent({traceparent->value().data(), traceparent->value().size()});
+  auto parent = traceparent == request.end()
+                    ? std::nullopt
+                    : parse_traceparent({traceparent->value().data(), traceparent->value().size()});
+  if (parent && parent->sampled && !caller_sampling_.take(std::chrono::steady_clock::now())) {
+    parent->sampled = false;  // over the callers' budget: continued, not recorded
+  }
   const auto span = tracer_.start(std::string(request.method_string()) + " " + std::string(route),
                                   SpanKind::kServer, parent.value_or(TraceContext{}));
   span->set_attribute("http.route", route);

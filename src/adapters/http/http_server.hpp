@@ -19,6 +19,8 @@
 #include "adapters/http/api.hpp"
 #include "adapters/http/connection_caps.hpp"
 #include "adapters/http/connection_deadlines.hpp"
+#include "adapters/tracing/sampling_budget.hpp"
+#include "app/ports/tracer.hpp"
 #include "domain/network.hpp"
 
 namespace paredao::http {
@@ -96,6 +98,9 @@ class HttpServer {
   Api& api_;
   Metrics& metrics_;
   Tracer& tracer_;
+  // Callers may have at most 100 traces a second recorded here (a traceparent saying "sampled");
+  // beyond, theirs are continued unsampled.
+  SamplingBudget caller_sampling_{100};
   ConnectionCaps caps_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;  // one per worker, while started

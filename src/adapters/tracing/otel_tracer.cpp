@@ -110,9 +110,16 @@ class LogHandler final : public otel::sdk::common::internal_log::LogHandler {
 // At most this many links on a span (a batch links the traces of its votes).
 constexpr std::size_t kMaxLinks = 64;
 
-// This thread's generator of ids and sampling draws: seeded once from the system's entropy.
+// This thread's generator of ids and sampling draws, seeded once from 256 bits of the system's
+// entropy (one 32-bit seed would give every thread one of only 2^32 streams: two threads of the
+// fleet on the same one would write the same ids).
 std::mt19937_64& thread_random() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
+  thread_local std::mt19937_64 random = [] {
+    std::random_device entropy;
+    std::seed_seq seed{entropy(), entropy(), entropy(), entropy(),
+                       entropy(), entropy(), entropy(), entropy()};
+    return std::mt19937_64(seed);
+  }();
   return random;
 }
 
@@ -129,8 +136,8 @@ void fill_nonzero(std::array<std::uint8_t, N>& bytes) {
 }
 
 // A span that is not recorded: only its context, for the log lines and the children. Most spans
-// are these (1 % sampled by default), so they never reach the SDK: no allocation of its own, no
-// lock, a few random numbers.
+// are these (1 % sampled by default), so they never reach the SDK: one small allocation, no lock,
+// a few random numbers.
 class UnsampledSpan final : public Span {
  public:
   explicit UnsampledSpan(const TraceContext& parent) {
@@ -169,10 +176,12 @@ OtelTracer::OtelTracer(const TracingSettings& settings) : impl_(std::make_unique
   if (settings.endpoint) {
     otel::exporter::otlp::OtlpHttpExporterOptions options;
     options.url = *settings.endpoint;
-    options.timeout = std::chrono::seconds(5);
+    options.timeout = std::chrono::seconds(2);
     sdktrace::BatchSpanProcessorOptions batching;
     batching.schedule_delay_millis = std::chrono::milliseconds(1000);
-    batching.max_queue_size = 65536;  // a burst of votes: dropped past it, never blocking
+    // Dropped past it, never blocking a vote. Bounded so that a stop with a silent backend
+    // drains in seconds (its queue is exported before the process exits: 8 exports of 2 s).
+    batching.max_queue_size = 4096;
     processors.push_back(sdktrace::BatchSpanProcessorFactory::Create(
         otel::exporter::otlp::OtlpHttpExporterFactory::Create(options), batching));
   }
@@ -187,7 +196,7 @@ OtelTracer::OtelTracer(const TracingSettings& settings) : impl_(std::make_unique
 
 OtelTracer::~OtelTracer() {
   impl_->provider->ForceFlush(std::chrono::seconds(3));
-  impl_->provider->Shutdown();
+  impl_->provider->Shutdown(std::chrono::seconds(3));
 }
 
 std::unique_ptr<Span> OtelTracer::start(std::string_view name, SpanKind kind,

@@ -21,7 +21,7 @@ struct TracingSettings {
 class OtelTracer final : public Tracer {
  public:
   explicit OtelTracer(const TracingSettings& settings);
-  ~OtelTracer() override;  // exports what is left (a few seconds at most)
+  ~OtelTracer() override;  // exports what is left (seconds, even with a silent backend)
   OtelTracer(const OtelTracer&) = delete;
   OtelTracer& operator=(const OtelTracer&) = delete;
 
