@@ -54,7 +54,7 @@ function inlineVotePage(): Plugin {
       for (const out of Object.values(bundle)) {
         if (out.type === 'chunk' && out.facadeModuleId?.endsWith('/src/check.ts')) {
           hints.push(`<link rel="modulepreload" crossorigin href="/${out.fileName}">`);
-        } else if (/(^|\/)scrypt-[^/]*\.js$/.test(out.fileName)) {
+        } else if (/(^|\/)scrypt_worker-[^/]*\.js$/.test(out.fileName)) {
           hints.push(`<link rel="prefetch" href="/${out.fileName}">`);
         }
       }

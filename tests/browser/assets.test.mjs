@@ -25,7 +25,7 @@ after(async () => { await server?.stop(); server?.cleanup(); });
 function assetFiles() {
   const html = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-  assert.ok(refs.some((r) => /\/check-/.test(r)) && refs.some((r) => /\/scrypt-/.test(r)),
+  assert.ok(refs.some((r) => /\/check-/.test(r)) && refs.some((r) => /\/scrypt_worker-/.test(r)),
     `index.html preloads the check and its worker: ${refs}`);
   assert.match(html, /<style>/, 'the styles are in the page');
   assert.match(html, /<script type="module">/, 'the first script is in the page');

@@ -1,6 +1,6 @@
 // The vote page with the memory-hard proof of work, the default (scrypt, N = 64, r = 8): the real
-// ALTCHA widget loads its scrypt worker, solves the server's challenge in Chromium, and the vote
-// counts.
+// ALTCHA widget solves the server's challenge in Chromium, in the page's own scrypt worker
+// (decision 0016), and the vote counts; the first check starts before the widget's code arrives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowserSession } from '../lib/browser.mjs';
@@ -12,20 +12,25 @@ before(async () => {
 });
 after(async () => { await session?.close(); });
 
-test('the widget solves a scrypt challenge in its worker and the vote is counted', { timeout: 120_000 }, async (t) => {
-  const { server, browser } = session;
-  const poll = await createPoll(server, {
-    id: 'paredao-scrypt', title: 'Paredão memória',
-    candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bruno', name: 'Bruno Souza' }],
+/** An open poll and a phone-sized page (closed after the test) that records its errors. */
+async function openPollAndPage(t, id, title) {
+  const poll = await createPoll(session.server, {
+    id, title, candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bruno', name: 'Bruno Souza' }],
   });
-  await openPoll(server, poll.id);
-  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 360, height: 740 } });
+  await openPoll(session.server, poll.id);
+  const context = await session.browser.newContext({ locale: 'pt-BR', viewport: { width: 360, height: 740 } });
   t.after(() => context.close().catch(() => {}));
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (err) => pageErrors.push(err));
+  return { poll, page, pageErrors };
+}
+
+test('the widget solves a scrypt challenge in the page\'s worker and the vote is counted', { timeout: 120_000 }, async (t) => {
+  const { server } = session;
+  const { poll, page, pageErrors } = await openPollAndPage(t, 'paredao-scrypt', 'Paredão memória');
   const workers = [];
-  page.on('request', (r) => { if (/\/assets\/scrypt-[\w-]+\.js$/.test(r.url())) workers.push(r.url()); });
+  page.on('request', (r) => { if (/\/assets\/scrypt_worker-[\w-]+\.js$/.test(r.url())) workers.push(r.url()); });
 
   await page.goto(`${server.url}/`);
   await page.getByRole('heading', { level: 1, name: 'Paredão memória' }).waitFor();
@@ -36,7 +41,7 @@ test('the widget solves a scrypt challenge in its worker and the vote is counted
   assert.equal(challenge.parameters.algorithm, 'SCRYPT');
   assert.equal(challenge.parameters.cost, 64);
   assert.equal(challenge.parameters.memoryCost, 8);
-  assert.ok(workers.length >= 1, 'the scrypt worker was loaded');
+  assert.ok(workers.length >= 1, 'the page\'s scrypt worker was loaded');
 
   const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202,
     { timeout: 60_000 });
@@ -44,12 +49,52 @@ test('the widget solves a scrypt challenge in its worker and the vote is counted
   await accepted;
   await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
 
+  assert.equal(await countedVotes(poll.id, 1), 1);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** The poll's total once it reaches `expected` (stats may lag 2 s), or what it is after 5 s. */
+async function countedVotes(pollId, expected) {
   let total = 0;
-  for (const end = Date.now() + 5000; Date.now() < end && total < 1;) {
-    const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/stats`, { headers: adminHeaders(server) });
+  for (const end = Date.now() + 5000; Date.now() < end && total < expected;) {
+    const res = await fetch(`${session.server.url}/api/v1/polls/${pollId}/stats`, { headers: adminHeaders(session.server) });
     total = (await res.json()).total;
-    if (total < 1) await new Promise((r) => setTimeout(r, 200));
+    if (total < expected) await new Promise((r) => setTimeout(r, 200));
   }
-  assert.equal(total, 1);
+  return total;
+}
+
+test('the first check solves while the widget\'s code is on its way, and the widget takes its workers and their solution', { timeout: 120_000 }, async (t) => {
+  const { server } = session;
+  const { poll, page, pageErrors } = await openPollAndPage(t, 'paredao-head-start', 'Paredão adiantado');
+  // The widget's code arrives 3 s late: the first check (work 200) is long solved by then.
+  let checkScriptServed = 0;
+  await page.route(/\/assets\/check-[\w-]+\.js$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 3000));
+    checkScriptServed = await page.evaluate(() => performance.now());
+    await route.continue();
+  });
+  let workersStarted = 0;
+  page.on('worker', () => { workersStarted++; });
+
+  await page.goto(`${server.url}/p/${poll.id}`);
+  await page.waitForFunction(() => document.querySelector('altcha-widget')?.getState() === 'verified',
+    null, { timeout: 60_000 });
+  const marks = await page.evaluate(() => Object.fromEntries(['head-start', 'check-start', 'check-solved']
+    .map((name) => [name, performance.getEntriesByName(`paredao:${name}`)[0]?.startTime ?? null])));
+  const perSolve = await page.evaluate(() => navigator.hardwareConcurrency || 2);
+  assert.ok(marks['head-start'] !== null && marks['head-start'] < checkScriptServed,
+    `the check began before the widget's code came: ${JSON.stringify(marks)}, script at ${checkScriptServed}`);
+  // The widget asked for its workers and got the head start's: one set for the first solve,
+  // not a second one started over.
+  assert.ok(workersStarted >= 1 && workersStarted <= Math.min(16, perSolve),
+    `${workersStarted} workers for the first solve, ${perSolve} per solve`);
+
+  const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202,
+    { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Votar para eliminar Ana Clara', exact: true }).click();
+  await accepted;
+  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
+  assert.equal(await countedVotes(poll.id, 1), 1);
   assert.deepEqual(pageErrors, []);
 });

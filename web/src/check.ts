@@ -5,13 +5,19 @@
 import 'altcha';
 import 'altcha/i18n/pt-br';
 import type { AltchaWidgetElement } from 'altcha';
-// The memory-hard derivation (the default, SCRYPT) solves in a worker of its own; the page
-// prefetches its file with the scripts.
-import ScryptWorker from 'altcha/workers/scrypt?worker';
 // Nothing else of the page is imported here: this module is its own file, and the page's first
-// script is written into the HTML (vite.config.ts), where it could not be imported from.
+// script is written into the HTML (vite.config.ts), where it could not be imported from. So the
+// page gives the solver's workers (head_start.ts) to the constructor.
 
 export type CheckState = 'unverified' | 'verifying' | 'verified' | 'expired' | 'error' | 'code';
+
+/** The page's own solvers: for the algorithms named, `create` gives the widget a worker (the
+ * memory-hard SCRYPT, the default, solves in ours: decision 0016), `workers` of them per solve. */
+export interface PageSolvers {
+  algorithms: string[];
+  workers: number;
+  create(algorithm: string): Worker;
+}
 
 export interface CheckEvents {
   onState(state: CheckState, payload: string | null): void;
@@ -21,7 +27,6 @@ export interface CheckEvents {
 
 let current: HumanCheck | null = null;
 
-globalThis.$altcha.algorithms.set('SCRYPT', () => new ScryptWorker());
 globalThis.$altcha.defaults.set({
   language: 'pt-br',
   display: 'invisible',
@@ -47,8 +52,10 @@ export class HumanCheck {
   private state: CheckState = 'unverified';
 
   /** `first`: a challenge the page came with, solved before any is fetched from `url`. */
-  constructor(private readonly url: string, readonly events: CheckEvents, first?: object) {
+  constructor(private readonly url: string, readonly events: CheckEvents, private readonly solvers: PageSolvers,
+    first?: object) {
     current = this;
+    for (const algorithm of solvers.algorithms) globalThis.$altcha.algorithms.set(algorithm, () => solvers.create(algorithm));
     this.first = first ? JSON.stringify(first) : null;
     this.element = document.createElement('altcha-widget') as AltchaWidgetElement;
     this.element.setAttribute('challenge', this.first ?? url);
@@ -73,7 +80,7 @@ export class HumanCheck {
     if (this.state === 'verifying') return;
     this.whenMounted(async (w) => {
       const source = this.takeFirst() ?? this.url;
-      await w.configure({ challenge: source });
+      await w.configure({ challenge: source, workers: this.solvers.workers });
       w.reset();
       void w.verify();
     });

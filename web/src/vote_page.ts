@@ -5,6 +5,7 @@
 import { api, ApiError, problemFromResponse, type Poll, type VoteAccepted } from './api';
 import { avatar, countdownClock, formatShort, h } from './ui';
 import type { CheckState, HumanCheck } from './check';
+import { HeadStart, PAGE_SOLVERS, solverWorkers } from './head_start';
 import {
   busyMessage, MSG, messageFor, recheckMessage, resendingMessage, statusText,
 } from './messages';
@@ -45,6 +46,7 @@ export function asApiError(err: unknown): ApiError {
 
 export class VotePage {
   private check: HumanCheck | null = null;
+  private headStart: HeadStart | null = null; // the first check, solving before the widget came
   private checkState: CheckState = 'unverified';
   private solveStarted = 0;
   private readonly solveTimes: number[] = [];
@@ -139,7 +141,12 @@ export class VotePage {
     this.updateDock();
     // When the participants are on screen and can be tapped (the frame after they are laid
     // out), for bench/phone_first_vote.mjs, like the marks of the check and the receipt.
-    requestAnimationFrame(() => performance.mark('paredao:participants'));
+    // Then the first check starts solving, while the widget's code is still on its way.
+    requestAnimationFrame(() => {
+      performance.mark('paredao:participants');
+      if (!this.destroyed) this.headStart = HeadStart.begin(this.firstChallenge);
+      if (this.headStart) performance.mark('paredao:head-start');
+    });
     window.addEventListener('online', this.onlineAgain);
     void loadCheck().then(({ HumanCheck }) => {
       if (this.destroyed) return;
@@ -149,6 +156,10 @@ export class VotePage {
           if (!res) { this.onChallengeError(new ApiError(0, 'network', String(cause))); return; }
           void problemFromResponse(res).then((err) => this.onChallengeError(err));
         },
+      }, {
+        algorithms: Object.keys(PAGE_SOLVERS),
+        workers: solverWorkers(),
+        create: (algorithm) => (this.headStart?.take(algorithm) ?? PAGE_SOLVERS[algorithm]()) as Worker,
       }, this.firstChallenge);
       this.checkHost.append(this.check.element);
       // Solving from the first moment: by the time a portrait is tapped the vote can go out.
@@ -172,6 +183,13 @@ export class VotePage {
     window.clearInterval(this.countdown);
     window.clearInterval(this.ticker);
     this.check?.destroy();
+    this.endHeadStart();
+  }
+
+  /** The head start serves the first solve only: the workers the widget did not take stop. */
+  private endHeadStart(): void {
+    this.headStart?.dispose();
+    this.headStart = null;
   }
 
   /** "Faltam 01:23:45" until closes_at, each second. Not a live region: read when asked. */
@@ -258,6 +276,7 @@ export class VotePage {
       this.solveStarted = performance.now();
       performance.mark('paredao:check-start');
     }
+    if (state !== 'verifying' && this.checkState === 'verifying') this.endHeadStart();
     if (state === 'verified' && this.checkState === 'verifying') {
       this.solveTimes.push(performance.now() - this.solveStarted);
       performance.mark('paredao:check-solved');

@@ -2,11 +2,14 @@
 
 #include <openssl/crypto.h>
 
+#include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/monotonic_resource.hpp>
+#include <chrono>
 
 #include "adapters/http/api_support.hpp"
 #include "adapters/http/completion_inbox.hpp"
@@ -23,9 +26,18 @@ using beast_http::field;
 using beast_http::status;
 using beast_http::verb;
 
+// Runs `resume` on the I/O thread `inbox` belongs to (one wake-up per batch of answers, not one per
+// answer), or on `executor` outside the server's threads.
+template <class Executor, class Resume>
+void resume_on(CompletionInbox* inbox, const Executor& executor, Resume resume) {
+  if (inbox)
+    inbox->post(std::move(resume));
+  else
+    asio::post(executor, std::move(resume));
+}
+
 // Starts a use case that answers through a callback, on any thread, and resumes the awaiting
-// coroutine on its own I/O thread with the answer (through that thread's CompletionInbox: one
-// wake-up per batch of answers, not one per answer).
+// coroutine on its own I/O thread with the answer.
 template <class T, class Start>
 auto resume_here(Start start) {
   return asio::async_initiate<const UseTask, void(Result<T>)>(
@@ -34,13 +46,46 @@ auto resume_here(Start start) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         auto* inbox = CompletionInbox::of_this_thread();
         begin([shared, executor, inbox](Result<T> result) {
-          auto resume = [shared, result = std::move(result)]() mutable {
+          resume_on(inbox, executor, [shared, result = std::move(result)]() mutable {
             std::move (*shared)(std::move(result));
-          };
-          if (inbox)
-            inbox->post(std::move(resume));
-          else
-            asio::post(executor, std::move(resume));
+          });
+        });
+      },
+      use_task, std::move(start));
+}
+
+// resume_here with a deadline: past it the coroutine resumes with `kUnavailable`, and the answer,
+// whenever it comes, is dropped. For what a request can do without (the vote page's challenge).
+template <class T, class Start>
+auto resume_within(std::chrono::milliseconds deadline, Start start) {
+  return asio::async_initiate<const UseTask, void(Result<T>)>(
+      [deadline](auto handler, Start begin) {
+        using Handler = decltype(handler);
+        using HandlerExecutor = asio::associated_executor_t<Handler>;
+        HandlerExecutor executor = asio::get_associated_executor(handler);
+        // Whichever comes first, the answer or the timer, resumes the coroutine; both settle on
+        // the I/O thread, and the flag makes the second a no-op.
+        struct Race {
+          Race(const HandlerExecutor& on, Handler h) : timer(on), handler(std::move(h)) {}
+          asio::steady_timer timer;
+          std::atomic<bool> settled{false};
+          Handler handler;
+          void settle(Result<T> result) {
+            if (settled.exchange(true)) return;
+            timer.cancel();
+            std::move(handler)(std::move(result));
+          }
+        };
+        auto race = std::make_shared<Race>(executor, std::move(handler));
+        race->timer.expires_after(deadline);
+        race->timer.async_wait([race](const boost::system::error_code& ec) {
+          if (!ec) race->settle(Error{ErrorCode::kUnavailable, "no answer within the deadline"});
+        });
+        auto* inbox = CompletionInbox::of_this_thread();
+        begin([race, executor, inbox](Result<T> result) {
+          resume_on(inbox, executor, [race, result = std::move(result)]() mutable {
+            race->settle(std::move(result));
+          });
         });
       },
       use_task, std::move(start));
@@ -229,10 +274,21 @@ Task<Response> Api::transition(const Request& request, const RouteMatch& match,
                           request.version());
 }
 
-Task<Result<IssuedChallenge>> Api::challenge_for(const std::string& poll_id, const Network& client,
-                                                 const TraceContext& trace) {
-  auto issued = co_await resume_here<IssuedChallenge>(
-      [&](auto done) { services_.challenges.issue(poll_id, client, std::move(done)); });
+Task<Result<IssuedChallenge>> Api::challenge_for(
+    const std::string& poll_id, const Network& client, const TraceContext& trace,
+    std::optional<std::chrono::milliseconds> deadline) {
+  // The use case gets its own copies: with a deadline this coroutine may be gone before it answers.
+  auto issue = [this, poll_id, client](auto done) {
+    services_.challenges.issue(poll_id, client, std::move(done));
+  };
+  // Not `deadline ? co_await … : co_await …`: g++ 12 mishandles co_await inside ?: (the result
+  // came back as freed memory).
+  Result<IssuedChallenge> issued{Error{ErrorCode::kInternal, "not issued"}};
+  if (deadline) {
+    issued = co_await resume_within<IssuedChallenge>(*deadline, issue);
+  } else {
+    issued = co_await resume_here<IssuedChallenge>(issue);
+  }
   if (!issued.ok()) {
     if (issued.error().code == ErrorCode::kRateLimited) {
       services_.metrics.count_rate_limited("challenge");

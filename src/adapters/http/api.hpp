@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -68,9 +69,11 @@ class Api {
   Task<Response> create_poll(const Request& request, const TraceContext& trace);
   Task<Response> transition(const Request& request, const RouteMatch& match,
                             const TraceContext& trace);
-  // A challenge for a client, counted in the metrics (the challenge route, the vote page).
-  Task<Result<IssuedChallenge>> challenge_for(const std::string& poll_id, const Network& client,
-                                              const TraceContext& trace = {});
+  // A challenge for a client, counted in the metrics (the challenge route, the vote page). With a
+  // deadline, an issue that takes longer is `kUnavailable` (its late challenge is dropped).
+  Task<Result<IssuedChallenge>> challenge_for(
+      const std::string& poll_id, const Network& client, const TraceContext& trace = {},
+      std::optional<std::chrono::milliseconds> deadline = std::nullopt);
   Task<Response> issue_challenge(const Request& request, const RouteMatch& match,
                                  const Network& client, const TraceContext& trace);
   Task<Response> cast_vote(const Request& request, const RouteMatch& match, const Network& client,

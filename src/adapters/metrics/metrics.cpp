@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <chrono>
 #include <mutex>
 
 namespace paredao {
@@ -133,6 +134,15 @@ Metrics::Metrics()
                           .Help("The embedded data dir's file system: kind free (to this "
                                 "process) or size")
                           .Register(*registry_)) {
+  // The standard name of client libraries' process collectors. Tells one process from another
+  // behind a balancer (the console compares counters of one process only) and shows restarts.
+  prometheus::BuildGauge()
+      .Name("process_start_time_seconds")
+      .Help("Start time of the process since the Unix epoch, in seconds")
+      .Register(*registry_)
+      .Add({})
+      .Set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+               .count());
   // The series the alerting rules divide, at 0 from the first scrape: a counter that first
   // appears with its value already up (a flood between two scrapes) loses those increments to
   // rate(), and its alert would never fire.

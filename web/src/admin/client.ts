@@ -86,6 +86,16 @@ export class AdminClient {
   getPoll(id: string): Promise<Poll> { return this.call(`/api/v1/polls/${enc(id)}`); }
   /** Short deadline: the live view polls every second and must notice a stalled server soon. */
   stats(id: string): Promise<Stats> { return this.call(`/api/v1/polls/${enc(id)}/stats`, 'GET', undefined, 3000); }
+  /** The server's counters (GET /metrics, Prometheus text; no token needed), or null when they
+   *  cannot be read: the console's alerts on refused votes are then not shown, nothing else. */
+  async metrics(): Promise<string | null> {
+    try {
+      const res = await fetch('/metrics', { cache: 'no-store', signal: AbortSignal.timeout(3000) });
+      return res.ok ? await res.text() : null;
+    } catch {
+      return null;
+    }
+  }
   create(body: NewPollBody): Promise<Poll> { return this.call('/api/v1/polls', 'POST', body); }
   open(id: string): Promise<Poll> { return this.call(`/api/v1/polls/${enc(id)}/open`, 'POST'); }
   close(id: string): Promise<Poll> { return this.call(`/api/v1/polls/${enc(id)}/close`, 'POST'); }

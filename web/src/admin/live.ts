@@ -5,8 +5,11 @@ import { ApiError, type Poll } from '../api';
 import { h } from '../ui';
 import type { AdminClient, Stats } from './client';
 import { MinuteSeries, perHourCsv, perMinuteCsv, RateMeter, rateDrop, shares, utcOffset } from './stats_math';
+import { parseVoteAnswers, VoteErrorWatch, type RefusedVotes } from './vote_errors';
 
 const POLL_MS = 1000;
+/** The server's counters are read every this many stats polls, for the alert on refused votes. */
+const METRICS_EVERY = 5;
 /** A rise of the held votes within a minute that makes an alert. */
 const HELD_RISE = 10;
 
@@ -49,6 +52,11 @@ export class LiveView {
   private readonly alerts = h('div', { class: 'live-alerts', role: 'alert', 'data-testid': 'live-alerts' });
   private drop: string | null = null; // the alerts on now
   private heldRise: string | null = null;
+  private refused: string[] = [];
+  private refusedKinds = '';
+  private refusedShownAt = 0;
+  private readonly errorWatch = new VoteErrorWatch();
+  private ticks = 0;
   private held: { at: number; total: number }[] = [];
   private readonly table = h('table', { class: 'hours-table' });
   private readonly csvButton: HTMLButtonElement;
@@ -149,6 +157,7 @@ export class LiveView {
       if (this.failing) this.hooks.announce('Conexão restabelecida: a apuração voltou a atualizar.');
       this.failing = false;
       this.render(stats);
+      if (this.ticks++ % METRICS_EVERY === 0) void this.readCounters(stats.status);
       if (stats.status !== this.status) {
         this.status = stats.status;
         this.hooks.onStatus(stats.status);
@@ -238,8 +247,26 @@ export class LiveView {
     if ((text === null) !== (this.heldRise === null)) { this.heldRise = text; this.showAlerts(); }
   }
 
+  /** Votes refused with 503 or another 5xx, from the server's counters (vote_errors.ts). */
+  private async readCounters(status: Poll['status']): Promise<void> {
+    const text = await this.client.metrics();
+    if (this.stopped) return;
+    if (text !== null) this.errorWatch.add(Date.now(), parseVoteAnswers(text));
+    const found = status === 'open' && text !== null ? this.errorWatch.alerts() : [];
+    // The alerts are a live region: said again when which of them are on changes, and their
+    // figures refreshed every 30 s at most, not at every reading.
+    const kinds = found.map((r) => r.kind).join();
+    const now = Date.now();
+    if (kinds !== this.refusedKinds || (kinds && now - this.refusedShownAt >= 30_000)) {
+      this.refused = found.map(refusedText);
+      this.refusedKinds = kinds;
+      this.refusedShownAt = now;
+      this.showAlerts();
+    }
+  }
+
   private showAlerts(): void {
-    this.alerts.replaceChildren(...[this.drop, this.heldRise].filter((x): x is string => x !== null)
+    this.alerts.replaceChildren(...[...this.refused, this.drop, this.heldRise].filter((x): x is string => x !== null)
       .map((text) => h('p', { class: 'live-alert' }, text)));
   }
 
@@ -350,4 +377,15 @@ export class LiveView {
     }
     this.onAirButton.focus();
   }
+}
+
+/** The alert on refused votes, in the console's words: what happened, whether they counted, where to look. */
+function refusedText(r: RefusedVotes): string {
+  const share = `${pctFmt.format(r.share * 100)}%`;
+  const of = `${intFmt.format(r.refused)} de ${intFmt.format(r.answered)} no último minuto`;
+  return r.kind === 'unavailable'
+    ? `Votos recusados (503): ${share} dos votos (${of}) não puderam ser gravados e não contaram. `
+      + 'Um serviço está falhando: veja ParedaoVotesUnavailable no manual de operação.'
+    : `Erros do servidor: ${share} dos votos (${of}) receberam um erro 5xx. `
+      + 'Veja ParedaoVotesServerErrors no manual de operação.';
 }
