@@ -9,10 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, createPoll, openPoll, fetchChallenge, solve, adminHeaders } from '../lib/harness.mjs';
+import { fillFileSystem } from '../lib/disk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,15 +24,6 @@ function postVote(server, pollId, candidate, altcha) {
   });
 }
 
-/** Fills the file system of `dir` until it refuses a write; the filler's path. */
-function fill(dir) {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(1 << 16, 7);
-  try { for (;;) writeSync(fd, block); } catch { /* ENOSPC: full */ }
-  closeSync(fd);
-  return path;
-}
 
 async function readyz(server) {
   const res = await fetch(`${server.url}/readyz`);
@@ -61,7 +53,7 @@ test('a full disk: 503 and nothing counted, /readyz live both ways, payloads sen
       for (const altcha of payloads.slice(0, 5)) assert.equal((await postVote(server, poll.id, 'a', altcha)).status, 202);
       assert.equal((await readyz(server)).status, 200);
 
-      const filler = fill(mountPoint);
+      const filler = fillFileSystem(mountPoint);
       const tookDown = await until('/readyz 503 once the disk is full', async () => (await readyz(server)).status === 503);
       const down = await readyz(server);
       assert.equal(down.body.code, 'unavailable');

@@ -6,10 +6,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, writeSync, closeSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowserSession, assertAccessible, SHOTS } from '../lib/browser.mjs';
+import { startBrowserSession, assertAccessible, SHOTS, signedInConsole } from '../lib/browser.mjs';
+import { fillFileSystem } from '../lib/disk.mjs';
 import { createPoll, openPoll, adminHeaders, vote } from '../lib/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -22,30 +23,13 @@ after(async () => {
   rmSync(mountPoint, { recursive: true, force: true });
 });
 
-/** Fills the file system of `dir` until it refuses a write; the filler's path. */
-function fill(dir) {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(1 << 16, 7);
-  try { for (;;) writeSync(fd, block); } catch { /* ENOSPC: full */ }
-  closeSync(fd);
-  return path;
-}
 
 test('votes refused with 503: the console says so at the top, with the share of the last minute', { timeout: 180_000 }, async (t) => {
   session = await startBrowserSession('admin.html', { dataDir: join(mountPoint, 'data') });
-  const { server, browser } = session;
+  const { server } = session;
   const poll = await createPoll(server, { title: 'Disco cheio', candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }] });
   await openPoll(server, poll.id);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
-  context.setDefaultTimeout(15_000);
-  t.after(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${server.url}/admin`);
-  await page.getByLabel('Token de administrador').fill(server.adminToken);
-  await page.keyboard.press('Enter');
+  const { page, errors } = await signedInConsole(t, session);
   await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
   await page.locator('.live-indicator[data-state="ok"]').waitFor();
   const alerts = page.getByTestId('live-alerts');
@@ -60,7 +44,7 @@ test('votes refused with 503: the console says so at the top, with the share of 
   assert.equal(await alerts.textContent(), '', 'no alert while every vote is taken');
 
   // The disk fills: every vote now gets 503, and nothing is counted.
-  const filler = fill(mountPoint);
+  const filler = fillFileSystem(mountPoint);
   let refused = 0;
   for (const end = Date.now() + 8_000; Date.now() < end;) {
     const res = await vote(server, poll.id, 'bia');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserSession, SHOTS, assertAccessible } from '../lib/browser.mjs';
+import { startBrowserSession, SHOTS, assertAccessible, signedInConsole } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders, vote } from '../lib/harness.mjs';
 
 const WIDE = { width: 1280, height: 800 };
@@ -14,26 +14,16 @@ const STEP_MS = 15_000;
 
 let session;
 let server;
-let browser;
 
 before(async () => {
   session = await startBrowserSession('admin.html');
-  ({ server, browser } = session);
+  ({ server } = session);
 });
 after(async () => { await session?.close(); });
 
 /** The console at 1280×800 (or `viewport`), signed in; uncaught page errors are collected in `errors`. */
-async function signedIn(t, viewport = WIDE) {
-  const context = await browser.newContext({ viewport, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo', acceptDownloads: true });
-  context.setDefaultTimeout(STEP_MS);
-  t.after(async () => { await context.close().catch(() => {}); });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${server.url}/admin`);
-  await page.getByLabel('Token de administrador').fill(server.adminToken);
-  await page.keyboard.press('Enter');
-  return { page, errors };
+function signedIn(t, viewport = WIDE) {
+  return signedInConsole(t, session, { viewport, stepMs: STEP_MS });
 }
 
 test('shares equal the API\'s, and a closed paredão is shown as closed', { timeout: 120_000 }, async (t) => {

@@ -51,3 +51,23 @@ export async function assertAccessible(page, label) {
     bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
     [], `${label}: accessibility violations`);
 }
+
+/**
+ * A fresh context on the production console of `session`'s server at `viewport` (1280×800 by
+ * default), signed in with its token and closed after the test `t`; uncaught page errors are
+ * collected in `errors`.
+ */
+export async function signedInConsole(t, session, { viewport = { width: 1280, height: 800 }, stepMs = 15_000 } = {}) {
+  const context = await session.browser.newContext({
+    viewport, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo', acceptDownloads: true,
+  });
+  context.setDefaultTimeout(stepMs);
+  t.after(async () => { await context.close().catch(() => {}); });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  await page.goto(`${session.server.url}/admin`);
+  await page.getByLabel('Token de administrador').fill(session.server.adminToken);
+  await page.keyboard.press('Enter');
+  return { page, errors };
+}
