@@ -42,6 +42,11 @@ test('Redis hung: the vote page still comes at once, with its poll and without a
     assert.equal(during.data?.poll?.id, poll.id, 'the poll is in the page');
     assert.equal(during.data.challenge, undefined, 'no challenge: the widget asks for one');
     assert.ok(during.elapsed < 1000, `the page took ${during.elapsed} ms`);
+    // Counted and logged, for the operators.
+    const metrics = await (await fetch(`${stack.backends[0]}/metrics`)).text();
+    assert.match(metrics, /^paredao_vote_pages_without_challenge_total 1$/m);
+    assert.ok(stack.apis[0].logs.some((l) => l.event === 'page_without_challenge' && l.poll_id === poll.id),
+      'a page_without_challenge log line');
 
     // Redis back: the page has its challenge again (the late answer of the hung one is dropped).
     let after;

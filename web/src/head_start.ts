@@ -31,16 +31,18 @@ interface WorkMessage {
  * One of the head start's workers, as the widget sees a worker. Until the widget gives it work,
  * what the real worker says is kept: the solution (given to the widget when it asks for that very
  * work), or nothing at all (a worker stopped because another found the solution says nothing the
- * widget could take for its answer).
+ * widget could take for its answer). A worker that ended its search on its own without an answer
+ * (its time limit, a tab left in the background) is given the widget's work again.
  */
 class HeadStartWorker extends EventTarget {
   private adopted = false;
   private early: Event | null = null;
+  private stopped = false; // told to stop: a sibling has the solution
+  private idle = false; // its search ended without an answer
 
   constructor(private worker: Worker, private readonly work: WorkMessage, private readonly onSolved: () => void) {
     super();
-    worker.addEventListener('message', this.relay);
-    worker.addEventListener('error', this.relay);
+    this.listen();
   }
 
   postMessage(message: WorkMessage): void {
@@ -49,13 +51,17 @@ class HeadStartWorker extends EventTarget {
       if (sameWork(message, this.work)) {
         const early = this.early;
         if (early) queueMicrotask(() => this.dispatchEvent(early));
-        return;
+        // Still searching, or stopped for a sibling's solution (replayed by that sibling): the
+        // widget's work is under way already.
+        if (early || !this.idle || this.stopped) return;
+      } else {
+        // Other work (a fresh challenge, another split): a fresh worker, as without a head start.
+        this.worker.removeEventListener('message', this.relay);
+        this.worker.removeEventListener('error', this.relay);
+        this.worker.terminate();
+        this.worker = PAGE_SOLVERS[message.challenge?.parameters.algorithm ?? '']?.() ?? this.worker;
+        this.listen();
       }
-      // Other work (a fresh challenge, another split): a fresh worker, as without a head start.
-      this.worker.terminate();
-      this.worker = PAGE_SOLVERS[message.challenge?.parameters.algorithm ?? '']?.() ?? this.worker;
-      this.worker.addEventListener('message', this.relay);
-      this.worker.addEventListener('error', this.relay);
     }
     this.worker.postMessage(message);
   }
@@ -63,7 +69,16 @@ class HeadStartWorker extends EventTarget {
   terminate(): void { this.worker.terminate(); }
 
   /** Stops the search before the widget has asked for it (another worker found the solution). */
-  stopEarly(): void { if (!this.adopted) this.worker.postMessage({ type: 'abort' }); }
+  stopEarly(): void {
+    if (this.adopted) return;
+    this.stopped = true;
+    this.worker.postMessage({ type: 'abort' });
+  }
+
+  private listen(): void {
+    this.worker.addEventListener('message', this.relay);
+    this.worker.addEventListener('error', this.relay);
+  }
 
   private readonly relay = (ev: Event) => {
     const copy = ev instanceof MessageEvent ? new MessageEvent('message', { data: ev.data }) : new Event('error');
@@ -72,6 +87,8 @@ class HeadStartWorker extends EventTarget {
     } else if (ev.type === 'error' || (ev instanceof MessageEvent && ev.data)) {
       this.early ??= copy;
       if (ev.type === 'message') this.onSolved();
+    } else {
+      this.idle = true;
     }
   };
 }

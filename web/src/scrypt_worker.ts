@@ -36,6 +36,9 @@ globalThis.onmessage = async (message: MessageEvent<WorkMessage>) => {
     });
     globalThis.postMessage(solution);
   } catch (err) {
-    globalThis.postMessage({ error: err });
+    // As text: the widget reads it with `new Error(…)`, and retries with half the workers only
+    // when it says "Out of memory" (V8's failed allocations are RangeErrors).
+    const text = err instanceof Error ? err.message : String(err);
+    globalThis.postMessage({ error: err instanceof RangeError ? `Out of memory: ${text}` : text });
   }
 };

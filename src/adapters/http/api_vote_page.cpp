@@ -62,7 +62,10 @@ Task<Response> Api::vote_page(const Request& request, const RouteMatch& match,
     if (issued.ok()) {
       json += (data.json_fields.empty() ? "" : ",");
       json += "\"challenge\":" + issued.value().document;
-    } else if (issued.error().code == ErrorCode::kUnavailable) {
+    } else if (issued.error().code != ErrorCode::kRateLimited) {
+      // (A 429's own metric and log line are challenge_for's.) A challenge issued after the
+      // deadline still counted in the network's pace, not in paredao_challenges_issued_total.
+      services_.metrics.count_page_without_challenge();
       log::warn("page_without_challenge", {{"poll_id", data.open_poll},
                                            {"network", client.cidr()},
                                            {"reason", issued.error().detail}});

@@ -111,6 +111,13 @@ Metrics::Metrics()
                                   "minutes (dead-lettered?): the review stopped waiting for them")
                             .Register(*registry_)
                             .Add({})),
+      pages_without_challenge_(prometheus::BuildCounter()
+                                   .Name("paredao_vote_pages_without_challenge_total")
+                                   .Help("Vote pages of an open poll sent without their first "
+                                         "challenge (issuing it failed or took over 200 ms: the "
+                                         "page asks for one itself)")
+                                   .Register(*registry_)
+                                   .Add({})),
       ready_(prometheus::BuildGauge()
                  .Name("paredao_ready")
                  .Help("1 when this process can take votes now (GET /readyz answers 200)")
@@ -247,6 +254,8 @@ void Metrics::count_connection_refused(bool over_network) {
 }
 
 void Metrics::count_batch_given_up() { batches_given_up_.Increment(); }
+
+void Metrics::count_page_without_challenge() { pages_without_challenge_.Increment(); }
 
 void Metrics::note_network_over_human_pace(const Network& network) {
   over_pace_.note(network, std::chrono::steady_clock::now());

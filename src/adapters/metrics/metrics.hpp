@@ -49,6 +49,8 @@ class Metrics {
   void count_challenge_issued(std::uint32_t work);
   // A request answered 429, by what it asked: "challenge" or "vote".
   void count_rate_limited(std::string_view kind);
+  // A vote page sent without its first challenge: issuing it failed or outlasted the deadline.
+  void count_page_without_challenge();
   // A network whose pace has just passed the human pace (once per crossing, not per request).
   void count_network_over_human_pace();
   // A challenge issued to a network past the human pace: the gauge of such networks counts it
@@ -101,6 +103,7 @@ class Metrics {
   std::vector<prometheus::Gauge*> busiest_exported_;  // guarded by render_mutex_
   std::mutex render_mutex_;
   prometheus::Counter& batches_given_up_;
+  prometheus::Counter& pages_without_challenge_;
   prometheus::Gauge& ready_;
   prometheus::Family<prometheus::Gauge>& poll_open_;
   prometheus::Family<prometheus::Gauge>& poll_closes_at_;

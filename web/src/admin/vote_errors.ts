@@ -52,22 +52,30 @@ export interface RefusedVotes {
   windowMs: number;
 }
 
-/** Readings of the counters over time; what was refused in the last minute beyond the bounds. */
+/** Readings of the counters over time, per process; what was refused in the last minute beyond
+ * the bounds, as the process read last counted it. */
 export class VoteErrorWatch {
-  private readings: { at: number; answers: VoteAnswers }[] = [];
+  private readonly byProcess = new Map<string | null, { at: number; answers: VoteAnswers }[]>();
+  private latest: string | null = null;
 
   add(at: number, answers: VoteAnswers): void {
-    const last = this.readings[this.readings.length - 1];
-    // Another process (or the same restarted, its counters at zero): start over with it.
-    if (last && (answers.process !== last.answers.process || total(answers) < total(last.answers))) this.readings = [];
-    this.readings.push({ at, answers });
-    while (this.readings.length > 2 && at - this.readings[1].at >= WINDOW_MS) this.readings.shift();
+    let readings = this.byProcess.get(answers.process) ?? [];
+    const last = readings[readings.length - 1];
+    // The same process restarted (its counters back at zero): start over with it.
+    if (last && total(answers) < total(last.answers)) readings = [];
+    readings.push({ at, answers });
+    while (readings.length > 2 && at - readings[1].at >= WINDOW_MS) readings.shift();
+    this.byProcess.set(answers.process, readings);
+    this.latest = answers.process;
+    // Copies not read for a whole window are forgotten (stopped, or the balancer moved on).
+    for (const [process, r] of this.byProcess) if (at - r[r.length - 1].at > WINDOW_MS) this.byProcess.delete(process);
   }
 
   /** The refusals above their bound over the window, worst first (none: empty). */
   alerts(): RefusedVotes[] {
-    const first = this.readings[0];
-    const last = this.readings[this.readings.length - 1];
+    const readings = this.byProcess.get(this.latest) ?? [];
+    const first = readings[0];
+    const last = readings[readings.length - 1];
     if (!first || last.at - first.at < MIN_WINDOW_MS) return [];
     const delta = (status: (s: string) => boolean) => {
       let n = 0;
