@@ -1,5 +1,7 @@
 #include "app/review_held_votes.hpp"
 
+#include <algorithm>
+
 namespace paredao {
 namespace {
 
@@ -55,6 +57,33 @@ Result<std::unique_ptr<AuditReader>> ReviewHeldVotes::audit(std::string_view pol
   auto reader = ports_.review.audit(poll_id);
   if (!reader) return kStoreDown;
   return reader;
+}
+
+Result<MinuteHistory> ReviewHeldVotes::minutes(std::string_view poll_id,
+                                               std::optional<TimePoint> since) {
+  auto poll = ports_.catalog.find(poll_id);
+  if (!poll) return Error{ErrorCode::kNotFound, "no poll with id '" + std::string(poll_id) + "'"};
+  const auto as_of = ports_.clock.now();
+  const TimePoint earliest = std::chrono::floor<std::chrono::minutes>(as_of) - kHistorySpan;
+  const TimePoint from =
+      since ? std::max(earliest, TimePoint{std::chrono::floor<std::chrono::minutes>(*since)})
+            : earliest;
+  auto tallies = ports_.review.counted_by_minute(poll_id, from);
+  if (!tallies) return kStoreDown;
+  MinuteHistory history{.poll = poll, .as_of = as_of, .by_minute = {}};
+  for (const auto& tally : *tallies) {
+    MinuteCounts counts{.minute = tally.minute,
+                        .total = 0,
+                        .by_candidate = std::vector<std::int64_t>(poll->candidates.size(), 0)};
+    for (const auto& [candidate, votes] : tally.by_candidate) {
+      const auto index = poll->candidate_index(candidate);
+      if (!index) continue;  // not a candidate of this poll (never, for counted votes)
+      counts.by_candidate[*index] += votes;
+      counts.total += votes;
+    }
+    if (counts.total > 0) history.by_minute.push_back(std::move(counts));
+  }
+  return history;
 }
 
 }  // namespace paredao

@@ -1,9 +1,12 @@
 #pragma once
 // Use case of the production team: review the votes the edge held apart — see what is held,
-// release or void it, read the audit of every vote answered 202 (the contract's "The edge").
+// release or void it, read the audit of every vote answered 202 (the contract's "The edge") —
+// and read the votes per minute of the last hour from the same store.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "app/poll_catalog.hpp"
 #include "app/ports/clock.hpp"
@@ -17,6 +20,19 @@ struct QuarantineView {
   PollCatalog::PollPtr poll;
   TimePoint as_of{};
   HeldVotes held;
+};
+
+// The counted votes of one UTC minute, in the poll's candidate order.
+struct MinuteCounts {
+  TimePoint minute{};
+  std::int64_t total = 0;
+  std::vector<std::int64_t> by_candidate;
+};
+
+struct MinuteHistory {
+  PollCatalog::PollPtr poll;
+  TimePoint as_of{};
+  std::vector<MinuteCounts> by_minute;  // oldest first, only minutes with counted votes
 };
 
 struct ReviewPorts {
@@ -41,6 +57,14 @@ class ReviewHeldVotes {
   Result<std::int64_t> decide(std::string_view poll_id, ReviewAction action,
                               const HeldFilter& filter);
   Result<std::unique_ptr<AuditReader>> audit(std::string_view poll_id);
+  // The counted votes per minute of the last kHistorySpan (or since the minute of `since`, when
+  // that is later), from the vote store (the live counters keep hours only): what the console's
+  // per-minute chart is made of. A report, so no wait for the pipeline: it lags the live counts
+  // by what the store has not recorded yet. kNotFound for an unknown poll; kUnavailable when
+  // the store failed.
+  static constexpr std::chrono::minutes kHistorySpan{60};
+  Result<MinuteHistory> minutes(std::string_view poll_id,
+                                std::optional<TimePoint> since = std::nullopt);
 
  private:
   // The poll, once the store holds every vote answered 202 so far; or why not.

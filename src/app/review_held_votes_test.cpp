@@ -52,6 +52,9 @@ class FakeReview final : public VoteReview {
     return outcome;
   }
   std::unique_ptr<AuditReader> audit(std::string_view) override { return nullptr; }
+  std::optional<std::vector<MinuteTally>> counted_by_minute(std::string_view, TimePoint) override {
+    return std::vector<MinuteTally>{};
+  }
   bool fail = false;
   DecisionOutcome outcome;
   std::vector<std::string> decided;

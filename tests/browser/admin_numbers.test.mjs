@@ -130,9 +130,7 @@ test('the live view counts votes per minute by participant, and says at the top 
   await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="minutes-chart"] .hour-col')]
     .reduce((a, col) => a + Number(col.dataset.total), 0) === n, cast.ana + cast.bia, { timeout: 10_000 });
   // By participant: each minute's segments add up to what each one got.
-  const byCandidate = await page.locator('[data-testid="minutes-chart"] .hour-seg').evaluateAll((segs) =>
-    segs.reduce((acc, s) => ({ ...acc, [s.dataset.candidate]: (acc[s.dataset.candidate] ?? 0) + Number(s.dataset.votes) }), {}));
-  assert.deepEqual(byCandidate, cast);
+  assert.deepEqual(await chartVotes(page), cast);
   const columns = await page.locator('[data-testid="minutes-chart"] .hour-col').count();
   assert.ok(columns >= 1 && columns <= 3, `${columns} minutes`);
   // The same minutes as CSV, each in UTC and in local time.
@@ -153,6 +151,38 @@ test('the live view counts votes per minute by participant, and says at the top 
   await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
   // A closed paredão takes no votes: no alarm about it.
   await page.waitForFunction(() => document.querySelector('[data-testid="live-alerts"]')?.textContent === '');
+  assert.deepEqual(errors, []);
+});
+
+/** The votes in the console's per-minute chart, by participant id. */
+function chartVotes(page) {
+  return page.locator('[data-testid="minutes-chart"] .hour-seg').evaluateAll((segs) =>
+    segs.reduce((acc, s) => ({ ...acc, [s.dataset.candidate]: (acc[s.dataset.candidate] ?? 0) + Number(s.dataset.votes) }), {}));
+}
+
+test('the per-minute chart starts from the server\'s count of the minutes before the console opened', { timeout: 150_000 }, async (t) => {
+  const poll = await createPoll(server, {
+    title: 'Paredão de antes',
+    candidates: [{ id: 'ana', name: 'Ana' }, { id: 'bia', name: 'Bia' }],
+  });
+  await openPoll(server, poll.id);
+  for (const candidate of ['ana', 'ana', 'ana', 'bia', 'bia']) assert.equal((await vote(server, poll.id, candidate)).status, 202);
+  // The console opens in a later minute: those five votes are all in minutes already over.
+  const minute = Math.floor(Date.now() / 60_000);
+  while (Math.floor(Date.now() / 60_000) === minute) await new Promise((r) => setTimeout(r, 250));
+  const { page, errors } = await signedIn(t);
+  await page.locator(`a.poll-link[data-poll-id="${poll.id}"]`).click();
+  await page.getByRole('heading', { level: 1, name: 'Paredão de antes' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="minutes-chart"] .hour-seg').length > 0);
+  assert.deepEqual(await chartVotes(page), { ana: 3, bia: 2 }, 'the minutes before the console opened');
+  // And the votes cast with the console open are added to them.
+  await page.locator('.live-indicator[data-state="ok"]').waitFor();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await vote(server, poll.id, 'bia')).status, 202);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="minutes-chart"] .hour-seg')]
+    .reduce((a, s) => a + Number(s.dataset.votes), 0) === 6, null, { timeout: 20_000 });
+  assert.deepEqual(await chartVotes(page), { ana: 3, bia: 3 });
+  await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: adminHeaders(server) });
   assert.deepEqual(errors, []);
 });
 

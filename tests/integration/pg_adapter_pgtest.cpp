@@ -10,6 +10,7 @@
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_settings.hpp"
 #include "adapters/postgres/pg_vote_history.hpp"
+#include "adapters/postgres/pg_vote_review.hpp"
 #include "servers.hpp"
 
 namespace paredao {
@@ -244,6 +245,31 @@ TEST_F(PostgresTest, TheHistoryOfAPollIsOneSnapshotOfCountsAndRecentBatches) {
   const auto ids = history.poll_ids();
   ASSERT_TRUE(ids);
   EXPECT_EQ(*ids, std::vector<std::string>{"p1"});
+}
+
+TEST_F(PostgresTest, TheCountedVotesPerMinuteSinceATime) {
+  PgVoteHistory history(url_);
+  ASSERT_TRUE(history.record(batch(kBatch1, 0, 7, "a")));    // one vote each 10 minutes
+  ASSERT_TRUE(history.record(batch(kBatch2, 100, 3, "b")));  // from 1,000 minutes later
+  PgVoteReview review(url_);
+  const auto minutes = review.counted_by_minute("p1", from_unix_seconds(1'800'000'000 + 3 * 600));
+  ASSERT_TRUE(minutes);
+  std::vector<std::pair<std::int64_t, CountsById>> got;
+  for (const auto& m : *minutes) {
+    got.emplace_back(std::chrono::floor<std::chrono::seconds>(m.minute).time_since_epoch().count(),
+                     m.by_candidate);
+  }
+  std::vector<std::pair<std::int64_t, CountsById>> expected;
+  for (int i : {3, 4, 5, 6}) expected.emplace_back(1'800'000'000 + i * 600, CountsById{{"a", 1}});
+  for (int i : {100, 101, 102})
+    expected.emplace_back(1'800'000'000 + i * 600, CountsById{{"b", 1}});
+  EXPECT_EQ(got, expected);
+  // A held vote is in no minute: the review holds one back (its state), and the count drops.
+  connection_->exec("UPDATE votes SET state = 1 WHERE accepted_at = to_timestamp(1800061200)");
+  const auto after = review.counted_by_minute("p1", from_unix_seconds(1'800'000'000 + 3 * 600));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->size(), 6u);
+  EXPECT_TRUE(review.counted_by_minute("p1", from_unix_seconds(1'900'000'000))->empty());
 }
 
 // A batch in doubt settled: cancelled unless a worker recorded it first, and asked again (its

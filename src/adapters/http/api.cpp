@@ -224,6 +224,8 @@ Task<Reply> Api::handle(const Request& request, const RouteMatch& match, const N
       if (!stats.ok()) co_return error_response(stats.error(), version);
       co_return json_response(status::ok, stats_json(stats.value()), version);
     }
+    case Route::kStatsMinutes:
+      co_return co_await minutes(request, match);
     case Route::kOpen:
     case Route::kClose:
       co_return co_await transition(request, match, trace);

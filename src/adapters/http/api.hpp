@@ -83,6 +83,8 @@ class Api {
   Task<Response> vote_page(const Request& request, const RouteMatch& match, const Network& client);
   // The review of held votes (api_review.cpp).
   Task<Response> quarantine(const Request& request, const RouteMatch& match);
+  // The votes per minute of the last hour, from the vote store (api_review.cpp).
+  Task<Response> minutes(const Request& request, const RouteMatch& match);
   Task<Response> decide(const Request& request, const RouteMatch& match, const TraceContext& trace);
   Task<Response> watch(const Request& request, const RouteMatch& match, const TraceContext& trace);
   Response watch_list(const Request& request, const RouteMatch& match) const;

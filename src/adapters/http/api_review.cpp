@@ -6,6 +6,7 @@
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/api_support.hpp"
+#include "adapters/http/json_views.hpp"
 #include "adapters/http/request_parsing.hpp"
 #include "adapters/http/review_json.hpp"
 #include "adapters/logging/json_log.hpp"
@@ -94,6 +95,22 @@ Task<Response> Api::quarantine(const Request& request, const RouteMatch& match) 
   auto view = co_await run_blocking(review_, std::move(read));
   if (!view.ok()) co_return error_response(view.error(), request.version());
   co_return json_response(status::ok, quarantine_json(view.value()), request.version());
+}
+
+Task<Response> Api::minutes(const Request& request, const RouteMatch& match) {
+  const auto since = parse_since_query(request.target());
+  // The contract's order: the poll before the fields.
+  if (!since.ok() && !services_.polls.get(match.poll_id).ok()) {
+    co_return error_response({ErrorCode::kNotFound, "no poll with id '" + match.poll_id + "'"},
+                             request.version());
+  }
+  if (!since.ok()) co_return error_response(since.error(), request.version());
+  auto read = [this, id = match.poll_id, from = since.value()] {
+    return services_.review.minutes(id, from);
+  };
+  auto history = co_await run_blocking(review_, std::move(read));
+  if (!history.ok()) co_return error_response(history.error(), request.version());
+  co_return json_response(status::ok, minutes_json(history.value()), request.version());
 }
 
 Task<Response> Api::decide(const Request& request, const RouteMatch& match,

@@ -101,6 +101,29 @@ std::string results_json(const ResultsView& results) {
   return out;
 }
 
+namespace {
+
+// Counts per period (hour, minute), each with its start under `key` and every candidate in the
+// poll's order: [{key, "total", "by_candidate": [{"candidate_id", "votes"}, …]}, …].
+template <class Counts>
+json::array by_period(const std::vector<Candidate>& candidates, const std::vector<Counts>& periods,
+                      std::string_view key, TimePoint Counts::*start) {
+  json::array out;
+  for (const auto& period : periods) {
+    json::array period_candidates;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      period_candidates.push_back(
+          json::object{{"candidate_id", candidates[i].id}, {"votes", period.by_candidate[i]}});
+    }
+    out.push_back(json::object{{key, format_rfc3339(period.*start)},
+                               {"total", period.total},
+                               {"by_candidate", std::move(period_candidates)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string stats_json(const StatsView& stats) {
   const auto& candidates = stats.poll->candidates;
   json::array by_candidate;
@@ -111,25 +134,23 @@ std::string stats_json(const StatsView& stats) {
                                         {"quarantined", stats.counts.quarantined_by_candidate[i]},
                                         {"voided", stats.counts.voided_by_candidate[i]}});
   }
-  json::array by_hour;
-  for (const auto& hour : stats.counts.by_hour) {
-    json::array hour_candidates;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-      hour_candidates.push_back(
-          json::object{{"candidate_id", candidates[i].id}, {"votes", hour.by_candidate[i]}});
-    }
-    by_hour.push_back(json::object{{"hour", format_rfc3339(hour.hour)},
-                                   {"total", hour.total},
-                                   {"by_candidate", std::move(hour_candidates)}});
-  }
-  return json::serialize(json::object{{"poll_id", stats.poll->id},
-                                      {"status", to_string(stats.status)},
-                                      {"as_of", format_rfc3339(stats.as_of)},
-                                      {"total", stats.counts.total},
-                                      {"quarantined", stats.counts.quarantined},
-                                      {"voided", stats.counts.voided},
-                                      {"by_candidate", std::move(by_candidate)},
-                                      {"by_hour", std::move(by_hour)}});
+  return json::serialize(json::object{
+      {"poll_id", stats.poll->id},
+      {"status", to_string(stats.status)},
+      {"as_of", format_rfc3339(stats.as_of)},
+      {"total", stats.counts.total},
+      {"quarantined", stats.counts.quarantined},
+      {"voided", stats.counts.voided},
+      {"by_candidate", std::move(by_candidate)},
+      {"by_hour", by_period(candidates, stats.counts.by_hour, "hour", &HourCounts::hour)}});
+}
+
+std::string minutes_json(const MinuteHistory& history) {
+  return json::serialize(json::object{
+      {"poll_id", history.poll->id},
+      {"as_of", format_rfc3339(history.as_of)},
+      {"by_minute",
+       by_period(history.poll->candidates, history.by_minute, "minute", &MinuteCounts::minute)}});
 }
 
 std::string readiness_json(const ReadinessReport& report) {

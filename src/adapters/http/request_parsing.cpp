@@ -188,4 +188,33 @@ bool is_json_media_type(std::string_view content_type) {
   return true;
 }
 
+Result<std::optional<TimePoint>> parse_since_query(std::string_view target) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return std::optional<TimePoint>{};
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (!pair.starts_with("since=")) continue;
+    // Only what an RFC 3339 time can hold needs decoding: %3A (:) and %2B (+); a plain + is
+    // taken as itself.
+    std::string value;
+    const auto raw = pair.substr(6);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const auto escape = boost::beast::iequals(raw.substr(i, 3), "%3A")   ? ':'
+                          : boost::beast::iequals(raw.substr(i, 3), "%2B") ? '+'
+                                                                           : '\0';
+      value += escape != '\0' ? escape : raw[i];
+      if (escape != '\0') i += 2;
+    }
+    const auto since = parse_rfc3339(value);
+    if (!since) {
+      return Error{ErrorCode::kInvalidRequest, "since: not an RFC 3339 time"};
+    }
+    return std::optional<TimePoint>{*since};
+  }
+  return std::optional<TimePoint>{};
+}
+
 }  // namespace paredao::http

@@ -12,6 +12,7 @@
 #include "app/ports/vote_review.hpp"
 #include "app/result.hpp"
 #include "domain/new_poll.hpp"
+#include "domain/time.hpp"
 
 namespace paredao::http {
 
@@ -37,6 +38,10 @@ VoteRequest parse_vote(const boost::json::value& body, std::string poll_id);
 // connection is then closed: request smuggling). The reason, or nullopt when the framing is sound.
 std::optional<std::string> framing_error(const RequestHeader& header);
 
+// The `since` of GET …/stats/minutes, from the request target's query string: nullopt when the
+// query has none; kInvalidRequest naming "since" when it is not an RFC 3339 time (its colons
+// may come percent-encoded, %3A).
+Result<std::optional<TimePoint>> parse_since_query(std::string_view target);
 // Whether a Content-Type header value is application/json (parameters allowed).
 bool is_json_media_type(std::string_view content_type);
 

@@ -129,5 +129,22 @@ TEST(ParseWatchList, NeedsAnArrayOfCidrsAndNamesTheBadOne) {
   EXPECT_NE(bad.error().detail.find("networks[1]"), std::string::npos) << bad.error().detail;
 }
 
+TEST(ParseSinceQuery, ReadsAnRfc3339TimeEncodedOrNotAndNamesTheFieldWhenItIsNot) {
+  const auto expected = *parse_rfc3339("2026-11-25T23:07:00Z");
+  EXPECT_EQ(parse_since_query("/api/v1/polls/p/stats/minutes").value(), std::nullopt);
+  EXPECT_EQ(parse_since_query("/x?other=1").value(), std::nullopt);
+  EXPECT_EQ(parse_since_query("/x?since=2026-11-25T23:07:00Z").value(), expected);
+  EXPECT_EQ(parse_since_query("/x?a=b&since=2026-11-25T23%3A07%3a00Z&c").value(), expected);
+  EXPECT_EQ(parse_since_query("/x?since=2026-11-25T20%3A07%3A00-03%3A00").value(), expected);
+  EXPECT_EQ(parse_since_query("/x?since=2026-11-26T02%3A07%3A00%2B03%3A00").value(), expected);
+  for (const auto* bad :
+       {"/x?since=", "/x?since=ontem", "/x?since=2026-11-25T23%3A07", "/x?since=%"}) {
+    const auto parsed = parse_since_query(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidRequest);
+    EXPECT_NE(parsed.error().detail.find("since"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace paredao::http

@@ -10,6 +10,7 @@ Route poll_subroute(std::string_view action) {
   if (action == "votes") return Route::kVotes;
   if (action == "results") return Route::kResults;
   if (action == "stats") return Route::kStats;
+  if (action == "stats/minutes") return Route::kStatsMinutes;
   if (action == "open") return Route::kOpen;
   if (action == "close") return Route::kClose;
   if (action == "quarantine") return Route::kQuarantine;
@@ -73,6 +74,8 @@ std::string_view route_name(Route route) {
       return "results";
     case Route::kStats:
       return "stats";
+    case Route::kStatsMinutes:
+      return "stats_minutes";
     case Route::kOpen:
       return "open";
     case Route::kClose:
@@ -137,6 +140,7 @@ std::string_view allowed_methods(Route route) {
 bool requires_admin(Route route, beast_http::verb method) {
   switch (route) {
     case Route::kStats:
+    case Route::kStatsMinutes:
     case Route::kOpen:
     case Route::kClose:
     case Route::kQuarantine:

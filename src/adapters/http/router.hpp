@@ -13,15 +13,16 @@ enum class Route {
   kHealthz,
   kReadyz,
   kMetrics,
-  kPolls,              // /api/v1/polls
-  kPoll,               // /api/v1/polls/{id}
-  kChallenge,          // /api/v1/polls/{id}/challenge
-  kVotes,              // /api/v1/polls/{id}/votes
-  kResults,            // /api/v1/polls/{id}/results
-  kStats,              // /api/v1/polls/{id}/stats
-  kOpen,               // /api/v1/polls/{id}/open
-  kClose,              // /api/v1/polls/{id}/close
-  kQuarantine,         // /api/v1/polls/{id}/quarantine
+  kPolls,         // /api/v1/polls
+  kPoll,          // /api/v1/polls/{id}
+  kChallenge,     // /api/v1/polls/{id}/challenge
+  kVotes,         // /api/v1/polls/{id}/votes
+  kResults,       // /api/v1/polls/{id}/results
+  kStats,         // /api/v1/polls/{id}/stats
+  kStatsMinutes,  // /api/v1/polls/{id}/stats/minutes (ours, not the contract's: docs/openapi.yaml)
+  kOpen,          // /api/v1/polls/{id}/open
+  kClose,         // /api/v1/polls/{id}/close
+  kQuarantine,    // /api/v1/polls/{id}/quarantine
   kQuarantineRelease,  // /api/v1/polls/{id}/quarantine/release
   kQuarantineVoid,     // /api/v1/polls/{id}/quarantine/void
   kWatch,              // /api/v1/polls/{id}/watch

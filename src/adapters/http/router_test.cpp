@@ -18,6 +18,8 @@ TEST(Router, MatchesEveryRouteOfTheContract) {
   EXPECT_EQ(match_route("/api/v1/polls/p/votes").route, Route::kVotes);
   EXPECT_EQ(match_route("/api/v1/polls/p/results").route, Route::kResults);
   EXPECT_EQ(match_route("/api/v1/polls/p/stats").route, Route::kStats);
+  EXPECT_EQ(match_route("/api/v1/polls/p/stats/minutes").route, Route::kStatsMinutes);
+  EXPECT_EQ(match_route("/api/v1/polls/p/stats/hours").route, Route::kNotFound);
   EXPECT_EQ(match_route("/api/v1/polls/p/open").route, Route::kOpen);
   EXPECT_EQ(match_route("/api/v1/polls/p/close").route, Route::kClose);
   EXPECT_EQ(match_route("/api/v1/polls/p/quarantine").route, Route::kQuarantine);
@@ -53,6 +55,8 @@ TEST(Router, MethodsAdminAndBodies) {
   EXPECT_EQ(allowed_methods(Route::kPolls), "GET, POST");
   EXPECT_FALSE(method_allowed(Route::kVotes, verb::get));
   EXPECT_TRUE(requires_admin(Route::kStats, verb::get));
+  EXPECT_TRUE(requires_admin(Route::kStatsMinutes, verb::get));
+  EXPECT_EQ(allowed_methods(Route::kStatsMinutes), "GET, HEAD");
   EXPECT_FALSE(requires_admin(Route::kResults, verb::get));
   EXPECT_TRUE(takes_json_body(Route::kVotes, verb::post));
   EXPECT_FALSE(takes_json_body(Route::kOpen, verb::post));

@@ -141,6 +141,31 @@ std::optional<HeldVotes> PgVoteReview::held(std::string_view poll_id) {
   }
 }
 
+std::optional<std::vector<MinuteTally>> PgVoteReview::counted_by_minute(std::string_view poll_id,
+                                                                        TimePoint since) {
+  std::lock_guard lock(mutex_);
+  try {
+    auto& connection = connection_.get();
+    const auto since_ms = std::to_string(since.time_since_epoch().count());
+    const auto rows = connection.exec(
+        "SELECT extract(epoch FROM date_trunc('minute', accepted_at))::bigint, candidate_id,"
+        " count(*)::bigint FROM votes WHERE poll_id = $1 AND state = 0"
+        " AND accepted_at >= to_timestamp($2::bigint / 1000.0::float8) GROUP BY 1, 2 ORDER BY 1",
+        {std::string(poll_id), since_ms});
+    std::vector<MinuteTally> minutes;
+    for (int row = 0; row < rows.rows(); ++row) {
+      const TimePoint minute = from_ms(rows.integer(row, 0) * 1000);
+      if (minutes.empty() || minutes.back().minute != minute) minutes.push_back({minute, {}});
+      minutes.back().by_candidate[std::string(rows.text(row, 1))] += rows.integer(row, 2);
+    }
+    return minutes;
+  } catch (const pg::Error& e) {
+    log::error("postgres_review_failed", {{"error", e.what()}});
+    connection_.drop();
+    return std::nullopt;
+  }
+}
+
 std::optional<DecisionOutcome> PgVoteReview::decide(std::string_view poll_id, ReviewAction action,
                                                     const HeldFilter& filter, TimePoint at,
                                                     std::string_view decision_id) {

@@ -23,6 +23,9 @@ class PgVoteReview final : public VoteReview, public RecordedBatchLookup {
                                         std::string_view decision_id) override;
   // A REPEATABLE READ transaction and a cursor: one snapshot, read a page at a time.
   std::unique_ptr<AuditReader> audit(std::string_view poll_id) override;
+  // The BRIN index on accepted_at and the day partitions keep it to the recent votes.
+  std::optional<std::vector<MinuteTally>> counted_by_minute(std::string_view poll_id,
+                                                            TimePoint since) override;
   std::optional<std::vector<std::string>> settled_among(
       std::span<const std::string> batch_ids) override;
 

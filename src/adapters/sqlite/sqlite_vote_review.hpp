@@ -20,6 +20,11 @@ class SqliteVoteReview final : public VoteReview {
   // Each audit reads on a connection of its own, in one read transaction (a snapshot): the
   // pipeline goes on committing meanwhile, and the audit lists the votes of that snapshot.
   std::unique_ptr<AuditReader> audit(std::string_view poll_id) override;
+  // The votes are stored in arrival order (their rowid), which is their accepted_at order to
+  // within a batch: the first one since `since` is found by bisecting the rowids, and only the
+  // votes after it are read. No index on accepted_at: the vote path would pay for it.
+  std::optional<std::vector<MinuteTally>> counted_by_minute(std::string_view poll_id,
+                                                            TimePoint since) override;
 
  private:
   std::optional<DecisionOutcome> decide_in_transaction(std::string_view poll_id,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "adapters/memory/memory_tally_store.hpp"
 #include "adapters/sqlite/sqlite_batch_log.hpp"
 #include "adapters/sqlite/sqlite_poll_repository.hpp"
@@ -111,6 +113,53 @@ TEST_F(SqliteVoteReviewTest, TheAuditListsEachVoteOnceOldestFirstAndEnds) {
   EXPECT_EQ(second->front().reason, "pace");
   EXPECT_EQ(second->front().state, kHeld);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(reader->next(10)->empty()) << "and stays ended";
+}
+
+TEST_F(SqliteVoteReviewTest, CountsTheCountedVotesPerMinuteSinceATimeExactly) {
+  // 1,200 votes over 40 minutes, one every 2 s, in batches of 50 (many rowids to bisect), of two
+  // polls; every 7th held, every 11th voided. Then the count per minute since 23:07 is
+  // compared with the same count done by hand.
+  const TimePoint start = *parse_rfc3339("2026-11-25T22:50:00Z");
+  const TimePoint since = *parse_rfc3339("2026-11-25T23:07:00Z");
+  std::map<TimePoint, CountsById> expected;
+  SqliteBatchLog log(database());
+  for (int b = 0; b < 24; ++b) {
+    VoteBatch batch{"batch-" + std::to_string(b), {}};
+    for (int i = b * 50; i < (b + 1) * 50; ++i) {
+      const auto accepted = start + seconds(2 * i);
+      const std::string poll = i % 3 == 2 ? "other" : "poll";
+      const std::string candidate = i % 2 ? "a" : "b";
+      const auto state = i % 7 == 0 ? kHeld : i % 11 == 0 ? VoteState::kVoided : kCounted;
+      batch.votes.push_back(AcceptedVote{.vote_id = "vote-" + std::to_string(i),
+                                         .poll_id = poll,
+                                         .candidate_id = candidate,
+                                         .accepted_at = accepted,
+                                         .challenge_id = "challenge-" + std::to_string(i),
+                                         .challenge_expires_at = accepted + seconds(300),
+                                         .network = "10.0.0.1/32",
+                                         .state = state,
+                                         .reason = state == kHeld ? "pace" : ""});
+      if (poll == "poll" && state == kCounted && accepted >= since) {
+        expected[std::chrono::floor<std::chrono::minutes>(accepted)][candidate] += 1;
+      }
+    }
+    ASSERT_EQ(log.write(batch), BatchFate::kDurable);
+  }
+  SqliteVoteReview review(database());
+  const auto minutes = review.counted_by_minute("poll", since);
+  ASSERT_TRUE(minutes);
+  std::map<TimePoint, CountsById> got;
+  TimePoint previous{};
+  for (const auto& minute : *minutes) {
+    EXPECT_GT(minute.minute, previous) << "oldest first, each minute once";
+    previous = minute.minute;
+    got[minute.minute] = minute.by_candidate;
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.size(), 23u);  // 23:07 to 23:29
+  // Nothing since after the last vote, and nothing for a poll without votes.
+  EXPECT_TRUE(review.counted_by_minute("poll", start + hours(1))->empty());
+  EXPECT_TRUE(review.counted_by_minute("none", start)->empty());
 }
 
 }  // namespace

@@ -93,6 +93,12 @@ class AuditReader {
   virtual std::optional<std::vector<AuditedVote>> next(std::size_t max) = 0;
 };
 
+// The counted votes of one UTC minute, by candidate id.
+struct MinuteTally {
+  TimePoint minute{};  // the minute's start
+  CountsById by_candidate;
+};
+
 // Blocking; thread-safe. Every answer is exact: it covers every vote the store holds when it
 // is called (the PipelineBarrier says when that is every vote answered 202).
 class VoteReview {
@@ -110,6 +116,10 @@ class VoteReview {
                                                 std::string_view decision_id) = 0;
   // A reader of the poll's audit; nullptr when the store failed.
   virtual std::unique_ptr<AuditReader> audit(std::string_view poll_id) = 0;
+  // The poll's counted votes (released ones included) per UTC minute, for the votes accepted at
+  // or after `since`; oldest first, only minutes with votes. nullopt when the store failed.
+  virtual std::optional<std::vector<MinuteTally>> counted_by_minute(std::string_view poll_id,
+                                                                    TimePoint since) = 0;
 };
 
 // Tells when the store of VoteReview holds every vote answered 202 so far. Embedded: always

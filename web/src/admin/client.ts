@@ -33,6 +33,13 @@ export interface Quarantine { poll_id: string; as_of: string; groups: HeldGroup[
 /** Which held votes a decision applies to: none set means all of the poll's held votes. */
 export interface HeldFilter { network?: string; reason?: string }
 
+/** GET …/stats/minutes: the counted votes per UTC minute of the last hour (docs/openapi.yaml). */
+export interface StatsByMinute {
+  poll_id: string;
+  as_of: string;
+  by_minute: { minute: string; total: number; by_candidate: { candidate_id: string; votes: number }[] }[];
+}
+
 export interface NewPollBody {
   id?: string;
   title: string;
@@ -95,6 +102,11 @@ export class AdminClient {
     } catch {
       return null;
     }
+  }
+  /** `since`: only the minutes from that one on (the server gives the last hour at most). */
+  statsByMinute(id: string, since?: Date): Promise<StatsByMinute> {
+    const query = since ? `?since=${enc(since.toISOString().replace(/\.\d{3}Z$/, 'Z'))}` : '';
+    return this.call(`/api/v1/polls/${enc(id)}/stats/minutes${query}`, 'GET', undefined, 5000);
   }
   create(body: NewPollBody): Promise<Poll> { return this.call('/api/v1/polls', 'POST', body); }
   open(id: string): Promise<Poll> { return this.call(`/api/v1/polls/${enc(id)}/open`, 'POST'); }

@@ -53,6 +53,9 @@ export class LiveView {
   private drop: string | null = null; // the alerts on now
   private heldRise: string | null = null;
   private refused: string[] = [];
+  private minutesUpTo: number | null = null; // the server's count covers the minutes before this
+  private minutesAsked = false;
+  private minutesTriedAt = 0;
   private refusedKinds = '';
   private refusedShownAt = 0;
   private readonly errorWatch = new VoteErrorWatch();
@@ -120,7 +123,7 @@ export class LiveView {
       h('section', { class: 'hours minutes', 'aria-labelledby': 'minutes-title' },
         h('div', { class: 'hours-head' },
           h('h3', { id: 'minutes-title', class: 'hours-title' }, 'Votos por minuto'),
-          h('span', { class: 'hours-note' }, 'desde que este console abriu · últimos 30 min'),
+          h('span', { class: 'hours-note' }, `últimos 30 min · hora local (UTC${utcOffset(new Date())})`),
           h('button', { type: 'button', class: 'btn btn-live', onclick: () => this.exportMinutesCsv() }, 'Exportar CSV por minuto')),
         this.minuteChart),
       h('section', { class: 'hours', 'aria-labelledby': 'hours-title' },
@@ -136,6 +139,36 @@ export class LiveView {
   }
 
   start(): void { void this.tick(); }
+
+  /**
+   * The server's count per minute: the last hour when the console opens, then each minute once
+   * it is over (5 s after, the pipeline's lag), so that every minute but the current one is the
+   * server's exact count. Without them the chart is made of the readings alone.
+   */
+  private async countMinutes(): Promise<void> {
+    const asked = Date.now();
+    const upTo = Math.floor(asked / 60_000) * 60_000;
+    if (this.minutesAsked || asked - this.minutesTriedAt < 10_000) return;
+    // Read already up to this minute, or the minute just over may not all be recorded yet.
+    if (this.minutesUpTo !== null && (upTo <= this.minutesUpTo || asked - upTo < 5_000)) return;
+    this.minutesAsked = true;
+    this.minutesTriedAt = asked;
+    // After the first read, the last two minutes only (a minute recorded late is read again).
+    const from = this.minutesUpTo === null ? -Infinity : this.minutesUpTo - 60_000;
+    try {
+      const history = await this.client.statsByMinute(this.poll.id, Number.isFinite(from) ? new Date(from) : undefined);
+      if (this.stopped) return;
+      const ids = this.poll.candidates.map((c) => c.id);
+      this.minutes.count(history.by_minute.map((m) => ({ start: Date.parse(m.minute), votes: inOrder(ids, m.by_candidate) })),
+        from, upTo);
+      this.minutesUpTo = upTo;
+      this.renderMinutes();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) this.hooks.onUnauthorized();
+    } finally {
+      this.minutesAsked = false;
+    }
+  }
 
   destroy(): void {
     this.stopped = true;
@@ -158,6 +191,7 @@ export class LiveView {
       this.failing = false;
       this.render(stats);
       if (this.ticks++ % METRICS_EVERY === 0) void this.readCounters(stats.status);
+      void this.countMinutes();
       if (stats.status !== this.status) {
         this.status = stats.status;
         this.hooks.onStatus(stats.status);
@@ -216,7 +250,9 @@ export class LiveView {
     this.csvButton.disabled = false;
     this.renderHours(stats);
     const now = Date.now();
-    this.minutes.add(now, stats.by_candidate.map((c) => c.votes));
+    const ids = this.poll.candidates.map((c) => c.id);
+    this.minutes.add(now, stats.by_candidate.map((c) => c.votes),
+      stats.by_hour.map((hour) => ({ start: Date.parse(hour.hour), votes: inOrder(ids, hour.by_candidate) })));
     this.renderMinutes();
     this.readings.push({ at: now, total: stats.total });
     while (this.readings.length > 2 && this.readings[1].at < now - 120_000) this.readings.shift();
@@ -274,7 +310,7 @@ export class LiveView {
     const ids = this.poll.candidates.map((c) => c.id);
     const minutes = this.minutes.minutes();
     if (minutes.length === 0) {
-      this.minuteChart.replaceChildren(h('p', { class: 'hours-empty' }, 'Contando desde agora…'));
+      this.minuteChart.replaceChildren(h('p', { class: 'hours-empty' }, 'Carregando…'));
       return;
     }
     const totals = minutes.map((m) => m.votes.reduce((a, b) => a + b, 0));
@@ -353,7 +389,7 @@ export class LiveView {
 
   private exportMinutesCsv(): void {
     this.download(perMinuteCsv(this.minutes.minutes(), this.poll.candidates.map((c) => c.name)), 'por-minuto');
-    this.hooks.announce('CSV por minuto exportado (desde que este console abriu).');
+    this.hooks.announce('CSV por minuto exportado (últimos 30 minutos).');
   }
 
   private download(text: string, what: string): void {
@@ -377,6 +413,12 @@ export class LiveView {
     }
     this.onAirButton.focus();
   }
+}
+
+/** Votes per participant in the poll's order, from a list by candidate id (zeros for the missing). */
+function inOrder(ids: readonly string[], byCandidate: readonly { candidate_id: string; votes: number }[]): number[] {
+  const votes = new Map(byCandidate.map((c) => [c.candidate_id, c.votes]));
+  return ids.map((id) => votes.get(id) ?? 0);
 }
 
 /** The alert on refused votes, in the console's words: what happened, whether they counted, where to look. */

@@ -98,27 +98,75 @@ export function perMinuteCsv(minutes: { start: number; votes: number[] }[], name
 }
 
 /**
- * Votes per minute by participant, from the stats the console reads every second since it was
- * opened: each minute's votes are the change of the counts between the last reading before the
- * minute and the last one in it. Minutes before the first reading are unknown (the API keeps
- * totals per hour only), so the series starts when the console does.
+ * Votes per minute by participant. The minutes already over come from the server's exact count
+ * (GET …/stats/minutes, read when the console opens and again after each minute ends). The
+ * minute after them is the rest of the stats' exact count per hour: the hour's votes less its
+ * minutes already counted, so that no vote is ever in two minutes. Until the server's count
+ * is known, the minutes come from the stats read every second: the change of the counts
+ * between the last reading before the minute and the last one in it.
  */
 export class MinuteSeries {
   private readings: { at: number; counts: number[] }[] = [];
+  private hours: { start: number; votes: number[] }[] = []; // the last stats' exact hours
+  private counted = new Map<number, number[]>(); // the server's minutes, by start
+  private countedUpTo: number | null = null; // the server's minutes are those before this
 
   constructor(private readonly keepMinutes = 30) {}
 
-  add(at: number, counts: readonly number[]): void {
+  /**
+   * The server's minutes from `from` on (every minute with votes, by start), as read when the
+   * minute `upTo` had begun: they replace what was known of those minutes, and the minutes
+   * before `upTo` are the server's from now on.
+   */
+  count(minutes: readonly { start: number; votes: readonly number[] }[], from: number, upTo: number): void {
+    for (const start of [...this.counted.keys()]) if (start >= from) this.counted.delete(start);
+    for (const m of minutes) if (m.start < upTo) this.counted.set(m.start, [...m.votes]);
+    this.countedUpTo = Math.max(this.countedUpTo ?? upTo, upTo);
+    // An hour's worth is kept: the minutes of the current hour are taken from its count.
+    const horizon = upTo - 60 * 60_000;
+    for (const start of [...this.counted.keys()]) if (start < horizon) this.counted.delete(start);
+  }
+
+  /** A reading of the stats: the counts per participant, and per hour (start, votes). */
+  add(at: number, counts: readonly number[], hours: readonly { start: number; votes: readonly number[] }[] = []): void {
     const last = this.readings[this.readings.length - 1];
     // Counts that go down (another server, a reset) start the series again.
     if (last && counts.some((c, i) => c < (last.counts[i] ?? 0))) this.readings = [];
     this.readings.push({ at, counts: [...counts] });
+    this.hours = hours.map((h) => ({ start: h.start, votes: [...h.votes] }));
     const horizon = Math.floor(at / 60_000) * 60_000 - this.keepMinutes * 60_000;
     while (this.readings.length > 2 && this.readings[1].at < horizon) this.readings.shift();
   }
 
-  /** Oldest first: each minute's start (ms) and votes per participant; the current minute last. */
+  /** Oldest first, every minute (zeros included): its start (ms) and votes per participant; the
+   * current minute last. */
   minutes(): { start: number; votes: number[] }[] {
+    const upTo = this.countedUpTo;
+    const lastReading = this.readings[this.readings.length - 1];
+    if (upTo === null || !lastReading) return this.liveMinutes().slice(-this.keepMinutes);
+    const width = lastReading.counts.length;
+    const zeros = () => new Array<number>(width).fill(0);
+    // The minute `upTo`: its hour's votes less the hour's minutes counted before it. (If the
+    // server's count of the minute just over is late, that minute holds the new one's first
+    // seconds too, until the count comes.)
+    const hourStart = Math.floor(upTo / 3_600_000) * 3_600_000;
+    const rest = zeros();
+    for (const h of this.hours) if (h.start >= hourStart) h.votes.forEach((v, i) => { rest[i] += v; });
+    for (const [start, votes] of this.counted) {
+      if (start >= hourStart && start < upTo) votes.forEach((v, i) => { rest[i] -= v; });
+    }
+    const now = Math.floor(lastReading.at / 60_000) * 60_000;
+    const first = Math.min(...this.counted.keys(), upTo);
+    const out: { start: number; votes: number[] }[] = [];
+    for (let start = first; start <= Math.max(now, upTo); start += 60_000) {
+      const votes = start < upTo ? this.counted.get(start) ?? zeros()
+        : start === upTo ? rest.map((v) => Math.max(0, v)) : zeros();
+      out.push({ start, votes: [...votes] });
+    }
+    return out.slice(-this.keepMinutes);
+  }
+
+  private liveMinutes(): { start: number; votes: number[] }[] {
     if (this.readings.length < 2) return [];
     const out: { start: number; votes: number[] }[] = [];
     const first = this.readings[0];
@@ -131,7 +179,7 @@ export class MinuteSeries {
       out.push({ start, votes: end.map((c, i) => c - (before[i] ?? 0)) });
       before = end;
     }
-    return out.slice(-this.keepMinutes);
+    return out;
   }
 }
 
