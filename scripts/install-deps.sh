@@ -10,7 +10,8 @@ run_packages=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev
   libboost-url1.81-dev libssl-dev zlib1g-dev libsqlite3-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev libpq-dev libhiredis-dev
   librabbitmq-dev opentelemetry-cpp-dev libabsl-dev libgrpc++-dev libprotobuf-dev
-  protobuf-compiler-grpc)
+  protobuf-compiler-grpc clang lld)
+# (clang and lld: the vote page's scrypt solver is C compiled to WebAssembly, decision 0017.)
 # Only in bookworm-backports (decision 0015): the OpenTelemetry C++ SDK. Its CMake package asks
 # for Abseil, gRPC and protobuf's development files, listed above.
 backports_packages=(opentelemetry-cpp-dev opentelemetry-proto)
@@ -23,7 +24,7 @@ test_packages=(chromium wrk nginx-light haproxy curl sqlite3 procps postgresql r
 
 packages=("${run_packages[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${test_packages[@]}")
-[[ "${1:-}" == "--fuzz" ]] && packages+=(clang libclang-rt-14-dev)
+[[ "${1:-}" == "--fuzz" ]] && packages+=(libclang-rt-14-dev)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

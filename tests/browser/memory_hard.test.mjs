@@ -3,7 +3,7 @@
 // (decision 0016), and the vote counts; the first check starts before the widget's code arrives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowserSession } from '../lib/browser.mjs';
+import { launchChromium, startBrowserSession } from '../lib/browser.mjs';
 import { createPoll, openPoll, adminHeaders } from '../lib/harness.mjs';
 
 let session;
@@ -12,13 +12,14 @@ before(async () => {
 });
 after(async () => { await session?.close(); });
 
-/** An open poll and a phone-sized page (closed after the test) that records its errors. */
-async function openPollAndPage(t, id, title) {
+/** An open poll and a phone-sized page (closed after the test) that records its errors, in the
+ * session's browser or another. */
+async function openPollAndPage(t, id, title, browser = session.browser) {
   const poll = await createPoll(session.server, {
     id, title, candidates: [{ id: 'ana', name: 'Ana Clara' }, { id: 'bruno', name: 'Bruno Souza' }],
   });
   await openPoll(session.server, poll.id);
-  const context = await session.browser.newContext({ locale: 'pt-BR', viewport: { width: 360, height: 740 } });
+  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 360, height: 740 } });
   t.after(() => context.close().catch(() => {}));
   const page = await context.newPage();
   const pageErrors = [];
@@ -31,6 +32,7 @@ test('the widget solves a scrypt challenge in the page\'s worker and the vote is
   const { poll, page, pageErrors } = await openPollAndPage(t, 'paredao-scrypt', 'Paredão memória');
   const workers = [];
   page.on('request', (r) => { if (/\/assets\/scrypt_worker-[\w-]+\.js$/.test(r.url())) workers.push(r.url()); });
+  const derivations = derivationsOf(page);
 
   await page.goto(`${server.url}/`);
   await page.getByRole('heading', { level: 1, name: 'Paredão memória' }).waitFor();
@@ -42,16 +44,55 @@ test('the widget solves a scrypt challenge in the page\'s worker and the vote is
   assert.equal(challenge.parameters.cost, 64);
   assert.equal(challenge.parameters.memoryCost, 8);
   assert.ok(workers.length >= 1, 'the page\'s scrypt worker was loaded');
+  // This browser has WebAssembly with SIMD: every worker derived there (decision 0017).
+  assert.deepEqual(await derivedWith(derivations), ['wasm']);
 
-  const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${poll.id}/votes`) && r.status() === 202,
-    { timeout: 60_000 });
-  await page.getByRole('button', { name: 'Votar para eliminar Bruno Souza', exact: true }).click();
-  await accepted;
-  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
-
+  await voteAndSeeReceipt(page, poll.id, 'Bruno Souza');
   assert.equal(await countedVotes(poll.id, 1), 1);
   assert.deepEqual(pageErrors, []);
 });
+
+test('where the browser has no WebAssembly, the worker derives in JavaScript and the vote is counted', { timeout: 120_000 }, async (t) => {
+  // V8 without its compilers, and so without WebAssembly: as a phone in iOS's Lockdown Mode is,
+  // or an older browser without WebAssembly's SIMD.
+  const browser = await launchChromium(['--js-flags=--jitless']);
+  t.after(() => browser.close().catch(() => {}));
+  const { poll, page, pageErrors } = await openPollAndPage(t, 'paredao-no-wasm', 'Paredão sem wasm', browser);
+  const derivations = derivationsOf(page);
+  await page.goto(`${session.server.url}/`);
+  assert.equal(await page.evaluate(() => typeof WebAssembly), 'undefined');
+  await voteAndSeeReceipt(page, poll.id, 'Ana Clara');
+  assert.equal(await countedVotes(poll.id, 1), 1);
+  assert.deepEqual(await derivedWith(derivations), ['javascript']);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** Taps the participant and waits for the vote's 202 and its receipt. */
+async function voteAndSeeReceipt(page, pollId, name) {
+  const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/polls/${pollId}/votes`) && r.status() === 202,
+    { timeout: 60_000 });
+  await page.getByRole('button', { name: `Votar para eliminar ${name}`, exact: true }).click();
+  await accepted;
+  await page.getByRole('heading', { name: 'Voto registrado' }).waitFor();
+}
+
+/** For each worker the page starts, how it derives scrypt keys (what the worker says in
+ * `paredaoScrypt` once its script has run), or 'gone' for one stopped before it was asked. */
+function derivationsOf(page) {
+  const kinds = [];
+  page.on('worker', (worker) => {
+    kinds.push(worker.evaluate(() => new Promise((resolve) => {
+      const look = () => (globalThis.paredaoScrypt ? resolve(globalThis.paredaoScrypt) : setTimeout(look, 10));
+      look();
+    })).catch(() => 'gone'));
+  });
+  return kinds;
+}
+
+/** The ways the page's workers said they derive, each once (at least one must have said). */
+async function derivedWith(derivations) {
+  return [...new Set((await Promise.all(derivations)).filter((kind) => kind !== 'gone'))].sort();
+}
 
 /** The poll's total once it reaches `expected` (stats may lag 2 s), or what it is after 5 s. */
 async function countedVotes(pollId, expected) {

@@ -14,6 +14,16 @@ export const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
   : join(repoRoot, 'tests', 'output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/** Debian's Chromium, headless, for the tests; `extraArgs` after the usual flags. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    timeout: 30_000,
+  });
+}
+
 /**
  * Checks that the binary and `page` (e.g. 'index.html') are built, starts the server serving
  * web/dist (startServer's `serverOptions` besides) and launches Chromium. Returns
@@ -25,12 +35,7 @@ export async function startBrowserSession(page, serverOptions = {}) {
     `web/dist/${page} missing: run "npm ci && npm run build" in ${join(repoRoot, 'web')}`);
   mkdirSync(SHOTS, { recursive: true });
   const server = await startServer({ ...serverOptions, args: ['--web-dir', WEB_DIST, ...(serverOptions.args ?? [])] });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  const browser = await launchChromium();
   return {
     server,
     browser,
