@@ -32,6 +32,12 @@ export function wasmScrypt(): Scrypt | null {
     const wanted = `${password.length},${salt.length},${keyLength},${n},${r},${p}`;
     if (wanted !== shape) {
       shape = '';
+      // Parameters scrypt does not define are an error of the challenge, not of memory (the
+      // module's 32-bit arguments would otherwise wrap or round them): as @noble/hashes says.
+      const positive = (x: number) => Number.isSafeInteger(x) && x >= 1;
+      if (!positive(n) || n < 2 || (n & (n - 1)) !== 0 || n > 2 ** 30 || !positive(r) || !positive(p) || !positive(keyLength)) {
+        throw new Error(`scrypt: invalid parameters N=${n}, r=${r}, p=${p}, keyLength=${keyLength}`);
+      }
       at = exports.scrypt_reserve(password.length, salt.length, keyLength, n, r, p);
       if (!at) throw new RangeError(`scrypt: no memory for N=${n}, r=${r}, p=${p}`);
       shape = wanted;

@@ -80,6 +80,8 @@ export class VotePage {
   private readonly againButton: HTMLButtonElement;
   private readonly checkHost: HTMLElement;
   private readonly cards = new Map<string, HTMLButtonElement>();
+  /** The widget has asked for solver workers (after that, no head start). */
+  private solverAsked = false;
   private readonly onlineAgain = () => { if (this.challengeRefused) this.retry(); };
   // The page keeps room below its content for the dock, whatever the dock holds.
   private readonly dockSize = new ResizeObserver(() =>
@@ -141,11 +143,17 @@ export class VotePage {
     this.updateDock();
     // When the participants are on screen and can be tapped (the frame after they are laid
     // out), for bench/phone_first_vote.mjs, like the marks of the check and the receipt.
-    // Then the first check starts solving, while the widget's code is still on its way.
+    // Then, once that frame is painted (the task after it), the first check starts solving
+    // while the widget's code is still on its way: starting the workers takes a slow phone's
+    // main thread for a while, and the participants come first.
     requestAnimationFrame(() => {
       performance.mark('paredao:participants');
-      if (!this.destroyed) this.headStart = HeadStart.begin(this.firstChallenge);
-      if (this.headStart) performance.mark('paredao:head-start');
+      window.setTimeout(() => {
+        // Not once the widget has asked for its workers itself (its code came first, cached).
+        if (this.destroyed || this.solverAsked) return;
+        this.headStart = HeadStart.begin(this.firstChallenge);
+        if (this.headStart) performance.mark('paredao:head-start');
+      });
     });
     window.addEventListener('online', this.onlineAgain);
     void loadCheck().then(({ HumanCheck }) => {
@@ -159,7 +167,10 @@ export class VotePage {
       }, {
         algorithms: Object.keys(PAGE_SOLVERS),
         workers: solverWorkers(),
-        create: (algorithm) => (this.headStart?.take(algorithm) ?? PAGE_SOLVERS[algorithm]()) as Worker,
+        create: (algorithm) => {
+          this.solverAsked = true;
+          return (this.headStart?.take(algorithm) ?? PAGE_SOLVERS[algorithm]()) as Worker;
+        },
       }, this.firstChallenge);
       this.checkHost.append(this.check.element);
       // Solving from the first moment: by the time a portrait is tapped the vote can go out.
