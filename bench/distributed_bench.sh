@@ -176,6 +176,7 @@ batch_stats=$(for port in "${API_PORTS[@]}"; do curl -fs "http://127.0.0.1:$port
 sleep 2  # the reconciler's round and the api snapshots
 total_accepted=$(accepted)
 total_counted=$(counted)
+minute_total=$(psql "$pg_url" -qAt -c "SELECT coalesce(sum(votes), 0) FROM minute_tally WHERE poll_id = 'bench'")
 redis_total=$(redis-cli -u "$PAREDAO_REDIS_URL" --raw HVALS "$name:{bench}:totals" | awk '{s += $1} END {print s + 0}')
 # The first "total" is the grand total (each hour of by_hour has one too, after it).
 stats_total=$(curl -fs "${auth[@]}" "$api/polls/bench/stats" | grep -oE '"total":[0-9]+' | head -n1 | cut -d: -f2)
@@ -196,9 +197,9 @@ for run in nginx paredao-lb paredao-direct; do
     echo "WARNING: during $run an api copy served counts $(cat "$work/$run.age") s old (at most ~1 s expected)" >&2
   fi
 done
-echo "Votes accepted (202): $total_accepted; in PostgreSQL: $total_counted; in Redis: $redis_total; stats.total: $stats_total; audit: $audit"
-if [[ "$total_accepted" != "$total_counted" || "$total_accepted" != "$redis_total" || "$total_accepted" != "$stats_total" ]]; then
-  echo "MISMATCH: every accepted vote must be in PostgreSQL, Redis and the stats" >&2
+echo "Votes accepted (202): $total_accepted; in PostgreSQL: $total_counted (per minute: $minute_total); in Redis: $redis_total; stats.total: $stats_total; audit: $audit"
+if [[ "$total_accepted" != "$total_counted" || "$total_accepted" != "$minute_total" || "$total_accepted" != "$redis_total" || "$total_accepted" != "$stats_total" ]]; then
+  echo "MISMATCH: every accepted vote must be in PostgreSQL (and its per-minute rollup), Redis and the stats" >&2
   # What each copy answers now (its snapshot's as_of says how old it is), and the logs, kept.
   for port in "${API_PORTS[@]}"; do
     echo "  api :$port stats now: $(curl -fs "${auth[@]}" "http://127.0.0.1:$port/api/v1/polls/bench/stats" | head -c 300)" >&2

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the console's per-minute history costs in the distributed mode: GET …/stats/minutes
-# (ReviewHeldVotes::minutes over PostgreSQL's votes) through a real `paredao api`, after RATE
-# votes/s for MINUTES minutes have been written straight into the votes table (in time order, as
-# the workers write them). Timed as the console asks: the whole hour at its opening, and the last
+# (ReviewHeldVotes::minutes over PostgreSQL's per-minute rollup) through a real `paredao api`,
+# after RATE votes/s for MINUTES minutes have been written straight into the votes table (in time
+# order, as the workers write them) with their rollup. Timed as the console asks: the whole hour at its opening, and the last
 # two minutes after each minute. Each 5 times; prints JSON with the medians. Loopback only.
 #
 #   bench/minutes_bench.sh                  (1,000 votes/s for 60 minutes: 3.6 M votes)
@@ -44,7 +44,12 @@ psql "$pg_url" -qAt -c "INSERT INTO votes (vote_id, accepted_at, poll_id, candid
   SELECT gen_random_uuid(), now() - interval '$((MINUTES * 60)) seconds' + (i::float8 / $RATE) * interval '1 second',
     'bench', (ARRAY['ana', 'bruno', 'camila'])[1 + i % 3], 'c' || i, now() + interval '5 minutes', gen_random_uuid()
   FROM generate_series(0, $((votes - 1))) AS i"
+# The per-minute rollup the workers keep in the same transactions (schema version 6).
+psql "$pg_url" -qAt -c "INSERT INTO minute_tally (poll_id, minute, candidate_id, votes)
+  SELECT poll_id, date_trunc('minute', accepted_at), candidate_id, count(*) FROM votes
+  WHERE state = 0 GROUP BY 1, 2, 3"
 psql "$pg_url" -qAt -c "VACUUM ANALYZE votes"
+psql "$pg_url" -qAt -c "VACUUM ANALYZE minute_tally"
 
 # The median of 5 GET …/stats/minutes?since=(now - $1 minutes), in ms, and the votes answered.
 timed_minutes() {

@@ -90,6 +90,7 @@ std::string format_rfc3339(TimePoint t) {
 TimePoint floor_to_second(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 TimePoint ceil_to_second(TimePoint t) { return std::chrono::ceil<std::chrono::seconds>(t); }
 TimePoint hour_start(TimePoint t) { return std::chrono::floor<std::chrono::hours>(t); }
+TimePoint minute_start(TimePoint t) { return std::chrono::floor<std::chrono::minutes>(t); }
 
 std::int64_t unix_seconds(TimePoint t) {
   return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();

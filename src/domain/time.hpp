@@ -22,6 +22,7 @@ std::string format_rfc3339(TimePoint t);
 TimePoint floor_to_second(TimePoint t);
 TimePoint ceil_to_second(TimePoint t);
 TimePoint hour_start(TimePoint t);
+TimePoint minute_start(TimePoint t);
 std::int64_t unix_seconds(TimePoint t);
 TimePoint from_unix_seconds(std::int64_t seconds);
 

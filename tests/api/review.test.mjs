@@ -72,6 +72,13 @@ async function putWatch(poll, networks) {
   return expectJson(res, 200);
 }
 
+// The counted votes of stats/minutes, by candidate in poll order (the last hour's minutes).
+async function countedInMinutes(poll) {
+  const body = await expectJson(await adminGet(server, `/api/v1/polls/${poll}/stats/minutes`), 200);
+  return body.by_minute.reduce((sums, m) => sums.map((s, i) => s + m.by_candidate[i].votes),
+    body.by_minute[0]?.by_candidate.map(() => 0) ?? []);
+}
+
 test('the review routes need the token, a known poll and well-formed filters', async () => {
   const poll = await newPoll('rv');
   for (const [method, path] of [['GET', 'quarantine'], ['POST', 'quarantine/release'],
@@ -188,6 +195,8 @@ test('held votes are listed by network and reason at once, released or voided ex
   assert.deepEqual(stats.by_candidate.map((c) => [c.candidate_id, c.votes, c.quarantined, c.voided]),
     [['a', 6, 0, 2], ['b', 6, 0, 0]]);
   assert.equal(stats.by_hour.reduce((sum, h) => sum + h.total, 0), 12);
+  // And the per-minute history: released votes in their minutes, voided ones in none.
+  assert.deepEqual(await countedInMinutes(poll), [6, 6]);
   // The viewers' results too (another api copy's may lag as long as the contract allows).
   const results = await waitFor(async () => {
     const r = await expectJson(await api(server, `/api/v1/polls/${poll}/results`), 200);
@@ -246,6 +255,10 @@ test('a release racing a live stream of held votes moves exactly what it says, e
   }, { ms: 8000 });
   assert.ok(stats, 'every vote counts once released');
   assert.deepEqual([stats.quarantined, stats.voided], [0, 0]);
+  const minutes = await countedInMinutes(poll);
+  assert.equal(minutes.reduce((a, b) => a + b, 0), streamed.length,
+    'the per-minute history holds every vote once');
+  assert.deepEqual(minutes, stats.by_candidate.map((c) => c.votes));
 });
 
 test('held votes, decisions and the watch list survive a crash', async () => {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 
 #include "adapters/postgres/pg_catalog_sync.hpp"
 #include "adapters/postgres/pg_poll_repository.hpp"
@@ -62,6 +63,9 @@ class PostgresTest : public ::testing::Test {
 
 constexpr const char* kBatch1 = "0190a1b2-0000-7000-8000-0000000000b1";
 constexpr const char* kBatch2 = "0190a1b2-0000-7000-8000-0000000000b2";
+constexpr const char* kBatch3 = "0190a1b2-0000-7000-8000-0000000000b3";
+constexpr const char* kDecision1 = "0190a1b2-0000-7000-8000-0000000000d1";
+constexpr const char* kDecision2 = "0190a1b2-0000-7000-8000-0000000000d2";
 
 TEST_F(PostgresTest, MigrateIsVersionedAndIdempotent) {
   EXPECT_EQ(pg::schema_version(*connection_), pg::latest_schema_version());
@@ -163,6 +167,7 @@ TEST_F(PostgresTest, OverlappingGroupsOnConcurrentWorkersCountEachBatchOnce) {
   const auto recorded = scalar("SELECT count(*) FROM applied_batches");
   EXPECT_EQ(scalar("SELECT count(*) FROM votes"), recorded * kVotesEach);
   EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), recorded * kVotesEach);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM minute_tally"), recorded * kVotesEach);
   EXPECT_EQ(scalar("SELECT sum(votes) FROM applied_batches"), recorded * kVotesEach);
 }
 
@@ -185,6 +190,7 @@ TEST_F(PostgresTest, ConcurrentRedeliveriesOfOneBatchCountItOnce) {
   }
   EXPECT_EQ(scalar("SELECT count(*) FROM votes"), 2000);
   EXPECT_EQ(scalar("SELECT sum(votes) FROM hourly_tally"), 2000);
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM minute_tally"), 2000);
 }
 
 // Concurrent workers add to the same rollup rows: each must take their locks in one order, or two
@@ -264,12 +270,67 @@ TEST_F(PostgresTest, TheCountedVotesPerMinuteSinceATime) {
   for (int i : {100, 101, 102})
     expected.emplace_back(1'800'000'000 + i * 600, CountsById{{"b", 1}});
   EXPECT_EQ(got, expected);
-  // A held vote is in no minute: the review holds one back (its state), and the count drops.
-  connection_->exec("UPDATE votes SET state = 1 WHERE accepted_at = to_timestamp(1800061200)");
-  const auto after = review.counted_by_minute("p1", from_unix_seconds(1'800'000'000 + 3 * 600));
-  ASSERT_TRUE(after);
-  EXPECT_EQ(after->size(), 6u);
   EXPECT_TRUE(review.counted_by_minute("p1", from_unix_seconds(1'900'000'000))->empty());
+  // A batch redelivered adds nothing to the minutes.
+  ASSERT_TRUE(history.record(batch(kBatch1, 0, 7, "a")));
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM minute_tally"), 10);
+
+  // Held votes are in no minute until released, and then at their own; voided, in none.
+  auto held = batch(kBatch3, 200, 3, "c");
+  for (auto& vote : held.votes) {
+    vote.state = VoteState::kQuarantined;
+    vote.reason = "pace";
+    vote.network = "10.0.0.1/32";
+  }
+  held.votes[2].network = "10.9.0.1/32";
+  ASSERT_TRUE(history.record(held));
+  const auto since = from_unix_seconds(1'800'000'000 + 200 * 600);
+  EXPECT_TRUE(review.counted_by_minute("p1", since)->empty());
+  const auto released =
+      review.decide("p1", ReviewAction::kRelease, HeldFilter{.network = parse_cidr("10.0.0.0/16")},
+                    from_unix_seconds(1'900'000'000), kDecision1);
+  ASSERT_TRUE(released);
+  EXPECT_EQ(released->votes, 2);
+  ASSERT_TRUE(
+      review.decide("p1", ReviewAction::kVoid, {}, from_unix_seconds(1'900'000'000), kDecision2));
+  const auto after = review.counted_by_minute("p1", since);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ(after->at(0).minute, since);
+  EXPECT_EQ(after->at(1).by_candidate, (CountsById{{"c", 1}}));
+  EXPECT_EQ(scalar("SELECT sum(votes) FROM minute_tally"), 12);
+}
+
+// The per-minute rollup (version 6) starts from the votes a version 5 database already holds.
+TEST_F(PostgresTest, TheMinuteRollupIsFilledFromTheVotesStoredBeforeIt) {
+  const auto name = unique_name("v5");
+  pg::Connection admin(admin_url_);
+  admin.exec("CREATE DATABASE " + name);
+  const auto url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name;
+  {
+    pg::Connection old(url);
+    EXPECT_EQ(pg::migrate_to(old, 5), (std::vector<int>{1, 2, 3, 4, 5}));
+    // 90 votes, one each 20 s from 1,800,000,000 (30 minutes), a and b in turn, every 5th held.
+    old.exec(
+        "INSERT INTO votes (vote_id, accepted_at, poll_id, candidate_id, challenge_id,"
+        " challenge_expires_at, batch_id, state)"
+        " SELECT gen_random_uuid(), to_timestamp(1800000000 + i * 20), 'p1',"
+        " CASE i % 2 WHEN 0 THEN 'a' ELSE 'b' END, 'c' || i, to_timestamp(1800000300),"
+        " gen_random_uuid(), CASE i % 5 WHEN 0 THEN 1 ELSE 0 END"
+        " FROM generate_series(0, 89) AS i");
+    EXPECT_EQ(pg::migrate(old), std::vector<int>{6});
+    PgVoteReview review(url);
+    const auto minutes = review.counted_by_minute("p1", from_unix_seconds(1'800'000'000));
+    ASSERT_TRUE(minutes);
+    std::map<std::int64_t, CountsById> expected, got;
+    for (int i = 0; i < 90; ++i) {
+      if (i % 5 == 0) continue;
+      ++expected[1'800'000'000 + i * 20 / 60 * 60][i % 2 ? "b" : "a"];
+    }
+    for (const auto& minute : *minutes) got[unix_seconds(minute.minute)] = minute.by_candidate;
+    EXPECT_EQ(got, expected);
+  }
+  admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 }
 
 // A batch in doubt settled: cancelled unless a worker recorded it first, and asked again (its

@@ -156,6 +156,26 @@ CREATE INDEX review_decisions_by_poll ON review_decisions (poll_id, at);
 -- continues that trace when it counts the batch into Redis itself (a repair).
 ALTER TABLE applied_batches ADD COLUMN traceparent text;
 )SQL"},
+    {6, "counted votes per minute, kept by the writes that keep hourly_tally", R"SQL(
+-- Counted votes per poll, UTC minute and candidate: the console's per-minute history reads this
+-- instead of scanning the votes (1.4 s for an hour at 1,000 votes/s, growing with the votes).
+-- Held votes are in no minute until released; the same statements as hourly_tally write it, in
+-- the same transactions, from the rows they really inserted or moved. Filled here from the votes
+-- stored so far, with their inserts held back until this commits.
+CREATE TABLE minute_tally (
+  poll_id      text NOT NULL,
+  minute       timestamptz NOT NULL,
+  candidate_id text NOT NULL,
+  votes        bigint NOT NULL,
+  PRIMARY KEY (poll_id, minute, candidate_id)
+);
+LOCK TABLE votes IN SHARE MODE;
+INSERT INTO minute_tally (poll_id, minute, candidate_id, votes)
+  SELECT poll_id, date_trunc('minute', accepted_at), candidate_id, count(*)
+  FROM votes WHERE state = 0 GROUP BY 1, 2, 3;
+CREATE OR REPLACE VIEW report_per_minute AS
+  SELECT poll_id, minute, candidate_id, votes FROM minute_tally;
+)SQL"},
 };
 
 }  // namespace
@@ -170,6 +190,10 @@ int schema_version(Connection& connection) {
 }
 
 std::vector<int> migrate(Connection& connection) {
+  return migrate_to(connection, latest_schema_version());
+}
+
+std::vector<int> migrate_to(Connection& connection, int version) {
   std::vector<int> applied;
   in_transaction(connection, [&] {
     // Serializes concurrent migrators; released at COMMIT.
@@ -180,7 +204,7 @@ std::vector<int> migrate(Connection& connection) {
         " applied_at timestamptz NOT NULL DEFAULT now())");
     const int current = schema_version(connection);
     for (const auto& migration : kMigrations) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > version) continue;
       connection.exec(migration.sql);
       connection.exec("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
                       {std::to_string(migration.version), migration.description});

@@ -10,6 +10,8 @@ namespace paredao::pg {
 // so that several processes migrating at once apply each version once. Returns the versions
 // applied by this call (empty when the schema was current). Throws pg::Error.
 std::vector<int> migrate(Connection& connection);
+// The same, up to `version` only: a test's way to hold data of an older schema.
+std::vector<int> migrate_to(Connection& connection, int version);
 
 // The newest schema version this binary knows.
 int latest_schema_version();

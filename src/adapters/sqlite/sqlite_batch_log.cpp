@@ -19,10 +19,10 @@ SqliteBatchLog::SqliteBatchLog(const std::filesystem::path& database) : connecti
   sqlite::Statement newest(connection_.handle(),
                            "SELECT expiry_horizon_ms FROM votes ORDER BY rowid DESC LIMIT 1");
   if (newest.next_row()) expiry_horizon_ms_ = newest.integer(0);
-  add_hourly_ = std::make_unique<sqlite::Statement>(
-      connection_.handle(),
-      "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
+  add_hourly_ =
+      std::make_unique<sqlite::Statement>(connection_.handle(), sqlite::kAddToHourlyTally);
+  add_minute_ =
+      std::make_unique<sqlite::Statement>(connection_.handle(), sqlite::kAddToMinuteTally);
   // Installing a WAL hook turns SQLite's automatic checkpoint off; ours only records the WAL's
   // length, for checkpoint_if_long().
   sqlite3_wal_hook(
@@ -56,6 +56,8 @@ BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
     // Keys borrow the batch's strings: a batch has a handful of distinct keys and many votes.
     std::map<std::tuple<std::string_view, std::int64_t, VoteState, std::string_view>, std::int64_t>
         counts;
+    // The counted votes per poll, minute and candidate.
+    std::map<std::tuple<std::string_view, std::int64_t, std::string_view>, std::int64_t> minutes;
     for (const auto& vote : batch.votes) {
       const std::int64_t expires_ms = vote.challenge_expires_at.time_since_epoch().count();
       // Raised even if the transaction then fails: a horizon too late only lengthens the
@@ -80,6 +82,9 @@ BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
       if (inserted != SQLITE_DONE) throw std::runtime_error("insert vote failed");
       ++counts[{vote.poll_id, unix_seconds(hour_start(vote.accepted_at)), vote.state,
                 vote.candidate_id}];
+      if (vote.state == VoteState::kCounted) {
+        ++minutes[{vote.poll_id, unix_seconds(minute_start(vote.accepted_at)), vote.candidate_id}];
+      }
     }
     auto& add_hourly = *add_hourly_;
     for (const auto& [key, votes] : counts) {
@@ -94,6 +99,14 @@ BatchFate SqliteBatchLog::write_batch(const VoteBatch& batch) {
       const int added = add_hourly.step();
       add_hourly.reset();
       if (added != SQLITE_DONE) throw std::runtime_error("update rollup failed");
+    }
+    auto& add_minute = *add_minute_;
+    for (const auto& [key, votes] : minutes) {
+      const auto& [poll_id, minute, candidate_id] = key;
+      add_minute.bind_borrowed(1, poll_id).bind(2, minute).bind_borrowed(3, candidate_id);
+      const int added = add_minute.bind(4, votes).step();
+      add_minute.reset();
+      if (added != SQLITE_DONE) throw std::runtime_error("update minute rollup failed");
     }
     const int committed = commit_->run();
     if (committed == SQLITE_DONE) return BatchFate::kDurable;

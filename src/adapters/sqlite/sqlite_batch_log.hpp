@@ -9,13 +9,13 @@ namespace paredao {
 
 // The embedded BatchLog: one SQLite transaction per batch. Within it each vote is appended
 // (vote ids are unique by construction, so they are not looked up; each row carries the running
-// maximum of the challenge expiries, for the replay guard's restore) and the hourly rollup is
-// updated; COMMIT with synchronous=FULL makes it durable. A transaction that fails before its
-// COMMIT is rolled back: kNotDurable, nothing of it stored; an I/O error at COMMIT is kInDoubt
-// (its frames may be in the WAL, and found again after a crash). It also copies the WAL back into
-// the database (a checkpoint) whenever it has grown past a few megabytes, between two transactions,
-// so that the WAL is reused from its start instead of growing. Owns its connection; used by one
-// thread at a time (the vote pipeline's) after construction.
+// maximum of the challenge expiries, for the replay guard's restore) and the hourly and per-minute
+// rollups are updated; COMMIT with synchronous=FULL makes it durable. A transaction that fails
+// before its COMMIT is rolled back: kNotDurable, nothing of it stored; an I/O error at COMMIT is
+// kInDoubt (its frames may be in the WAL, and found again after a crash). It also copies the WAL
+// back into the database (a checkpoint) whenever it has grown past a few megabytes, between two
+// transactions, so that the WAL is reused from its start instead of growing. Owns its connection;
+// used by one thread at a time (the vote pipeline's) after construction.
 class SqliteBatchLog final : public BatchLog {
  public:
   explicit SqliteBatchLog(const std::filesystem::path& database);
@@ -29,7 +29,7 @@ class SqliteBatchLog final : public BatchLog {
 
   sqlite::Connection connection_;
   std::unique_ptr<sqlite::Statement> insert_vote_;
-  std::unique_ptr<sqlite::Statement> add_hourly_;
+  std::unique_ptr<sqlite::Statement> add_hourly_, add_minute_;
   // Prepared once: sqlite3_exec would parse these again for every batch.
   std::unique_ptr<sqlite::Statement> begin_, commit_, rollback_;
   // About 4 MB of WAL, some thousands of votes: a checkpoint then takes a few milliseconds.

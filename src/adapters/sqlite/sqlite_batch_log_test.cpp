@@ -127,7 +127,16 @@ TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   sqlite::Connection upgraded(database());
   sqlite::Statement version(upgraded.handle(), "PRAGMA user_version");
   ASSERT_EQ(version.step(), SQLITE_ROW);
-  EXPECT_EQ(version.integer(0), 5);
+  EXPECT_EQ(version.integer(0), 6);
+  // The per-minute rollup (version 6) filled with the vote stored before it, and kept since.
+  sqlite::Statement minutes(upgraded.handle(),
+                            "SELECT minute, candidate_id, votes FROM minute_tally ORDER BY minute");
+  std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> rows;
+  while (minutes.step() == SQLITE_ROW) {
+    rows.emplace_back(minutes.integer(0), minutes.text(1), minutes.integer(2));
+  }
+  EXPECT_EQ(rows, (std::vector<std::tuple<std::int64_t, std::string, std::int64_t>>{
+                      {0, "a", 1}, {unix_seconds(kNow), "b", 1}}));
   sqlite::Statement votes(upgraded.handle(),
                           "SELECT vote_id, state, network FROM votes ORDER BY rowid");
   std::vector<std::string> ids;

@@ -3,6 +3,8 @@
 #include <map>
 #include <tuple>
 
+#include "adapters/sqlite/sqlite_schema.hpp"
+
 namespace paredao {
 namespace {
 
@@ -53,44 +55,6 @@ class SqliteAuditReader final : public AuditReader {
   std::unique_ptr<sqlite::Statement> select_;
   bool done_ = false;
 };
-
-std::int64_t to_ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// The first rowid of a vote accepted at or after `at_ms`, given that rowids follow accepted_at;
-// one past the last rowid when there is none. A rowid lookup per step: about 30 for a billion.
-std::int64_t first_rowid_at(sqlite::Connection& connection, std::int64_t at_ms) {
-  sqlite::Statement bounds(connection.handle(),
-                           "SELECT coalesce(min(rowid), 1), coalesce(max(rowid), 0) FROM votes");
-  if (!bounds.next_row()) return 1;
-  std::int64_t low = bounds.integer(0);
-  std::int64_t high = bounds.integer(1);
-  std::int64_t found = high + 1;
-  sqlite::Statement probe(connection.handle(),
-                          "SELECT rowid, accepted_at_ms FROM votes WHERE rowid >= ?1"
-                          " ORDER BY rowid LIMIT 1");
-  while (low <= high) {
-    const std::int64_t middle = low + (high - low) / 2;
-    probe.reset();
-    probe.bind(1, middle);
-    if (!probe.next_row()) {  // no vote from `middle` on
-      high = middle - 1;
-      continue;
-    }
-    const std::int64_t rowid = probe.integer(0);
-    if (probe.integer(1) >= at_ms) {
-      found = rowid;
-      high = middle - 1;
-    } else {
-      low = rowid + 1;
-    }
-  }
-  return found;
-}
-
-// How far accepted_at may run behind the arrival order: far more than a batch takes.
-constexpr std::int64_t kArrivalSlackMs = 60'000;
 
 }  // namespace
 
@@ -165,7 +129,8 @@ std::optional<DecisionOutcome> SqliteVoteReview::decide_in_transaction(std::stri
   const auto next_state =
       action == ReviewAction::kRelease ? VoteState::kCounted : VoteState::kVoided;
   std::vector<std::int64_t> moved;
-  std::map<std::tuple<std::string, std::int64_t>, std::int64_t> counts;  // candidate, hour
+  std::map<std::tuple<std::string, std::int64_t>, std::int64_t> counts;   // candidate, hour
+  std::map<std::tuple<std::string, std::int64_t>, std::int64_t> minutes;  // candidate, minute
   {
     sqlite::Statement rows(connection_.handle(),
                            "SELECT rowid, candidate_id, accepted_at_ms, network, reason FROM votes"
@@ -178,7 +143,9 @@ std::optional<DecisionOutcome> SqliteVoteReview::decide_in_transaction(std::stri
         if (!network || !filter.network->contains(*network)) continue;
       }
       moved.push_back(rows.integer(0));
-      ++counts[{rows.text(1), unix_seconds(hour_start(from_ms(rows.integer(2))))}];
+      const TimePoint accepted = from_ms(rows.integer(2));
+      ++counts[{rows.text(1), unix_seconds(hour_start(accepted))}];
+      ++minutes[{rows.text(1), unix_seconds(minute_start(accepted))}];
     }
   }
   DecisionOutcome outcome{.votes = std::int64_t(moved.size())};
@@ -189,9 +156,7 @@ std::optional<DecisionOutcome> SqliteVoteReview::decide_in_transaction(std::stri
       return std::nullopt;
     }
   }
-  sqlite::Statement add_hourly(connection_.handle(),
-                               "INSERT INTO hourly_tally VALUES (?1, ?2, ?3, ?4) "
-                               "ON CONFLICT DO UPDATE SET votes = votes + excluded.votes");
+  sqlite::Statement add_hourly(connection_.handle(), sqlite::kAddToHourlyTally);
   const std::string poll(poll_id);
   for (const auto& [key, votes] : counts) {
     const auto& [candidate_id, hour] = key;
@@ -204,6 +169,17 @@ std::optional<DecisionOutcome> SqliteVoteReview::decide_in_transaction(std::stri
       }
       outcome.deltas.push_back(
           TallyDelta{.poll_id = poll, .candidate_id = tally, .hour = hour, .votes = delta});
+    }
+  }
+  if (next_state == VoteState::kCounted) {
+    // Released: each vote enters the per-minute rollup of counted votes, at its own minute.
+    sqlite::Statement add_minute(connection_.handle(), sqlite::kAddToMinuteTally);
+    for (const auto& [key, votes] : minutes) {
+      const auto& [candidate_id, minute] = key;
+      if (add_minute.bind(1, poll).bind(2, minute).bind(3, candidate_id).bind(4, votes).run() !=
+          SQLITE_DONE) {
+        return std::nullopt;
+      }
     }
   }
   sqlite::Statement record(connection_.handle(),
@@ -239,28 +215,19 @@ std::optional<std::vector<MinuteTally>> SqliteVoteReview::counted_by_minute(
     std::string_view poll_id, TimePoint since) {
   std::lock_guard lock(mutex_);
   try {
-    const std::int64_t since_ms = to_ms(since);
-    connection_.exec_or_throw("BEGIN");
     std::vector<MinuteTally> minutes;
-    {
-      const std::int64_t first = first_rowid_at(connection_, since_ms - kArrivalSlackMs);
-      sqlite::Statement rows(connection_.handle(),
-                             "SELECT accepted_at_ms / 60000, candidate_id, count(*) FROM votes"
-                             " WHERE rowid >= ?1 AND accepted_at_ms >= ?2 AND poll_id = ?3"
-                             " AND state = 0 GROUP BY 1, 2 ORDER BY 1");
-      rows.bind(1, first);
-      rows.bind(2, since_ms);
-      rows.bind(3, poll_id);
-      while (rows.next_row()) {
-        const TimePoint minute = from_ms(rows.integer(0) * 60'000);
-        if (minutes.empty() || minutes.back().minute != minute) minutes.push_back({minute, {}});
-        minutes.back().by_candidate[rows.text(1)] += rows.integer(2);
-      }
+    sqlite::Statement rows(connection_.handle(),
+                           "SELECT minute, candidate_id, votes FROM minute_tally"
+                           " WHERE poll_id = ?1 AND minute >= ?2 AND votes > 0 ORDER BY minute");
+    rows.bind(1, poll_id);
+    rows.bind(2, unix_seconds(since));
+    while (rows.next_row()) {
+      const TimePoint minute = from_unix_seconds(rows.integer(0));
+      if (minutes.empty() || minutes.back().minute != minute) minutes.push_back({minute, {}});
+      minutes.back().by_candidate[rows.text(1)] += rows.integer(2);
     }
-    connection_.exec("COMMIT");
     return minutes;
   } catch (const std::exception&) {
-    connection_.exec("ROLLBACK");
     return std::nullopt;
   }
 }

@@ -92,6 +92,15 @@ TEST_F(SqliteVoteReviewTest, MovesExactlyTheMatchingHeldVotesWithTheirCountsOnce
   const auto later = unix_seconds(hour_start(kNow + hours(1)));
   EXPECT_EQ(tally.by_hour.at(later).at("a"), 1) << "the released vote counts at its own hour";
 
+  // The released votes count in their own minutes, the voided one in none.
+  const auto minutes = review.counted_by_minute("poll", kNow - hours(1));
+  ASSERT_TRUE(minutes);
+  ASSERT_EQ(minutes->size(), 2u);
+  EXPECT_EQ(minutes->at(0).minute, kNow);
+  EXPECT_EQ(minutes->at(0).by_candidate, (CountsById{{"a", 2}, {"b", 1}}));
+  EXPECT_EQ(minutes->at(1).minute, kNow + hours(1));
+  EXPECT_EQ(minutes->at(1).by_candidate, (CountsById{{"a", 1}}));
+
   const auto after = review.held("poll");
   EXPECT_TRUE(after->groups.empty());
   ASSERT_EQ(after->decisions.size(), 2u) << "a decision that moved nothing is not recorded";
@@ -116,8 +125,8 @@ TEST_F(SqliteVoteReviewTest, TheAuditListsEachVoteOnceOldestFirstAndEnds) {
 }
 
 TEST_F(SqliteVoteReviewTest, CountsTheCountedVotesPerMinuteSinceATimeExactly) {
-  // 1,200 votes over 40 minutes, one every 2 s, in batches of 50 (many rowids to bisect), of two
-  // polls; every 7th held, every 11th voided. Then the count per minute since 23:07 is
+  // 1,200 votes over 40 minutes, one every 2 s, in batches of 50, of two polls; every 7th held,
+  // every 11th voided. Then the count per minute since 23:07 is
   // compared with the same count done by hand.
   const TimePoint start = *parse_rfc3339("2026-11-25T22:50:00Z");
   const TimePoint since = *parse_rfc3339("2026-11-25T23:07:00Z");

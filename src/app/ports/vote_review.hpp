@@ -116,8 +116,10 @@ class VoteReview {
                                                 std::string_view decision_id) = 0;
   // A reader of the poll's audit; nullptr when the store failed.
   virtual std::unique_ptr<AuditReader> audit(std::string_view poll_id) = 0;
-  // The poll's counted votes (released ones included) per UTC minute, for the votes accepted at
-  // or after `since`; oldest first, only minutes with votes. nullopt when the store failed.
+  // The poll's counted votes (released ones included) per UTC minute, for the minutes starting
+  // at or after `since` (a minute's start: stores keep whole minutes); oldest first, only minutes
+  // with votes. Read from the store's per-minute rollup, never from the votes: it costs the
+  // minutes asked, not the votes in them. nullopt when the store failed.
   virtual std::optional<std::vector<MinuteTally>> counted_by_minute(std::string_view poll_id,
                                                                     TimePoint since) = 0;
 };
