@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include "adapters/logging/json_log.hpp"
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_settings.hpp"
@@ -7,7 +9,9 @@
 namespace paredao {
 
 int run_migrate(const MigrateConfig& config) {
-  pg::Connection connection(config.postgres_url);
+  // A migration that fills a new table from the votes reads them all: about 1.6 s per 3.6 M
+  // votes (an hour at 1,000 votes/s) for version 6, so minutes for a season of nights.
+  pg::Connection connection(config.postgres_url, std::chrono::hours(1));
   const auto applied = pg::migrate(connection);
   boost::json::array versions;
   for (const int version : applied) versions.push_back(version);

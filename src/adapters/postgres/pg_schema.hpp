@@ -6,9 +6,11 @@
 
 namespace paredao::pg {
 
-// Applies every migration not applied yet, each in its own transaction, under an advisory lock
+// Applies every migration not applied yet, all in one transaction, under an advisory lock
 // so that several processes migrating at once apply each version once. Returns the versions
-// applied by this call (empty when the schema was current). Throws pg::Error.
+// applied by this call (empty when the schema was current). No deadline of the server's on its
+// statements: `connection`'s own deadline bounds each (a backfill reads every vote). Throws
+// pg::Error.
 std::vector<int> migrate(Connection& connection);
 // The same, up to `version` only: a test's way to hold data of an older schema.
 std::vector<int> migrate_to(Connection& connection, int version);

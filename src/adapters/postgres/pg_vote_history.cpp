@@ -14,7 +14,8 @@ namespace {
 // Several batches in one statement (one transaction, one round trip); each batch is recorded as
 // if alone: its votes not stored yet, the rollup increased by the rows really inserted, and the
 // batch with those counts — or, for a batch already stored, only its stored counts read back.
-// The per-minute rollup of counted votes grows by the same inserted rows.
+// The per-minute rollup of counted votes follows the inserted rows by itself (a trigger: schema
+// version 6).
 // The result has one row per batch: its position in $1 (from 1) and its counts.
 //
 // Two workers handed the same batch at once (a redelivery while the first still runs) both find
@@ -50,8 +51,7 @@ WITH batches AS (
   RETURNING batch_id, poll_id,
             CASE state WHEN 1 THEN 'q:' || candidate_id WHEN 2 THEN 'v:' || candidate_id
                        ELSE candidate_id END AS candidate_id,
-            accepted_at, date_trunc('hour', accepted_at) AS hour,
-            date_trunc('minute', accepted_at) AS minute, state
+            accepted_at, date_trunc('hour', accepted_at) AS hour
 ), spans AS (
   SELECT batch_id, min(accepted_at) AS first_at, max(accepted_at) AS last_at
   FROM inserted GROUP BY 1
@@ -63,12 +63,6 @@ WITH batches AS (
   SELECT poll_id, hour, candidate_id, sum(n)::bigint FROM counts
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
-), minutes AS (
-  -- Counted votes only: a held vote enters its minute when released (pg_vote_review.cpp).
-  INSERT INTO minute_tally (poll_id, minute, candidate_id, votes)
-  SELECT poll_id, minute, candidate_id, count(*)::bigint FROM inserted WHERE state = 0
-  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (poll_id, minute, candidate_id) DO UPDATE SET votes = minute_tally.votes + excluded.votes
 ), recorded AS (
   INSERT INTO applied_batches (batch_id, delta, votes, first_accepted_at, last_accepted_at,
                                traceparent)

@@ -10,17 +10,16 @@ TimePoint from_ms(std::int64_t ms) { return TimePoint{std::chrono::milliseconds{
 // $1 poll, $2 decision id, $3 the new state (0 counted, 2 voided), $4 network filter (cidr or
 // NULL), $5 reason filter (or NULL), $6 the decision's time (ms), $7 its action.
 // Moves the matching held votes, their counts in the rollup (minus under "q:<id>", plus under
-// "<id>" or "v:<id>") and, when released, into the per-minute rollup of counted votes; records
-// the decision and its change of counts as an applied batch, and returns that change. Rollup
-// rows are written in key order and the rollups in the workers' order (kRecordBatches).
+// "<id>" or "v:<id>"), records the decision and its change of counts as an applied batch, and
+// returns that change (a released vote enters the per-minute rollup by itself: a trigger, schema
+// version 6). Rollup rows are written in key order, as the workers write them.
 constexpr const char* kDecide = R"SQL(
 WITH moved AS (
   UPDATE votes SET state = $3::smallint
   WHERE poll_id = $1 AND state = 1
     AND ($4::cidr IS NULL OR (network <> '' AND network::cidr <<= $4::cidr))
     AND ($5::text IS NULL OR reason = $5::text)
-  RETURNING candidate_id, date_trunc('hour', accepted_at) AS hour,
-            date_trunc('minute', accepted_at) AS minute
+  RETURNING candidate_id, date_trunc('hour', accepted_at) AS hour
 ), counts AS (
   SELECT candidate_id, hour, count(*)::bigint AS n FROM moved GROUP BY 1, 2
 ), deltas AS (
@@ -32,12 +31,6 @@ WITH moved AS (
   INSERT INTO hourly_tally (poll_id, hour, candidate_id, votes)
   SELECT $1, hour, tally_key, n FROM deltas ORDER BY hour, tally_key
   ON CONFLICT (poll_id, hour, candidate_id) DO UPDATE SET votes = hourly_tally.votes + excluded.votes
-), minutes AS (
-  -- A released vote enters the per-minute rollup of counted votes, at its own minute.
-  INSERT INTO minute_tally (poll_id, minute, candidate_id, votes)
-  SELECT $1, minute, candidate_id, count(*)::bigint FROM moved WHERE $3::smallint = 0
-  GROUP BY minute, candidate_id ORDER BY minute, candidate_id
-  ON CONFLICT (poll_id, minute, candidate_id) DO UPDATE SET votes = minute_tally.votes + excluded.votes
 ), total AS (
   SELECT coalesce(sum(n), 0)::bigint AS votes FROM counts
 ), batch AS (

@@ -148,6 +148,24 @@ TEST_F(SqliteBatchLogTest, AVersion1DatabaseKeepsItsVotesThroughTheUpgrade) {
   EXPECT_EQ(ids, (std::vector<std::string>{"vote-0", "vote-1"}));
 }
 
+// A binary rolled back must not write into a database a newer one upgraded: it would keep none
+// of what the newer schema keeps beside the votes.
+TEST_F(SqliteBatchLogTest, ADatabaseOfANewerSchemaIsRefusedUntouched) {
+  {
+    SqliteBatchLog log(database());
+    ASSERT_EQ(write(log, vote(0, "a")), BatchFate::kDurable);
+  }
+  {
+    sqlite::Connection newer(database());
+    newer.exec_or_throw("PRAGMA user_version = 7");
+  }
+  EXPECT_THROW(SqliteBatchLog{database()}, std::runtime_error);
+  sqlite::Connection after(database());
+  sqlite::Statement version(after.handle(), "PRAGMA user_version");
+  ASSERT_EQ(version.step(), SQLITE_ROW);
+  EXPECT_EQ(version.integer(0), 7);
+}
+
 TEST_F(SqliteBatchLogTest, AHeldVoteIsStoredWithItsStateAndTalliedApart) {
   {
     SqliteBatchLog log(database());

@@ -1,6 +1,14 @@
 #include "adapters/sqlite/sqlite_schema.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace paredao::sqlite {
+namespace {
+
+constexpr std::int64_t kLatestVersion = 6;
+
+}  // namespace
 
 void apply_schema(Connection& connection) {
   connection.exec_or_throw("BEGIN IMMEDIATE");
@@ -8,6 +16,16 @@ void apply_schema(Connection& connection) {
   version.step();
   const auto current = version.integer(0);
   version.reset();  // an open statement would keep DROP TABLE from running
+  if (current > kLatestVersion) {
+    // A database of a newer paredao, opened by an older one (a binary rolled back): this one
+    // would write votes without what the newer versions keep beside them (the per-minute rollup
+    // of version 6, say), and nothing would repair that afterwards.
+    connection.exec("ROLLBACK");
+    throw std::runtime_error(
+        "the database " + std::string(sqlite3_db_filename(connection.handle(), "main")) +
+        " is at schema version " + std::to_string(current) + ", newer than this paredao knows (" +
+        std::to_string(kLatestVersion) + "): run the paredao that wrote it");
+  }
   if (current < 1) {
     // Version 1. Its votes table, keyed by vote id, is replaced by version 2 below.
     connection.exec_or_throw(R"sql(

@@ -3,7 +3,8 @@
 
 namespace paredao::sqlite {
 
-// Creates or upgrades the schema (versioned with PRAGMA user_version). Throws on failure.
+// Creates or upgrades the schema (versioned with PRAGMA user_version). Throws on failure, and for
+// a database of a newer schema than this binary knows.
 void apply_schema(Connection& connection);
 
 // Adds votes to a rollup row: ?1 poll, ?2 the unix seconds of the hour (or minute) it starts,
