@@ -68,6 +68,10 @@ async function client(stack, pollId, budget, attempts) {
       // No answer: the connection failed or timed out. Without a nonce the vote was never sent.
       attempt.status = attempt.nonce ? 'unanswered' : 'not_sent';
       attempt.error = String(error?.cause?.code ?? error?.name ?? error);
+      // No challenge (refused, 503): a polite client waits before asking again, as after a 503
+      // to its vote. Asking again at once spent the whole stream while a fault lasted (Redis OOM
+      // answers in a millisecond), leaving nothing to send once it was over.
+      if (!attempt.nonce) await sleep(1000);
     }
   }
 }
