@@ -157,13 +157,13 @@ TEST_F(SqliteBatchLogTest, ADatabaseOfANewerSchemaIsRefusedUntouched) {
   }
   {
     sqlite::Connection newer(database());
-    newer.exec_or_throw("PRAGMA user_version = 7");
+    newer.exec_or_throw("PRAGMA user_version = 1000");
   }
   EXPECT_THROW(SqliteBatchLog{database()}, std::runtime_error);
   sqlite::Connection after(database());
   sqlite::Statement version(after.handle(), "PRAGMA user_version");
   ASSERT_EQ(version.step(), SQLITE_ROW);
-  EXPECT_EQ(version.integer(0), 7);
+  EXPECT_EQ(version.integer(0), 1000);
 }
 
 TEST_F(SqliteBatchLogTest, AHeldVoteIsStoredWithItsStateAndTalliedApart) {
