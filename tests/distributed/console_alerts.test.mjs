@@ -15,11 +15,10 @@ import { startStack } from '../lib/stack.mjs';
 const serversScript = join(repoRoot, 'deploy', 'local', 'servers.sh');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** One request on a connection of its own, so that the balancer (round robin per connection)
- * spreads them over the copies: { status, body }. */
-function request(method, url, body) {
+/** One request on `agent`'s connection: { status, body }. */
+function request(method, url, body, agent) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => { text += chunk; });
@@ -30,15 +29,23 @@ function request(method, url, body) {
   });
 }
 
-/** Votes for `ms`, a few a second, each request on a connection of its own; their statuses. */
+/** Votes for `ms`, a few a second, each vote (its challenge and its POST) on a connection of its
+ * own, so that the balancer (round robin per connection) spreads the votes over the copies: with
+ * a connection per request, the challenges went to one copy and every vote to the other, and the
+ * console, reading the first, saw no vote refused. Their statuses. */
 async function voteFor(stack, pollId, ms) {
   const statuses = [];
   for (const end = Date.now() + ms; Date.now() < end;) {
-    const challenge = await request('GET', `${stack.url}/api/v1/polls/${pollId}/challenge`);
-    assert.equal(challenge.status, 200, challenge.body);
-    const altcha = await solve(JSON.parse(challenge.body));
-    const res = await request('POST', `${stack.url}/api/v1/polls/${pollId}/votes`, JSON.stringify({ candidate_id: 'ana', altcha }));
-    statuses.push(res.status);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const challenge = await request('GET', `${stack.url}/api/v1/polls/${pollId}/challenge`, undefined, agent);
+      assert.equal(challenge.status, 200, challenge.body);
+      const altcha = await solve(JSON.parse(challenge.body));
+      const res = await request('POST', `${stack.url}/api/v1/polls/${pollId}/votes`, JSON.stringify({ candidate_id: 'ana', altcha }), agent);
+      statuses.push(res.status);
+    } finally {
+      agent.destroy();
+    }
     await sleep(250);
   }
   return statuses;
@@ -82,6 +89,11 @@ test('every api copy refusing votes (broker memory alarm): the console says so a
     refused += (await voteFor(stack, poll.id, 2_000)).filter((s) => s === 503).length;
   }
   assert.ok(refused >= 3, `${refused} votes refused with 503`);
+  // Both copies refused some: whichever the console reads has something to say.
+  for (const backend of stack.backends) {
+    const text = await (await fetch(`${backend}/metrics`)).text();
+    assert.match(text, /^paredao_http_requests_total\{[^}]*route="votes"[^}]*status="503"[^}]*\} [1-9]/m, `${backend} refused votes too`);
+  }
   await alert.waitFor({ timeout: 1_000 });
   console.log(`# the console read /metrics from ${copies.size} api cop${copies.size === 1 ? 'y' : 'ies'}; ${refused} votes refused`);
 
